@@ -1,0 +1,17 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppsModule } from '@superflag/apps';
+import { AuthModule } from '@superflag/auth';
+import { AppConfig, CoreModule } from '@superflag/core';
+import { EnvironmentsModule } from '@superflag/environments';
+import { MIGRATIONS } from '../../../migrations';
+
+/** The API deployable: the feature libs composed over the core infrastructure. */
+@Module({})
+export class ApiModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [CoreModule.forRoot(config, MIGRATIONS), AuthModule, AppsModule, EnvironmentsModule],
+    };
+  }
+}

@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { Principal } from '@superflag/auth';
+import { conflict, forbidden, IdGenerator, notFound } from '@superflag/core';
+import { DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { AppMember } from './app-member.entity';
+import { AppRight, roleAllows, type AppRole } from './app-rights';
+import { App } from './app.entity';
+
+/** Runs inside the transaction that creates an app (environments use it to create the defaults). */
+export type AppCreatedHook = (manager: EntityManager, app: App) => Promise<void>;
+
+export interface AppWithRole {
+  app: App;
+  role: AppRole;
+}
+
+const isUniqueViolation = (err: unknown) =>
+  err instanceof QueryFailedError && (err.driverError as { code?: string } | undefined)?.code === '23505';
+
+@Injectable()
+export class AppsService {
+  private readonly createdHooks: AppCreatedHook[] = [];
+
+  constructor(
+    @InjectRepository(App) private readonly apps: Repository<App>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  /** Lets other modules add rows in the same transaction as a new app, so an app never exists half-made. */
+  onAppCreated(hook: AppCreatedHook): void {
+    this.createdHooks.push(hook);
+  }
+
+  /**
+   * The app if the caller is a member whose role grants `right`. A non-member gets 404, exactly as for an
+   * app that does not exist, so nobody learns that another tenant's app exists.
+   */
+  async authorize(principal: Principal, appId: string, right: AppRight, manager: EntityManager = this.dataSource.manager): Promise<AppWithRole> {
+    const row = await manager
+      .createQueryBuilder(App, 'app')
+      .innerJoin(AppMember, 'm', 'm.app_id = app.id AND m.user_id = :userId', { userId: principal.userId })
+      .addSelect('m.role', 'member_role')
+      .where('app.id = :appId', { appId })
+      .getRawAndEntities();
+    const app = row.entities[0];
+    if (!app) throw notFound('App');
+    const role = row.raw[0].member_role as AppRole;
+    if (!roleAllows(role, right)) throw forbidden();
+    return { app, role };
+  }
+
+  async list(principal: Principal): Promise<AppWithRole[]> {
+    const rows = await this.apps
+      .createQueryBuilder('app')
+      .innerJoin(AppMember, 'm', 'm.app_id = app.id AND m.user_id = :userId', { userId: principal.userId })
+      .addSelect('m.role', 'member_role')
+      .orderBy('app.created_at', 'ASC')
+      .addOrderBy('app.id', 'ASC')
+      .getRawAndEntities();
+    const roles = new Map(rows.raw.map((r: { app_id: string; member_role: AppRole }) => [r.app_id, r.member_role]));
+    return rows.entities.map((app) => ({ app, role: roles.get(app.id)! }));
+  }
+
+  async create(principal: Principal, name: string): Promise<App> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const app = await manager.save(manager.create(App, { id: this.ids.next('app'), name, ownerId: principal.userId }));
+        await manager.insert(AppMember, { appId: app.id, userId: principal.userId, role: 'owner' });
+        for (const hook of this.createdHooks) await hook(manager, app);
+        return app;
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict('App name already exists');
+      throw err;
+    }
+  }
+
+  async get(principal: Principal, appId: string): Promise<AppWithRole> {
+    return this.authorize(principal, appId, 'read');
+  }
+
+  async rename(principal: Principal, appId: string, name: string): Promise<App> {
+    const { app } = await this.authorize(principal, appId, 'manage');
+    if (app.name === name) return app;
+    try {
+      app.name = name;
+      return await this.apps.save(app);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict('App name already exists');
+      throw err;
+    }
+  }
+
+  /** Deletes the app; its members, environments and everything under them go with it (ON DELETE CASCADE). */
+  async delete(principal: Principal, appId: string): Promise<void> {
+    await this.authorize(principal, appId, 'manage');
+    await this.apps.delete({ id: appId });
+  }
+}

@@ -1,0 +1,57 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayUnique, IsArray, IsDate, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { SCOPES, type Scope } from '../scopes';
+
+export class CredentialsDto {
+  @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
+  @IsString() @MaxLength(254) @IsEmail({}, { message: 'email must be an email address' })
+  email!: string;
+
+  @ApiProperty({ example: 'correct horse battery staple', minLength: 8, maxLength: 256 })
+  @IsString() @MinLength(8) @MaxLength(256)
+  password!: string;
+}
+
+export class UserDto {
+  @ApiProperty({ example: 'usr_8fK2mQ9xLp3RtV7w' }) id!: string;
+  @ApiProperty({ example: 'ada@example.com' }) email!: string;
+  @ApiProperty({ example: '2025-01-01T00:00:00.000Z', format: 'date-time' }) createdAt!: string;
+}
+
+export class SessionDto {
+  @ApiProperty({ type: UserDto }) user!: UserDto;
+  @ApiProperty({ example: 'cli_4hT…', description: 'The management token. Shown only here; store it securely.' }) token!: string;
+}
+
+export class MeDto {
+  @ApiProperty({ type: UserDto }) user!: UserDto;
+  @ApiProperty({ enum: SCOPES, isArray: true, description: "The calling token's scopes" }) scopes!: Scope[];
+}
+
+export class CreateTokenDto {
+  @ApiProperty({ example: 'github-actions', minLength: 1, maxLength: 100 })
+  @IsString() @MinLength(1) @MaxLength(100) @Matches(/^[^\u0000-\u001f]+$/, { message: 'name must not contain control characters' })
+  name!: string;
+
+  @ApiPropertyOptional({ enum: SCOPES, isArray: true, description: "Defaults to the calling token's scopes; may not exceed them" })
+  @IsOptional() @IsArray() @ArrayUnique() @IsIn(SCOPES, { each: true, message: `each value in scopes must be one of: ${SCOPES.join(', ')}` })
+  scopes?: Scope[];
+
+  @ApiPropertyOptional({ example: '2026-12-31T00:00:00Z', format: 'date-time', description: 'When the token stops working' })
+  @IsOptional() @Type(() => Date) @IsDate({ message: 'expiresAt must be an ISO 8601 date-time' })
+  expiresAt?: Date;
+}
+
+export class TokenDto {
+  @ApiProperty({ example: 'tok_3kP9sLmQ2xVb7RtZ' }) id!: string;
+  @ApiProperty({ example: 'github-actions' }) name!: string;
+  @ApiProperty({ enum: SCOPES, isArray: true }) scopes!: Scope[];
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) expiresAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastUsedAt!: string | null;
+}
+
+export class CreatedTokenDto extends TokenDto {
+  @ApiProperty({ example: 'cli_4hT…', description: 'The secret. Returned only once.' }) token!: string;
+}

@@ -1,0 +1,6 @@
+export * from './auth.module';
+export * from './auth.service';
+export * from './auth.decorators';
+export * from './principal';
+export * from './scopes';
+export { UserDto } from './dto/auth.dto';

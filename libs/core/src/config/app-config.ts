@@ -1,0 +1,96 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return value;
+};
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/**
+ * The one validated description of the service's settings. Every environment variable the service
+ * reads is a property here (README's configuration table mirrors this class); nothing else reads process.env.
+ */
+export class AppConfig {
+  /** HTTP port. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT: number = 3000;
+
+  /** Interface to bind. */
+  @IsString()
+  HOST: string = '0.0.0.0';
+
+  /** PostgreSQL connection string; when absent the embedded engine (PGlite) under DATA_DIR is used. */
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  /** Connections per replica in the PostgreSQL pool. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  DATABASE_POOL_SIZE: number = 10;
+
+  /** Directory of the embedded database (used only without DATABASE_URL). `memory://` keeps it in memory. */
+  @IsString() @MinLength(1)
+  DATA_DIR: string = './.data';
+
+  /** Redis connection string; when absent, rate limits are kept in process memory (single replica only). */
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  /** Whether anyone may create an account with POST /api/v1/auth/signup. */
+  @Transform(toBool) @IsBoolean()
+  SIGNUP_ENABLED: boolean = true;
+
+  /** First user created at start-up when absent (for closed-signup deployments). */
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MaxLength(254) @Matches(/^[^\s@]+@[^\s@]+$/, { message: 'must be an email address' })
+  ADMIN_EMAIL?: string;
+
+  /** Password of ADMIN_EMAIL's user (only used when the user is created). */
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(8) @MaxLength(256)
+  ADMIN_PASSWORD?: string;
+
+  /** Login attempts allowed per email and per client IP per minute. */
+  @Transform(toInt) @IsInt() @Min(1)
+  LOGIN_RATE_LIMIT: number = 10;
+
+  /** Largest accepted request body, in bytes. */
+  @Transform(toInt) @IsInt() @Min(1024)
+  BODY_LIMIT: number = 1_048_576;
+
+  /** Trust X-Forwarded-For from a reverse proxy / ingress for the client IP. */
+  @Transform(toBool) @IsBoolean()
+  TRUST_PROXY: boolean = false;
+
+  /** Log level. */
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+
+  /** Serve Swagger UI at /docs and the document at /docs-json. */
+  @Transform(toBool) @IsBoolean()
+  DOCS_ENABLED: boolean = true;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the settings; the first problem is reported as one line naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const known = Object.keys(new AppConfig());
+  const picked: Record<string, unknown> = {};
+  for (const name of [...known, 'DATABASE_URL', 'REDIS_URL', 'ADMIN_EMAIL', 'ADMIN_PASSWORD']) {
+    if (env[name] !== undefined) picked[name] = env[name];
+  }
+  const config = plainToInstance(AppConfig, picked);
+  const errors = validateSync(config, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const e = errors[0];
+    const shown = /PASSWORD|URL/.test(e.property) ? '(hidden)' : JSON.stringify(e.value);
+    throw new ConfigError(`Invalid configuration: ${e.property}=${shown} ${Object.values(e.constraints ?? {})[0] ?? 'is invalid'}`);
+  }
+  if ((config.ADMIN_EMAIL === undefined) !== (config.ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError('Invalid configuration: ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  }
+  return config;
+}

@@ -1,0 +1,51 @@
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { ThrottlerStorageService } from '@nestjs/throttler';
+import { TerminusModule } from '@nestjs/terminus';
+import { Clock } from './clock';
+import { AppConfig } from './config/app-config';
+import { DatabaseModule } from './database/database.module';
+import type { MigrationList } from './database/data-source-options';
+import { HealthController } from './health/health.controller';
+import { IdGenerator } from './ids';
+import { connectRedis, REDIS, type RedisClient } from './redis/redis';
+import { RedisThrottlerStorage } from './redis/redis-throttler.storage';
+
+/** Injection token of the rate-limit counter store (Redis when configured, process memory otherwise). */
+export const RATE_LIMIT_STORE = Symbol('RATE_LIMIT_STORE');
+
+class RedisLifecycle implements OnApplicationShutdown {
+  constructor(@Optional() @Inject(REDIS) private readonly redis: RedisClient | null) {}
+  async onApplicationShutdown(): Promise<void> {
+    if (this.redis?.isOpen) await this.redis.quit().catch(() => undefined);
+  }
+}
+
+/**
+ * Shared infrastructure every feature module relies on: validated config, clock, ids, database, Redis,
+ * rate-limit storage and health checks. Global, so feature libs inject these without importing it.
+ */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(config: AppConfig, migrations: MigrationList): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [DatabaseModule.forRoot(migrations), TerminusModule.forRoot({ logger: false })],
+      controllers: [HealthController],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        Clock,
+        IdGenerator,
+        { provide: REDIS, useFactory: () => (config.REDIS_URL ? connectRedis(config.REDIS_URL) : null) },
+        RedisLifecycle,
+        ThrottlerStorageService,
+        {
+          provide: RATE_LIMIT_STORE,
+          inject: [REDIS, ThrottlerStorageService],
+          useFactory: (redis: RedisClient | null, memory: ThrottlerStorageService) => (redis ? new RedisThrottlerStorage(redis) : memory),
+        },
+      ],
+      exports: [AppConfig, Clock, IdGenerator, REDIS, RATE_LIMIT_STORE, DatabaseModule],
+    };
+  }
+}

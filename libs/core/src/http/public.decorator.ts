@@ -1,0 +1,5 @@
+import { SetMetadata } from '@nestjs/common';
+
+export const IS_PUBLIC = 'superflag:public';
+/** Marks a controller or route as reachable without a management token (health, signup, login, runtime APIs with their own auth). */
+export const Public = () => SetMetadata(IS_PUBLIC, true);

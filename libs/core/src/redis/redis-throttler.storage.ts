@@ -1,0 +1,43 @@
+import { Logger } from '@nestjs/common';
+import type { ThrottlerStorage } from '@nestjs/throttler';
+import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
+import type { RedisClient } from './redis';
+
+/**
+ * Fixed-window counters in Redis, shared by every replica, for @nestjs/throttler and our own limiters.
+ * One MULTI per hit (node-redis single commands under load caused long GC pauses; MULTI did not).
+ * When Redis is unreachable the limiter fails open: a rate limit must not take the API down with it.
+ */
+export class RedisThrottlerStorage implements ThrottlerStorage {
+  private readonly logger = new Logger('RateLimit');
+
+  constructor(private readonly redis: RedisClient, private readonly prefix = 'sf:rl:') {}
+
+  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+    const hitKey = `${this.prefix}${throttlerName}:${key}`;
+    const blockKey = `${hitKey}:blocked`;
+    try {
+      const [hits, , hitTtl, blockTtl] = (await this.redis
+        .multi()
+        .incr(hitKey)
+        .pExpire(hitKey, ttl, 'NX')
+        .pTTL(hitKey)
+        .pTTL(blockKey)
+        .exec()) as unknown as [number, number, number, number];
+      let timeToBlockExpire = blockTtl > 0 ? blockTtl : 0;
+      if (timeToBlockExpire === 0 && hits > limit && blockDuration > 0) {
+        await this.redis.multi().set(blockKey, '1', { PX: blockDuration, NX: true } as never).exec();
+        timeToBlockExpire = blockDuration;
+      }
+      return {
+        totalHits: hits,
+        timeToExpire: Math.ceil(Math.max(hitTtl, 0) / 1000),
+        isBlocked: timeToBlockExpire > 0,
+        timeToBlockExpire: Math.ceil(timeToBlockExpire / 1000),
+      };
+    } catch (err) {
+      this.logger.warn(`Rate limit store unavailable, allowing request: ${(err as Error).message}`);
+      return { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type AppRight, AppsService } from '@superflag/apps';
+import type { Principal } from '@superflag/auth';
+import { badRequest, conflict, IdGenerator, notFound } from '@superflag/core';
+import { EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { Environment } from './environment.entity';
+
+/** Created with every app, in the same transaction; they cannot be deleted. */
+export const DEFAULT_ENVIRONMENTS = ['development', 'staging', 'production'] as const;
+const ENV_ID = /^env_[0-9A-Za-z]{1,28}$/;
+
+@Injectable()
+export class EnvironmentsService implements OnModuleInit {
+  constructor(
+    @InjectRepository(Environment) private readonly environments: Repository<Environment>,
+    private readonly apps: AppsService,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  onModuleInit(): void {
+    this.apps.onAppCreated(async (manager, app) => {
+      await manager.insert(
+        Environment,
+        DEFAULT_ENVIRONMENTS.map((name) => ({ id: this.ids.next('env'), appId: app.id, name, version: 0 })),
+      );
+    });
+  }
+
+  async list(principal: Principal, appId: string): Promise<Environment[]> {
+    await this.apps.authorize(principal, appId, 'read');
+    return this.environments
+      .createQueryBuilder('env')
+      .where('env.app_id = :appId', { appId })
+      .orderBy(`CASE env.name WHEN 'development' THEN 0 WHEN 'staging' THEN 1 WHEN 'production' THEN 2 ELSE 3 END`)
+      .addOrderBy('env.created_at', 'ASC')
+      .addOrderBy('env.name', 'ASC')
+      .getMany();
+  }
+
+  async create(principal: Principal, appId: string, name: string): Promise<Environment> {
+    await this.apps.authorize(principal, appId, 'manage');
+    try {
+      return await this.environments.save(this.environments.create({ id: this.ids.next('env'), appId, name, version: 0 }));
+    } catch (err) {
+      if (err instanceof QueryFailedError && (err.driverError as { code?: string })?.code === '23505') {
+        throw conflict('Environment already exists');
+      }
+      throw err;
+    }
+  }
+
+  async delete(principal: Principal, appId: string, envRef: string): Promise<void> {
+    const env = await this.resolve(principal, appId, envRef, 'manage');
+    if ((DEFAULT_ENVIRONMENTS as readonly string[]).includes(env.name)) {
+      throw badRequest('Default environments cannot be deleted');
+    }
+    await this.environments.delete({ id: env.id });
+  }
+
+  /**
+   * An environment of an app the caller may act on with `right`, named (`production`) or by id (`env_…`).
+   * Pass a transaction's manager to lock the row (`FOR UPDATE`) for a versioned write.
+   */
+  async resolve(principal: Principal, appId: string, envRef: string, right: AppRight, lock?: EntityManager): Promise<Environment> {
+    await this.apps.authorize(principal, appId, right, lock);
+    const repo = lock ? lock.getRepository(Environment) : this.environments;
+    const where = ENV_ID.test(envRef) ? { id: envRef, appId } : { name: envRef, appId };
+    const env = await repo.findOne({ where, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    if (!env) throw notFound('Environment');
+    return env;
+  }
+}

@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+import type { TestApp } from './app';
+
+export const unique = (prefix = 'x') => `${prefix}-${randomBytes(6).toString('hex')}`;
+
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+  token: string;
+  auth: { Authorization: string };
+}
+
+export async function aUser(t: TestApp): Promise<TestUser> {
+  const email = `${unique('user')}@example.com`;
+  const password = 'correct horse battery';
+  const res = await t.http().post('/api/v1/auth/signup').send({ email, password }).expect(201);
+  const token = res.body.data.token as string;
+  return { id: res.body.data.user.id, email, password, token, auth: { Authorization: `Bearer ${token}` } };
+}
+
+export interface TestAppRecord {
+  id: string;
+  name: string;
+  envs: Record<string, string>;
+}
+
+export async function anApp(t: TestApp, user: TestUser, name = unique('app')): Promise<TestAppRecord> {
+  const res = await t.http().post('/api/v1/apps').set(user.auth).send({ name }).expect(201);
+  const envs = await t.http().get('/api/v1/envs').query({ appId: res.body.data.id }).set(user.auth).expect(200);
+  return { id: res.body.data.id, name, envs: Object.fromEntries(envs.body.data.map((e: { id: string; name: string }) => [e.name, e.id])) };
+}
