@@ -71,7 +71,7 @@ export class AuthController {
   @RequireScopes()
   @ApiOperation({ summary: 'Create a cli_ token (e.g. for CI); the secret is returned only once' })
   @ApiData(CreatedTokenDto, { status: 201 })
-  @ApiErrors(400)
+  @ApiErrors(400, 403)
   async createToken(@CurrentPrincipal() principal: Principal, @Body() body: CreateTokenDto) {
     const { token, secret } = await this.auth.createToken(principal, body.name, body.scopes, body.expiresAt);
     return { data: { ...tokenView(token), token: secret } };

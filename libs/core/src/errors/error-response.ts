@@ -47,8 +47,10 @@ export function toErrorResponse(exception: unknown): ErrorResponse {
       message = 'Route not found';
     } else if (typeof res === 'string') {
       message = res;
-    } else if (typeof res === 'object' && res !== null && typeof (res as { error?: unknown }).error === 'string' && status < 500) {
-      message = (res as { error: string }).error;
+    } else if (typeof res === 'object' && res !== null) {
+      const m = (res as { message?: unknown }).message;
+      if (typeof m === 'string') message = m;
+      else if (Array.isArray(m) && typeof m[0] === 'string') message = m[0];
     }
     return status >= 500 ? internalError() : { status, body: { error: message }, headers: {}, internal: false };
   }

@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startApp, TestApp } from './support/app';
+
+/** The committed openapi.json is what clients (and the CLI's generated client) are built from: it must match the code. */
+describe('OpenAPI document', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp();
+  });
+  afterAll(() => t.close());
+
+  it('is served at /docs-json and equals the committed openapi.json (run `npm run openapi` when this fails)', async () => {
+    const served = (await t.http().get('/docs-json').expect(200)).body;
+    const committed = JSON.parse(readFileSync(join(__dirname, '..', 'openapi.json'), 'utf8'));
+    expect(served).toEqual(committed);
+  });
+
+  it('documents every route with a success response, the bearer scheme on management routes and each error status', async () => {
+    const doc = (await t.http().get('/docs-json').expect(200)).body;
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(doc.components.securitySchemes.cli).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
+    const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops as Record<string, { responses: Record<string, unknown>; security?: unknown[] }>).map(([method, op]) => ({ path, method, op })),
+    );
+    expect(operations.length).toBeGreaterThanOrEqual(17);
+    const publicPaths = ['/health/live', '/health/ready', '/api/v1/auth/signup', '/api/v1/auth/login'];
+    for (const { path, method, op } of operations) {
+      const statuses = Object.keys(op.responses);
+      expect({ path, method, success: statuses.some((s) => s.startsWith('2')) }).toEqual({ path, method, success: true });
+      if (!publicPaths.includes(path)) {
+        expect({ path, method, security: op.security }).toEqual({ path, method, security: [{ cli: [] }] });
+        expect({ path, method, has401: statuses.includes('401') }).toEqual({ path, method, has401: true });
+      }
+    }
+  });
+
+  it('describes the route table the service really serves', async () => {
+    const doc = (await t.http().get('/docs-json').expect(200)).body;
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops as object).map((m) => `${m.toUpperCase()} ${path}`)).sort();
+    const fastify = t.app.getHttpAdapter().getInstance();
+    const served = fastify
+      .printRoutes({ commonPrefix: false })
+      .split('\n')
+      .filter((l: string) => l.includes('('));
+    expect(served.length).toBeGreaterThan(0);
+    for (const route of documented) {
+      const [method, path] = route.split(' ');
+      const url = path.replace(/\{(\w+)\}/g, 'x');
+      const found = fastify.hasRoute({ method, url: path.replace(/\{(\w+)\}/g, ':$1') }) || fastify.hasRoute({ method, url });
+      expect({ route, found }).toEqual({ route, found: true });
+    }
+  });
+});

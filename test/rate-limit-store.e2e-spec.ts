@@ -1,0 +1,57 @@
+import { connectRedis, RedisClient, RedisThrottlerStorage } from '@superflag/core';
+import { unique } from './support/factories';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+describe('RedisThrottlerStorage (real Redis)', () => {
+  let a: RedisClient;
+  let b: RedisClient;
+  beforeAll(async () => {
+    [a, b] = await Promise.all([connectRedis(REDIS_URL), connectRedis(REDIS_URL)]);
+  });
+  afterAll(async () => {
+    await Promise.all([a.quit(), b.isOpen ? b.quit() : undefined]);
+  });
+
+  it('counts hits of one key across replicas in one fixed window', async () => {
+    const replica1 = new RedisThrottlerStorage(a);
+    const replica2 = new RedisThrottlerStorage(b);
+    const key = unique('ip');
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? replica1 : replica2).increment(key, 60_000, 5, 0, 'test')));
+    expect(results.map((r) => r.totalHits).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    for (const r of results) {
+      expect(r.timeToExpire).toBeGreaterThan(0);
+      expect(r.timeToExpire).toBeLessThanOrEqual(60);
+    }
+    expect(results.filter((r) => r.isBlocked)).toHaveLength(0);
+  });
+
+  it('starts a new window when the old one expires', async () => {
+    const store = new RedisThrottlerStorage(a);
+    const key = unique('ip');
+    await store.increment(key, 50, 1, 0, 'test');
+    await store.increment(key, 50, 1, 0, 'test');
+    const hitKey = `sf:rl:test:${key}`;
+    await a.pExpire(hitKey, 1);
+    await new Promise<void>((resolve) => {
+      const poll = async () => ((await a.exists(hitKey)) ? setImmediate(poll) : resolve());
+      void poll();
+    });
+    expect((await store.increment(key, 50, 1, 0, 'test')).totalHits).toBe(1);
+  });
+
+  it('blocks for blockDuration once over the limit', async () => {
+    const store = new RedisThrottlerStorage(a);
+    const key = unique('ip');
+    await store.increment(key, 60_000, 1, 30_000, 'test');
+    const over = await store.increment(key, 60_000, 1, 30_000, 'test');
+    expect(over.isBlocked).toBe(true);
+    expect(over.timeToBlockExpire).toBe(30);
+  });
+
+  it('fails open when Redis is unreachable', async () => {
+    const store = new RedisThrottlerStorage(b);
+    b.destroy();
+    expect(await store.increment(unique('ip'), 60_000, 1, 0, 'test')).toEqual({ totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 });
+  });
+});
