@@ -159,19 +159,32 @@ describe('auth: accounts and cli_ tokens', () => {
 describe('auth: login throttling', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startApp({ LOGIN_RATE_LIMIT: '3' });
+    // TRUST_PROXY so each test can act from its own client IP (the limiter's store may be shared with other test files).
+    t = await startApp({ LOGIN_RATE_LIMIT: '3', TRUST_PROXY: 'true' });
   });
   afterAll(() => t.close());
+  const randomIp = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
 
-  it('answers 429 with Retry-After after LOGIN_RATE_LIMIT attempts a minute for one email', async () => {
+  it('answers 429 with Retry-After after LOGIN_RATE_LIMIT attempts a minute for one email, from any IP', async () => {
     const user = await aUser(t);
     for (let i = 0; i < 3; i++) {
-      await t.http().post('/api/v1/auth/login').set('X-Forwarded-For', `10.1.0.${i}`).send({ email: user.email, password: 'wrong-password' }).expect(401);
+      await t.http().post('/api/v1/auth/login').set('X-Forwarded-For', randomIp()).send({ email: user.email, password: 'wrong-password' }).expect(401);
     }
-    const res = await t.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(429);
+    const res = await t.http().post('/api/v1/auth/login').set('X-Forwarded-For', randomIp()).send({ email: user.email, password: user.password }).expect(429);
     expect(res.body).toEqual({ error: 'Too many login attempts' });
     expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(60);
+  });
+
+  it('answers 429 after LOGIN_RATE_LIMIT attempts a minute from one IP, whatever the email', async () => {
+    const ip = randomIp();
+    for (let i = 0; i < 3; i++) {
+      await t.http().post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email: `${unique('guess')}@example.com`, password: 'wrong-password' }).expect(401);
+    }
+    const user = await aUser(t);
+    const res = await t.http().post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email: user.email, password: user.password }).expect(429);
+    expect(res.body).toEqual({ error: 'Too many login attempts' });
+    await t.http().post('/api/v1/auth/login').set('X-Forwarded-For', randomIp()).send({ email: user.email, password: user.password }).expect(200);
   });
 });
 
