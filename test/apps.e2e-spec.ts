@@ -72,7 +72,7 @@ describe('apps and environments', () => {
     [{ name: '' }, 'name must be 1-64 characters of a-z, 0-9, - and _'],
     [{ name: 'Has Spaces' }, 'name must be 1-64 characters of a-z, 0-9, - and _'],
     [{ name: 'x'.repeat(65) }, 'name must be 1-64 characters of a-z, 0-9, - and _'],
-    [{ name: 12 }, 'name must be 1-64 characters of a-z, 0-9, - and _'],
+    [{ name: 12 }, 'name must be a string'],
     [{ name: 'ok', owner: 'me' }, 'Unknown field: owner'],
   ])('rejects app body %j with 400 and creates nothing', async (body, error) => {
     const user = await aUser(t);

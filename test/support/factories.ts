@@ -30,3 +30,22 @@ export async function anApp(t: TestApp, user: TestUser, name = unique('app')): P
   const envs = await t.http().get('/api/v1/envs').query({ appId: res.body.data.id }).set(user.auth).expect(200);
   return { id: res.body.data.id, name, envs: Object.fromEntries(envs.body.data.map((e: { id: string; name: string }) => [e.name, e.id])) };
 }
+
+export interface FlagSpec {
+  key?: string;
+  type?: 'bool' | 'string' | 'number' | 'json';
+  value?: unknown;
+  clientEnabled?: boolean;
+}
+
+/** Creates a flag through the API and returns its key and the environment version after the write. */
+export async function aFlag(t: TestApp, user: TestUser, app: TestAppRecord, env = 'production', spec: FlagSpec = {}): Promise<{ key: string; version: number }> {
+  const key = spec.key ?? unique('flag');
+  const res = await t
+    .http()
+    .post('/api/v1/flags')
+    .set(user.auth)
+    .send({ appId: app.id, env, key, type: spec.type ?? 'bool', value: spec.value ?? true, clientEnabled: spec.clientEnabled ?? false })
+    .expect(201);
+  return { key, version: res.body.data.version };
+}

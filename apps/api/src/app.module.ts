@@ -3,6 +3,7 @@ import { AppsModule } from '@superflag/apps';
 import { AuthModule } from '@superflag/auth';
 import { AppConfig, CoreModule } from '@superflag/core';
 import { EnvironmentsModule } from '@superflag/environments';
+import { FlagsModule } from '@superflag/flags';
 import { MIGRATIONS } from '../../../migrations';
 
 /** The API deployable: the feature libs composed over the core infrastructure. */
@@ -11,7 +12,7 @@ export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [CoreModule.forRoot(config, MIGRATIONS), AuthModule, AppsModule, EnvironmentsModule],
+      imports: [CoreModule.forRoot(config, MIGRATIONS), AuthModule, AppsModule, EnvironmentsModule, FlagsModule],
     };
   }
 }

@@ -59,14 +59,36 @@ export class EnvironmentsService implements OnModuleInit {
   }
 
   /**
-   * An environment of an app the caller may act on with `right`, named (`production`) or by id (`env_…`).
-   * Pass a transaction's manager to lock the row (`FOR UPDATE`) for a versioned write.
+   * Raises the environment's version by exactly 1 and returns the new value. Call it inside the transaction
+   * that holds the row lock from `resolve(…, lock)`, together with the write it versions.
    */
-  async resolve(principal: Principal, appId: string, envRef: string, right: AppRight, lock?: EntityManager): Promise<Environment> {
-    await this.apps.authorize(principal, appId, right, lock);
-    const repo = lock ? lock.getRepository(Environment) : this.environments;
+  async bumpVersion(manager: EntityManager, env: Environment): Promise<number> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(Environment)
+      .set({ version: () => 'version + 1' })
+      .where('id = :id', { id: env.id })
+      .returning('version')
+      .execute();
+    env.version = (result.raw as Array<{ version: number }>)[0].version;
+    return env.version;
+  }
+
+  /**
+   * An environment of an app the caller may act on with `right`, named (`production`) or by id (`env_…`).
+   * Inside a transaction pass its manager; `lock` takes the row lock (`FOR UPDATE`) that serialises versioned writes.
+   */
+  async resolve(
+    principal: Principal,
+    appId: string,
+    envRef: string,
+    right: AppRight,
+    options: { manager?: EntityManager; lock?: boolean } = {},
+  ): Promise<Environment> {
+    await this.apps.authorize(principal, appId, right, options.manager);
+    const repo = options.manager ? options.manager.getRepository(Environment) : this.environments;
     const where = ENV_ID.test(envRef) ? { id: envRef, appId } : { name: envRef, appId };
-    const env = await repo.findOne({ where, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    const env = await repo.findOne({ where, ...(options.lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
     if (!env) throw notFound('Environment');
     return env;
   }

@@ -31,8 +31,9 @@ export function ApiErrors(...statuses: number[]) {
 }
 
 /** Documents a success response wrapped in the API's envelope: `{"data": <model>}` or `{"data": [<model>]}`. */
-export function ApiData(model: Type<unknown>, options: { status?: number; isArray?: boolean; description?: string } = {}) {
+export function ApiData(model: Type<unknown>, options: { status?: number; isArray?: boolean; isMap?: boolean; description?: string; extra?: Record<string, object> } = {}) {
   const ref = { $ref: getSchemaPath(model) };
+  const data = options.isArray ? { type: 'array', items: ref } : options.isMap ? { type: 'object', additionalProperties: ref } : ref;
   return applyDecorators(
     ApiExtraModels(model),
     ApiResponse({
@@ -41,7 +42,7 @@ export function ApiData(model: Type<unknown>, options: { status?: number; isArra
       schema: {
         type: 'object',
         required: ['data'],
-        properties: { data: options.isArray ? { type: 'array', items: ref } : ref },
+        properties: { data, ...options.extra },
       },
     }),
   );

@@ -5,7 +5,8 @@ function flatten(errors: ValidationError[], parent = ''): string[] {
   const out: string[] = [];
   for (const e of errors) {
     const path = parent ? `${parent}.${e.property}` : e.property;
-    const constraints = Object.entries(e.constraints ?? {});
+    // Type checks (isInt, isString, …) first: "must be an integer" says more than "must not be less than 1".
+    const constraints = Object.entries(e.constraints ?? {}).sort(([a], [b]) => Number(!a.startsWith('is')) - Number(!b.startsWith('is')));
     if (constraints.some(([rule]) => rule === 'whitelistValidation')) {
       out.push(`Unknown field: ${path}`);
     } else if (constraints.length > 0 && e.value === undefined) {

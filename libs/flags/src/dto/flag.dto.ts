@@ -1,0 +1,157 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { Allow, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { EnvQueryDto } from '@superflag/environments';
+import { FLAG_KEY_PATTERN, FLAG_TYPES, type FlagType } from '../flag-values';
+
+const KEY_MESSAGE = "key must be 1-128 characters of letters, digits, '.', '_' and '-', starting with a letter or digit";
+const VALUE_SCHEMA = {
+  description: 'bool → boolean; string → string (≤ 64 KiB); number → finite number; json → object or array (≤ 64 KiB)',
+  oneOf: [{ type: 'boolean' }, { type: 'string' }, { type: 'number' }, { type: 'object' }, { type: 'array', items: {} }],
+};
+
+/** Fields every versioned write accepts. */
+export class WriteMetaDto extends EnvQueryDto {
+  @ApiPropertyOptional({ example: 'Enable dark mode for the launch', maxLength: 1000, description: 'Recorded in the change history' })
+  @IsOptional() @IsString() @MaxLength(1000)
+  changeDescription?: string;
+
+  @ApiPropertyOptional({ example: 42, description: 'Optimistic concurrency (same as `If-Match: "42"`): fail with 412 unless the environment is at this version' })
+  @IsOptional() @IsInt() @Min(0)
+  expectedVersion?: number;
+}
+
+export class FlagKeyQueryDto extends EnvQueryDto {
+  @ApiProperty({ example: 'old-feature' })
+  @IsString() @Matches(FLAG_KEY_PATTERN, { message: KEY_MESSAGE })
+  key!: string;
+}
+
+export class CreateFlagDto extends WriteMetaDto {
+  @ApiProperty({ example: 'new-feature', pattern: FLAG_KEY_PATTERN.source })
+  @IsString() @Matches(FLAG_KEY_PATTERN, { message: KEY_MESSAGE })
+  key!: string;
+
+  @ApiProperty({ enum: FLAG_TYPES, example: 'bool' })
+  @IsIn(FLAG_TYPES, { message: 'Invalid flag type' })
+  type!: FlagType;
+
+  @ApiProperty({ ...VALUE_SCHEMA, example: true })
+  @Allow()
+  value!: unknown;
+
+  @ApiPropertyOptional({ example: true, default: false, description: 'Whether public (pub_) keys, i.e. browsers and mobile apps, see this flag' })
+  @IsOptional() @IsBoolean()
+  clientEnabled?: boolean;
+
+  @ApiPropertyOptional({ example: 'New onboarding flow', maxLength: 1000 })
+  @IsOptional() @IsString() @MaxLength(1000)
+  description?: string;
+}
+
+export class UpdateFlagDto extends WriteMetaDto {
+  @ApiProperty({ example: 'dark-mode' })
+  @IsString() @Matches(FLAG_KEY_PATTERN, { message: KEY_MESSAGE })
+  key!: string;
+
+  @ApiPropertyOptional({ ...VALUE_SCHEMA, example: false })
+  @Allow()
+  value?: unknown;
+
+  @ApiPropertyOptional({ example: true })
+  @IsOptional() @IsBoolean()
+  clientEnabled?: boolean;
+
+  @ApiPropertyOptional({ example: 'Dark theme', maxLength: 1000, nullable: true, type: String, description: 'null clears it' })
+  @IsOptional() @IsString() @MaxLength(1000)
+  description?: string | null;
+
+  @ApiPropertyOptional({ enum: FLAG_TYPES, description: 'Only together with a value of the new type' })
+  @IsOptional() @IsIn(FLAG_TYPES, { message: 'Invalid flag type' })
+  type?: FlagType;
+}
+
+export class BulkUpdateDto extends WriteMetaDto {
+  @ApiProperty({
+    example: { 'feature-a': true, 'feature-b': false, 'api-timeout': 30 },
+    type: 'object',
+    additionalProperties: VALUE_SCHEMA,
+    description: 'key → new value; 1 to 1000 existing flags; all or nothing',
+  })
+  @IsObject({ message: 'flags must be an object of key → value' })
+  flags!: Record<string, unknown>;
+}
+
+export class RollbackDto extends WriteMetaDto {
+  @ApiProperty({ example: 12, description: "Restore the environment's flags to what they were right after this version" })
+  @IsInt() @Min(0)
+  version!: number;
+}
+
+export class ChangesQueryDto extends EnvQueryDto {
+  @ApiPropertyOptional({ example: 50, minimum: 1, maximum: 200, default: 50 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ example: 40, description: 'Cursor: only changes with a version below this (use `nextBefore` of the previous page)' })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  before?: number;
+}
+
+export class FlagViewDto {
+  @ApiProperty({ enum: FLAG_TYPES, example: 'bool' }) type!: FlagType;
+  @ApiProperty({ ...VALUE_SCHEMA, example: true }) value!: unknown;
+  @ApiProperty({ example: true }) clientEnabled!: boolean;
+}
+
+export class FlagDetailDto extends FlagViewDto {
+  @ApiProperty({ example: 'dark-mode' }) key!: string;
+  @ApiProperty({ example: 'Dark theme', nullable: true, type: String }) description!: string | null;
+  @ApiProperty({ example: 44, description: "The environment's current version" }) version!: number;
+}
+
+export class FlagWriteResultDto {
+  @ApiProperty({ example: 43, description: "The environment's new version" }) version!: number;
+  @ApiProperty({ type: FlagViewDto }) flag!: FlagViewDto;
+}
+
+export class VersionDto {
+  @ApiProperty({ example: 45 }) version!: number;
+}
+
+export class BulkResultDto {
+  @ApiProperty({ example: 46 }) version!: number;
+  @ApiProperty({ example: 3 }) updated!: number;
+}
+
+export class RollbackResultDto {
+  @ApiProperty({ example: 47 }) version!: number;
+  @ApiProperty({ example: 2, description: 'How many flags were created, changed or deleted to restore the old set' }) restored!: number;
+}
+
+export class FlagStateDto extends FlagViewDto {
+  @ApiProperty({ nullable: true, type: String }) description!: string | null;
+}
+
+export class FlagDiffDto {
+  @ApiProperty({ example: 'dark-mode' }) key!: string;
+  @ApiProperty({ type: FlagStateDto, nullable: true, description: 'null: the flag did not exist' }) before!: FlagStateDto | null;
+  @ApiProperty({ type: FlagStateDto, nullable: true, description: 'null: the flag was deleted' }) after!: FlagStateDto | null;
+}
+
+export class ActorDto {
+  @ApiProperty({ example: 'usr_8fK2mQ9xLp3RtV7w', nullable: true, type: String }) userId!: string | null;
+  @ApiProperty({ example: 'tok_3kP9sLmQ2xVb7RtZ', nullable: true, type: String }) tokenId!: string | null;
+}
+
+export class ChangeDto {
+  @ApiProperty({ example: 'chg_Q2x8Lm3Rt7VbK9sP' }) id!: string;
+  @ApiProperty({ example: 44 }) version!: number;
+  @ApiProperty({ enum: ['create', 'update', 'delete', 'bulk', 'rollback'] }) action!: string;
+  @ApiProperty({ type: [String], example: ['dark-mode'] }) keys!: string[];
+  @ApiProperty({ type: [FlagDiffDto] }) changes!: FlagDiffDto[];
+  @ApiProperty({ type: ActorDto }) actor!: ActorDto;
+  @ApiProperty({ nullable: true, type: String, example: 'Enable dark mode for the launch' }) changeDescription!: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'For a rollback: the version restored' }) rolledBackTo!: number | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}

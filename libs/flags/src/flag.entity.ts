@@ -1,0 +1,33 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { FlagType, FlagValue } from './flag-values';
+
+/** One flag in one environment. The value is jsonb so every type round-trips exactly. */
+@Entity('flags')
+export class Flag {
+  @PrimaryColumn({ type: 'varchar', length: 32 })
+  id!: string;
+
+  @Column({ name: 'environment_id', type: 'varchar', length: 32 })
+  environmentId!: string;
+
+  @Column({ type: 'varchar', length: 128 })
+  key!: string;
+
+  @Column({ type: 'varchar', length: 8 })
+  type!: FlagType;
+
+  @Column({ type: 'jsonb' })
+  value!: FlagValue;
+
+  @Column({ name: 'client_enabled', type: 'boolean', default: false })
+  clientEnabled!: boolean;
+
+  @Column({ type: 'text', nullable: true })
+  description!: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EnvironmentsModule } from '@superflag/environments';
+import { ChangesController } from './changes.controller';
+import { FlagChange } from './flag-change.entity';
+import { Flag } from './flag.entity';
+import { FlagsController } from './flags.controller';
+import { FlagsService } from './flags.service';
+
+/** Typed flags per environment, versioned writes and their change history. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Flag, FlagChange]), EnvironmentsModule],
+  controllers: [FlagsController, ChangesController],
+  providers: [FlagsService],
+  exports: [FlagsService],
+})
+export class FlagsModule {}
