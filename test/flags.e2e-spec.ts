@@ -119,7 +119,7 @@ describe('flags: types, values and validation', () => {
     [{ key: 'k'.repeat(129), type: 'bool', value: true }, "key must be 1-128 characters of letters, digits, '.', '_' and '-', starting with a letter or digit"],
     [{ key: 'k1', type: 'bool', value: true, clientEnabled: 'yes' }, 'clientEnabled must be a boolean value'],
     [{ key: 'k1', type: 'bool', value: true, colour: 'red' }, 'Unknown field: colour'],
-  ].map(([body, error]) => [error, body] as const))('rejects an invalid create (case %#) with 400 %s and changes nothing', async (error, body) => {
+  ].map(([body, error]) => [error as string, body as Record<string, unknown>] as const))('rejects an invalid create (case %#) with 400 %s and changes nothing', async (error, body) => {
     const before = await t.http().get('/api/v1/flags').query({ appId: app.id, env: 'staging' }).set(user.auth).expect(200);
     const res = await t.http().post('/api/v1/flags').set(user.auth).send({ appId: app.id, env: 'staging', ...body }).expect(400);
     expect(res.body.error).toBe(error);

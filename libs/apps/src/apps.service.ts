@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { Principal } from '@superflag/auth';
 import { conflict, forbidden, IdGenerator, notFound } from '@superflag/core';
-import { DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, EntityManager, ObjectLiteral, QueryFailedError, Repository, SelectQueryBuilder } from 'typeorm';
 import { AppMember } from './app-member.entity';
 import { AppRight, roleAllows, type AppRole } from './app-rights';
 import { App } from './app.entity';
@@ -49,6 +49,17 @@ export class AppsService {
     const role = row.raw[0].member_role as AppRole;
     if (!roleAllows(role, right)) throw forbidden();
     return { app, role };
+  }
+
+  /**
+   * Restricts a query to rows of apps the caller is a member of (joined on `appIdColumn`) and selects the
+   * caller's role as `member_role`, so a feature can check access in the same query that loads its rows.
+   * When it finds nothing, call `authorize` to learn why (404 app / 403 right).
+   */
+  withMembership<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, appIdColumn: string, principal: Principal): SelectQueryBuilder<T> {
+    return qb
+      .innerJoin(AppMember, 'member', `member.app_id = ${appIdColumn} AND member.user_id = :memberUserId`, { memberUserId: principal.userId })
+      .addSelect('member.role', 'member_role');
   }
 
   async list(principal: Principal): Promise<AppWithRole[]> {

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type AppRight, AppsService } from '@superflag/apps';
+import { type AppRight, type AppRole, AppsService, roleAllows } from '@superflag/apps';
 import type { Principal } from '@superflag/auth';
 import { badRequest, conflict, IdGenerator, notFound } from '@superflag/core';
 import { EntityManager, QueryFailedError, Repository } from 'typeorm';
@@ -85,10 +85,19 @@ export class EnvironmentsService implements OnModuleInit {
     right: AppRight,
     options: { manager?: EntityManager; lock?: boolean } = {},
   ): Promise<Environment> {
-    await this.apps.authorize(principal, appId, right, options.manager);
     const repo = options.manager ? options.manager.getRepository(Environment) : this.environments;
-    const where = ENV_ID.test(envRef) ? { id: envRef, appId } : { name: envRef, appId };
-    const env = await repo.findOne({ where, ...(options.lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    // One query checks membership and loads (and, for writes, locks) the environment: the write path's hot spot.
+    const qb = repo
+      .createQueryBuilder('env')
+      .where('env.app_id = :appId', { appId })
+      .andWhere(ENV_ID.test(envRef) ? 'env.id = :envRef' : 'env.name = :envRef', { envRef });
+    this.apps.withMembership(qb, 'env.app_id', principal);
+    if (options.lock) qb.setLock('pessimistic_write', undefined, ['env']);
+    const { entities, raw } = await qb.getRawAndEntities();
+    const env = entities[0];
+    if (env && roleAllows((raw[0] as { member_role: AppRole }).member_role, right)) return env;
+    // Say why: unknown or foreign app (404), missing right (403), or unknown environment (404).
+    await this.apps.authorize(principal, appId, right, options.manager);
     if (!env) throw notFound('Environment');
     return env;
   }
