@@ -1,5 +1,6 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { Flags1764000100000 } from './1764000100000-flags';
+import { ApiKeys1764000200000 } from './1764000200000-api-keys';
 
 /** Every migration, in order. The only way the schema changes. */
-export const MIGRATIONS = [InitialSchema1764000000000, Flags1764000100000];
+export const MIGRATIONS = [InitialSchema1764000000000, Flags1764000100000, ApiKeys1764000200000];

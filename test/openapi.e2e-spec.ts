@@ -20,6 +20,7 @@ describe('OpenAPI document', () => {
     const doc = (await t.http().get('/docs-json').expect(200)).body;
     expect(doc.openapi).toMatch(/^3\./);
     expect(doc.components.securitySchemes.cli).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
+    expect(doc.components.securitySchemes.key).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
     const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.entries(ops as Record<string, { responses: Record<string, unknown>; security?: unknown[] }>).map(([method, op]) => ({ path, method, op })),
     );
@@ -28,7 +29,11 @@ describe('OpenAPI document', () => {
     for (const { path, method, op } of operations) {
       const statuses = Object.keys(op.responses);
       expect({ path, method, success: statuses.some((s) => s.startsWith('2')) }).toEqual({ path, method, success: true });
-      if (!publicPaths.includes(path)) {
+      if (method === 'options') continue;
+      if (path.startsWith('/api/v1/config')) {
+        expect({ path, method, security: op.security }).toEqual({ path, method, security: [{ key: [] }] });
+        expect({ path, method, has401: statuses.includes('401') }).toEqual({ path, method, has401: true });
+      } else if (!publicPaths.includes(path)) {
         expect({ path, method, security: op.security }).toEqual({ path, method, security: [{ cli: [] }] });
         expect({ path, method, has401: statuses.includes('401') }).toEqual({ path, method, has401: true });
       }

@@ -8,6 +8,8 @@ export interface TestApp {
   app: NestFastifyApplication;
   config: AppConfig;
   http: () => TestAgent;
+  /** Base URL of the app listening on a free port (for streaming clients). */
+  url: () => Promise<string>;
   close: () => Promise<void>;
 }
 
@@ -21,6 +23,24 @@ export async function startApp(overrides: Record<string, string> = {}): Promise<
   if (!env.DATABASE_URL && !overrides.DATA_DIR) env.DATA_DIR = 'memory://';
   const config = loadConfig(env);
   const app = await createApp(config, { logger: ['error'] });
+  let listening: Promise<string> | undefined;
+  const url = () => {
+    listening ??= app.listen({ port: 0, host: '127.0.0.1' }).then(() => app.getUrl()).then((u) => u.replace('[::1]', '127.0.0.1'));
+    return listening;
+  };
+  // Listening from the start lets supertest and streaming clients share one server.
+  await url();
   const agent = request(app.getHttpServer());
-  return { app, config, http: () => agent, close: () => app.close() };
+  return { app, config, http: () => agent, url, close: () => app.close() };
+}
+
+/**
+ * Two or more app instances that share one PostgreSQL and one Redis, like replicas: DATABASE_URL and
+ * REDIS_URL when set, otherwise this machine's local services (the `test` database).
+ */
+export function sharedServices(): Record<string, string> {
+  return {
+    DATABASE_URL: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
+    REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
+  };
 }

@@ -49,3 +49,9 @@ export async function aFlag(t: TestApp, user: TestUser, app: TestAppRecord, env 
     .expect(201);
   return { key, version: res.body.data.version };
 }
+
+/** Creates a runtime key through the API and returns the secret and its id. */
+export async function aKey(t: TestApp, user: TestUser, app: TestAppRecord, env = 'production', type: 'pub' | 'sdk' = 'sdk'): Promise<{ id: string; key: string; auth: { Authorization: string } }> {
+  const res = await t.http().post('/api/v1/keys').set(user.auth).send({ appId: app.id, env, type }).expect(201);
+  return { id: res.body.data.id, key: res.body.data.key, auth: { Authorization: `Bearer ${res.body.data.key}` } };
+}

@@ -4,6 +4,8 @@ import { AuthModule } from '@superflag/auth';
 import { AppConfig, CoreModule } from '@superflag/core';
 import { EnvironmentsModule } from '@superflag/environments';
 import { FlagsModule } from '@superflag/flags';
+import { KeysModule } from '@superflag/keys';
+import { RuntimeModule } from '@superflag/runtime';
 import { MIGRATIONS } from '../../../migrations';
 
 /** The API deployable: the feature libs composed over the core infrastructure. */
@@ -12,7 +14,7 @@ export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [CoreModule.forRoot(config, MIGRATIONS), AuthModule, AppsModule, EnvironmentsModule, FlagsModule],
+      imports: [CoreModule.forRoot(config, MIGRATIONS), AuthModule, AppsModule, EnvironmentsModule, FlagsModule, KeysModule, RuntimeModule],
     };
   }
 }

@@ -18,6 +18,7 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A cli_ management token' }, 'cli')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A pub_ or sdk_ runtime key (also accepted as the X-API-Key header)' }, 'key')
     .build();
   return SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
 }

@@ -6,6 +6,7 @@ import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import type { MigrationList } from './database/data-source-options';
 import { HealthController } from './health/health.controller';
+import { CLUSTER_BUS, type ClusterBus, LocalClusterBus, RedisClusterBus } from './events/cluster-bus';
 import { IdGenerator } from './ids';
 import { connectRedis, REDIS, type RedisClient } from './redis/redis';
 import { RedisThrottlerStorage } from './redis/redis-throttler.storage';
@@ -14,8 +15,12 @@ import { RedisThrottlerStorage } from './redis/redis-throttler.storage';
 export const RATE_LIMIT_STORE = Symbol('RATE_LIMIT_STORE');
 
 class RedisLifecycle implements OnApplicationShutdown {
-  constructor(@Optional() @Inject(REDIS) private readonly redis: RedisClient | null) {}
+  constructor(
+    @Optional() @Inject(REDIS) private readonly redis: RedisClient | null,
+    @Inject(CLUSTER_BUS) private readonly bus: ClusterBus,
+  ) {}
   async onApplicationShutdown(): Promise<void> {
+    await this.bus.close();
     if (this.redis?.isOpen) await this.redis.quit().catch(() => undefined);
   }
 }
@@ -37,6 +42,16 @@ export class CoreModule {
         Clock,
         IdGenerator,
         { provide: REDIS, useFactory: () => (config.REDIS_URL ? connectRedis(config.REDIS_URL) : null) },
+        {
+          provide: CLUSTER_BUS,
+          inject: [REDIS],
+          useFactory: async (redis: RedisClient | null): Promise<ClusterBus> => {
+            if (!redis) return new LocalClusterBus();
+            const bus = new RedisClusterBus(redis);
+            await bus.start();
+            return bus;
+          },
+        },
         RedisLifecycle,
         ThrottlerStorageService,
         {
@@ -45,7 +60,7 @@ export class CoreModule {
           useFactory: (redis: RedisClient | null, memory: ThrottlerStorageService) => (redis ? new RedisThrottlerStorage(redis) : memory),
         },
       ],
-      exports: [AppConfig, Clock, IdGenerator, REDIS, RATE_LIMIT_STORE, DatabaseModule],
+      exports: [AppConfig, Clock, IdGenerator, REDIS, RATE_LIMIT_STORE, CLUSTER_BUS, DatabaseModule],
     };
   }
 }

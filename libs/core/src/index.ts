@@ -13,3 +13,4 @@ export * from './redis/redis-throttler.storage';
 export * from './database/data-source-options';
 export * from './database/run-migrations';
 export * from './core.module';
+export * from './events/cluster-bus';

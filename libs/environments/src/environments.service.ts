@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { type AppRight, type AppRole, AppsService, roleAllows } from '@superflag/apps';
 import type { Principal } from '@superflag/auth';
 import { badRequest, conflict, IdGenerator, notFound } from '@superflag/core';
-import { EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { EntityManager, In, QueryFailedError, Repository } from 'typeorm';
 import { Environment } from './environment.entity';
 
 /** Created with every app, in the same transaction; they cannot be deleted. */
@@ -56,6 +56,13 @@ export class EnvironmentsService implements OnModuleInit {
       throw badRequest('Default environments cannot be deleted');
     }
     await this.environments.delete({ id: env.id });
+  }
+
+  /** Current versions of the given environments (missing ones were deleted): the runtime cache's safety net. */
+  async versionsOf(ids: string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.environments.find({ select: { id: true, version: true }, where: { id: In(ids) } });
+    return new Map(rows.map((r) => [r.id, r.version]));
   }
 
   /**

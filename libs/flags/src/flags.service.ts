@@ -38,6 +38,14 @@ export interface UpdateFlagInput extends WriteOptions {
   description?: string | null;
 }
 
+/** A flag as the runtime serves it. */
+export interface RuntimeFlag {
+  key: string;
+  type: FlagType;
+  value: FlagValue;
+  clientEnabled: boolean;
+}
+
 export interface FlagSet {
   version: number;
   flags: Map<string, Flag>;
@@ -200,6 +208,26 @@ export class FlagsService {
       return { diffs, result: diffs.length, rolledBackTo: target };
     });
     return { version, restored: result };
+  }
+
+  /**
+   * The current flag set of an environment with its version, read in one statement (so the two always agree),
+   * for the runtime's in-memory snapshot. No access check: callers hold a verified runtime key. null when the
+   * environment no longer exists.
+   */
+  async loadEnvironment(environmentId: string): Promise<{ version: number; flags: RuntimeFlag[] } | null> {
+    const rows: Array<{ version: number; key: string | null; type: FlagType; value: FlagValue; client_enabled: boolean }> = await this.dataSource.query(
+      `SELECT e.version, f.key, f.type, f.value, f.client_enabled
+         FROM environments e LEFT JOIN flags f ON f.environment_id = e.id
+        WHERE e.id = $1`,
+      [environmentId],
+    );
+    if (rows.length === 0) return null;
+    const flags = rows
+      .filter((r) => r.key !== null)
+      .map((r) => ({ key: r.key!, type: r.type, value: r.value, clientEnabled: r.client_enabled }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return { version: rows[0].version, flags };
   }
 
   async history(principal: Principal, ref: EnvRef, limit: number, before?: number): Promise<FlagChange[]> {

@@ -36,7 +36,8 @@ export class RequestValidationPipe extends ValidationPipe {
       validationError: { target: false, value: true },
       exceptionFactory: (errors) => {
         const details = flatten(errors);
-        return badRequest(details[0] ?? 'Invalid request', { details });
+        // `details` only when there is more than the one message already in `error`.
+        return badRequest(details[0] ?? 'Invalid request', details.length > 1 ? { details } : {});
       },
     });
   }

@@ -1,0 +1,156 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { AppsService } from '@superflag/apps';
+import type { Principal } from '@superflag/auth';
+import { badRequest, Clock, CLUSTER_BUS, type ClusterBus, hashSecret, IdGenerator, newSecret, notFound } from '@superflag/core';
+import { EnvironmentsService } from '@superflag/environments';
+import { DataSource, In, IsNull, Repository } from 'typeorm';
+import { ApiKey, KeyType } from './api-key.entity';
+import { KEY_TYPES, keyPrefix, looksLikeKey } from './key-format';
+
+/** What a runtime key grants: read access to one environment, filtered by type. */
+export interface VerifiedKey {
+  keyId: string;
+  appId: string;
+  environmentId: string;
+  type: KeyType;
+  keyHash: string;
+}
+
+/** Unknown keys are remembered briefly so a flood of random keys cannot turn into a flood of queries. */
+const NEGATIVE_TTL_MS = 10_000;
+const NEGATIVE_MAX = 50_000;
+/** Safety net for missed revocation events (e.g. a Redis blip): cached keys are re-checked this often. */
+const REVALIDATE_MS = 5_000;
+const TOUCH_INTERVAL_MS = 60_000;
+
+export type KeyRevokedListener = (key: VerifiedKey) => void;
+
+@Injectable()
+export class KeysService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Keys');
+  private readonly valid = new Map<string, VerifiedKey & { lastTouched: number }>();
+  private readonly unknown = new Map<string, number>();
+  private readonly revokedListeners: KeyRevokedListener[] = [];
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly apps: AppsService,
+    private readonly environments: EnvironmentsService,
+    private readonly ids: IdGenerator,
+    private readonly clock: Clock,
+    @Inject(CLUSTER_BUS) private readonly bus: ClusterBus,
+  ) {}
+
+  onModuleInit(): void {
+    this.bus.subscribe((event) => {
+      if (event.type === 'key-revoked') this.forget(event.keyHash);
+      if (event.type === 'resync') void this.revalidate();
+    });
+    this.timer = setInterval(() => void this.revalidate(), REVALIDATE_MS).unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Called with each key that stops being valid on this replica (the runtime closes its open streams). */
+  onKeyRevoked(listener: KeyRevokedListener): void {
+    this.revokedListeners.push(listener);
+  }
+
+  async list(principal: Principal, appId: string, envRef: string): Promise<ApiKey[]> {
+    const env = await this.environments.resolve(principal, appId, envRef, 'read');
+    return this.keys.find({ where: { environmentId: env.id, revokedAt: IsNull() }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  async create(principal: Principal, appId: string, envRef: string, type: unknown, name?: string): Promise<{ key: ApiKey; secret: string }> {
+    if (!KEY_TYPES.includes(type as KeyType)) throw badRequest('Invalid key type');
+    const env = await this.environments.resolve(principal, appId, envRef, 'write');
+    const prefix = keyPrefix(type as KeyType, env.name);
+    const secret = newSecret(prefix);
+    const key = this.keys.create({
+      id: this.ids.next('key'),
+      appId,
+      environmentId: env.id,
+      type: type as KeyType,
+      name: name ?? null,
+      prefix,
+      keyHash: hashSecret(secret),
+      last4: secret.slice(-4),
+      lastUsedAt: null,
+      revokedAt: null,
+    });
+    await this.keys.insert(key);
+    const saved = await this.keys.findOneByOrFail({ id: key.id });
+    return { key: saved, secret };
+  }
+
+  /** Revokes a key of an app the caller may write to; any other key is "not found". Every replica stops accepting it. */
+  async revoke(principal: Principal, keyId: string): Promise<void> {
+    const key = await this.keys.findOneBy({ id: keyId, revokedAt: IsNull() });
+    if (!key) throw notFound('Key');
+    try {
+      await this.apps.authorize(principal, key.appId, 'write');
+    } catch {
+      throw notFound('Key');
+    }
+    const result = await this.keys.update({ id: key.id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+    if (!result.affected) throw notFound('Key');
+    this.forget(key.keyHash);
+    await this.bus.publish({ type: 'key-revoked', keyId: key.id, keyHash: key.keyHash });
+  }
+
+  /**
+   * The runtime's key check: memory first, the database only for keys not seen yet. Unknown keys are
+   * remembered for a few seconds (a key created since is unaffected: its hash cannot have been asked before).
+   */
+  async verify(secret: string): Promise<VerifiedKey | null> {
+    if (!looksLikeKey(secret)) return null;
+    const keyHash = hashSecret(secret);
+    const cached = this.valid.get(keyHash);
+    const now = Date.now();
+    if (cached) {
+      if (now - cached.lastTouched > TOUCH_INTERVAL_MS) this.touch(cached, now);
+      return cached;
+    }
+    const unknownUntil = this.unknown.get(keyHash);
+    if (unknownUntil !== undefined && unknownUntil > now) return null;
+    const key = await this.keys.findOneBy({ keyHash, revokedAt: IsNull() });
+    if (!key) {
+      if (this.unknown.size >= NEGATIVE_MAX) this.unknown.clear();
+      this.unknown.set(keyHash, now + NEGATIVE_TTL_MS);
+      return null;
+    }
+    const verified = { keyId: key.id, appId: key.appId, environmentId: key.environmentId, type: key.type, keyHash, lastTouched: 0 };
+    this.valid.set(keyHash, verified);
+    this.touch(verified, now);
+    return verified;
+  }
+
+  private touch(key: VerifiedKey & { lastTouched: number }, now: number): void {
+    key.lastTouched = now;
+    this.keys.update({ id: key.keyId }, { lastUsedAt: new Date(now) }).catch((err: Error) => this.logger.warn(`lastUsedAt not saved: ${err.message}`));
+  }
+
+  private forget(keyHash: string): void {
+    const key = this.valid.get(keyHash);
+    if (!key) return;
+    this.valid.delete(keyHash);
+    for (const listener of this.revokedListeners) listener(key);
+  }
+
+  /** Drops cached keys that were revoked or deleted (with their environment or app) while this replica was not told. */
+  private async revalidate(): Promise<void> {
+    if (this.valid.size === 0 || !this.dataSource.isInitialized) return;
+    try {
+      const cachedIds = [...this.valid.values()].map((k) => k.keyId);
+      const alive = new Set((await this.keys.find({ select: { id: true }, where: { id: In(cachedIds), revokedAt: IsNull() } })).map((k) => k.id));
+      for (const [hash, key] of this.valid) if (!alive.has(key.keyId)) this.forget(hash);
+    } catch (err) {
+      this.logger.warn(`Key revalidation failed: ${(err as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import { Controller, Get, HttpCode, Options, Req, Res } from '@nestjs/common';
+import { ApiHeader, ApiNoContentResponse, ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiData, ApiErrors, notAuthenticated, Public } from '@superflag/core';
+import { etagMatches } from '@superflag/flags';
+import type { KeyType } from '@superflag/keys';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ConfigSnapshots } from './config-snapshots';
+import { ConfigStreams } from './config-streams';
+import { RuntimeConfigDto } from './dto/config.dto';
+import { RuntimeKeyAuth } from './key-auth';
+
+/** Browsers call the runtime with pub_ keys from any origin; server (sdk_) keys get no CORS grant. */
+const CORS_FOR_PUB = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'ETag' };
+const PREFLIGHT = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers': 'Authorization, X-API-Key, If-None-Match, Content-Type',
+  'access-control-max-age': '86400',
+};
+const corsFor = (type: KeyType) => (type === 'pub' ? CORS_FOR_PUB : {});
+
+@ApiTags('Runtime config')
+@ApiSecurity('key')
+@Public()
+@Controller('api/v1/config')
+export class ConfigController {
+  constructor(
+    private readonly auth: RuntimeKeyAuth,
+    private readonly snapshots: ConfigSnapshots,
+    private readonly streams: ConfigStreams,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: "The key's environment's flag values, served from memory. ETag `\"<version>-<type>\"`; If-None-Match → 304" })
+  @ApiHeader({ name: 'X-API-Key', required: false, description: 'The pub_/sdk_ key, instead of Authorization: Bearer' })
+  @ApiHeader({ name: 'If-None-Match', required: false })
+  @ApiData(RuntimeConfigDto)
+  @ApiNotModifiedResponse({ description: 'Unchanged since the ETag given in If-None-Match' })
+  @ApiErrors(401)
+  async config(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const key = await this.auth.authenticate(request);
+    const snapshot = await this.snapshots.get(key.environmentId);
+    if (!snapshot) throw notAuthenticated();
+    const view = snapshot.for(key.type);
+    reply.headers({ etag: view.etag, 'cache-control': 'no-cache', vary: 'Accept-Encoding, Authorization, X-API-Key', ...corsFor(key.type) });
+    if (etagMatches(request.headers['if-none-match'], view.etag)) {
+      reply.code(304).send();
+      return;
+    }
+    const { body, encoding } = view.encoded(request.headers['accept-encoding']);
+    if (encoding) reply.header('content-encoding', encoding);
+    reply.type('application/json; charset=utf-8').send(body);
+  }
+
+  @Get('stream')
+  @ApiOperation({
+    summary: 'Server-Sent Events: a `config` event with the full payload now and after every change; `: heartbeat` comments every 25 s',
+    description: 'Events: `config` (data = `{version, flags}`, id = version), `revoked` (the key was revoked; the stream ends), `reconnect` (the server is shutting down; reconnect).',
+  })
+  @ApiQuery({ name: 'key', required: false, description: 'A pub_ key, for EventSource clients that cannot set headers' })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string', example: 'event: config\nid: 46\ndata: {"version":46,"flags":{"dark-mode":true}}\n\n' } } } })
+  @ApiErrors(401)
+  async stream(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const key = await this.auth.authenticate(request, { allowQueryKey: true });
+    const snapshot = await this.snapshots.get(key.environmentId);
+    if (!snapshot) throw notAuthenticated();
+    reply.hijack();
+    this.streams.open(key, snapshot, reply.raw, corsFor(key.type));
+  }
+
+  @Options()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'CORS preflight' })
+  @ApiNoContentResponse({ description: 'CORS headers' })
+  preflight(@Res({ passthrough: true }) reply: FastifyReply): void {
+    reply.headers(PREFLIGHT);
+  }
+
+  @Options('stream')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'CORS preflight' })
+  @ApiNoContentResponse({ description: 'CORS headers' })
+  preflightStream(@Res({ passthrough: true }) reply: FastifyReply): void {
+    reply.headers(PREFLIGHT);
+  }
+}

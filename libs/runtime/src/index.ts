@@ -1,0 +1,5 @@
+export * from './runtime.module';
+export * from './config-snapshots';
+export * from './config-streams';
+export * from './key-auth';
+export * from './snapshot';

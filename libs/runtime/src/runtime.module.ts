@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { EnvironmentsModule } from '@superflag/environments';
+import { FlagsModule } from '@superflag/flags';
+import { KeysModule } from '@superflag/keys';
+import { ConfigController } from './config.controller';
+import { ConfigSnapshots } from './config-snapshots';
+import { ConfigStreams } from './config-streams';
+import { RuntimeKeyAuth } from './key-auth';
+
+/** The runtime side: what pub_/sdk_ keys read, from memory, with live updates. */
+@Module({
+  imports: [FlagsModule, KeysModule, EnvironmentsModule],
+  controllers: [ConfigController],
+  providers: [ConfigSnapshots, ConfigStreams, RuntimeKeyAuth],
+  exports: [ConfigSnapshots, ConfigStreams, RuntimeKeyAuth],
+})
+export class RuntimeModule {}

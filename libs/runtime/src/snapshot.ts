@@ -1,0 +1,68 @@
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+import type { FlagValue, RuntimeFlag } from '@superflag/flags';
+import type { KeyType } from '@superflag/keys';
+
+/** Payloads below this are sent as is: compressing them costs more than it saves. */
+const COMPRESS_MIN_BYTES = 1024;
+
+/**
+ * One key type's view of an environment at one version, serialised once and served many times:
+ * the JSON body (and its gzip/brotli forms, made on first use), the ETag and the SSE event.
+ */
+export class Representation {
+  readonly etag: string;
+  readonly body: Buffer;
+  private gzipped?: Buffer;
+  private brotlied?: Buffer;
+  private event?: string;
+
+  constructor(
+    readonly version: number,
+    readonly type: KeyType,
+    readonly flags: Record<string, FlagValue>,
+  ) {
+    this.etag = `"${version}-${type}"`;
+    this.body = Buffer.from(JSON.stringify({ data: { version, flags } }));
+  }
+
+  /** The body in the best encoding the client accepts: brotli, then gzip, else identity. */
+  encoded(acceptEncoding: string | undefined): { body: Buffer; encoding?: 'br' | 'gzip' } {
+    if (!acceptEncoding || this.body.length < COMPRESS_MIN_BYTES) return { body: this.body };
+    if (/\bbr\b/.test(acceptEncoding)) {
+      this.brotlied ??= brotliCompressSync(this.body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } });
+      return { body: this.brotlied, encoding: 'br' };
+    }
+    if (/\bgzip\b/.test(acceptEncoding)) {
+      this.gzipped ??= gzipSync(this.body, { level: 6 });
+      return { body: this.gzipped, encoding: 'gzip' };
+    }
+    return { body: this.body };
+  }
+
+  /** The Server-Sent Event carrying this view: `event: config`, `id: <version>`, data = `{version, flags}`. */
+  sseEvent(): string {
+    this.event ??= `event: config\nid: ${this.version}\ndata: ${JSON.stringify({ version: this.version, flags: this.flags })}\n\n`;
+    return this.event;
+  }
+}
+
+/** An environment's flags at one version, as both key types see them. */
+export class Snapshot {
+  readonly pub: Representation;
+  readonly sdk: Representation;
+  readonly flagsByKey: ReadonlyMap<string, RuntimeFlag>;
+
+  constructor(
+    readonly environmentId: string,
+    readonly version: number,
+    flags: RuntimeFlag[],
+  ) {
+    this.flagsByKey = new Map(flags.map((f) => [f.key, f]));
+    this.sdk = new Representation(version, 'sdk', Object.fromEntries(flags.map((f) => [f.key, f.value])));
+    this.pub = new Representation(version, 'pub', Object.fromEntries(flags.filter((f) => f.clientEnabled).map((f) => [f.key, f.value])));
+  }
+
+  for(type: KeyType): Representation {
+    return type === 'pub' ? this.pub : this.sdk;
+  }
+}
