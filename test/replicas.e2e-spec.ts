@@ -53,6 +53,13 @@ describe('runtime across replicas', () => {
     await stream.endedWithin(1000);
   });
 
+  it('refuses on B, at once, a cli_ token revoked through A (B had it cached)', async () => {
+    const user = await aUser(a);
+    await b.http().get('/api/v1/apps').set(user.auth).expect(200);
+    await a.http().post('/api/v1/auth/logout').set(user.auth).expect(200);
+    expect((await b.http().get('/api/v1/apps').set(user.auth).expect(401)).body).toEqual({ error: 'Not authenticated' });
+  });
+
   it('converges even when a change event is lost (revalidation)', async () => {
     const user = await aUser(a);
     const app = await anApp(a, user);

@@ -6,21 +6,41 @@ import { AuthService } from './auth.service';
 import type { Principal } from './principal';
 import type { Scope } from './scopes';
 
+interface RouteRule {
+  isPublic: boolean;
+  scopes: Scope[];
+}
+
 /**
  * The one guard in front of every management route (registered globally): a valid `Bearer cli_…` token
- * or 401, then the route's scopes or 403. Routes opt out only with @Public().
+ * or 401, then the route's scopes or 403. Routes opt out only with @Public(). Public routes (the runtime
+ * hot path among them) pass synchronously, with their rule read from metadata once per handler.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly rules = new WeakMap<object, RouteRule>();
+
   constructor(private readonly reflector: Reflector, private readonly auth: AuthService) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const handler = context.getHandler();
+    let rule = this.rules.get(handler);
+    if (!rule) {
+      const targets = [handler, context.getClass()];
+      rule = {
+        isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) ?? false,
+        scopes: this.reflector.getAllAndOverride<Scope[]>(REQUIRED_SCOPES, targets) ?? [],
+      };
+      this.rules.set(handler, rule);
+    }
+    if (rule.isPublic) return true;
+    return this.authenticate(context, rule.scopes);
+  }
+
+  private async authenticate(context: ExecutionContext, required: Scope[]): Promise<boolean> {
     const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
     const principal = await this.auth.authenticate(request.headers.authorization);
     request.principal = principal;
-    const required = this.reflector.getAllAndOverride<Scope[]>(REQUIRED_SCOPES, targets) ?? [];
     if (required.some((scope) => !principal.scopes.has(scope))) throw forbidden();
     return true;
   }

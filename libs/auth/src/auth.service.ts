@@ -1,7 +1,7 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import {
-  AppConfig, badRequest, Clock, conflict, DomainError, forbidden, hashPassword, hashSecret, IdGenerator,
+  AppConfig, badRequest, Clock, CLUSTER_BUS, type ClusterBus, conflict, DomainError, forbidden, hashPassword, hashSecret, IdGenerator,
   newSecret, notAuthenticated, notFound, verifyPassword,
 } from '@superflag/core';
 import { DataSource, EntityManager, IsNull, QueryFailedError, Repository } from 'typeorm';
@@ -14,6 +14,19 @@ import { User } from './user.entity';
 const TOKEN_PATTERN = /^Bearer\s+(cli_[0-9A-Za-z]{43})\s*$/;
 /** lastUsedAt is informative; writing it at most once a minute keeps the management path free of a write per request. */
 const TOUCH_INTERVAL_MS = 60_000;
+/**
+ * Verified tokens are kept in memory and re-read from the database after this long at the latest. Revocation
+ * does not wait for it: it is pushed to every replica through the cluster bus.
+ */
+const TOKEN_CACHE_MS = 30_000;
+const TOKEN_CACHE_MAX = 100_000;
+
+interface CachedToken {
+  principal: Principal;
+  expiresAt: number | null;
+  checkedAt: number;
+}
+
 /** Verified against when the email is unknown, so a miss costs as much time as a wrong password. */
 const DUMMY_HASH_PROMISE = hashPassword('superflag-timing-equaliser');
 
@@ -25,8 +38,9 @@ export interface IssuedToken {
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
 @Injectable()
-export class AuthService implements OnApplicationBootstrap {
+export class AuthService implements OnApplicationBootstrap, OnModuleInit {
   private readonly logger = new Logger('Auth');
+  private readonly verified = new Map<string, CachedToken>();
 
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
@@ -36,7 +50,15 @@ export class AuthService implements OnApplicationBootstrap {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly limiter: LoginLimiter,
+    @Inject(CLUSTER_BUS) private readonly bus: ClusterBus,
   ) {}
+
+  onModuleInit(): void {
+    this.bus.subscribe((event) => {
+      if (event.type === 'token-revoked') this.verified.delete(event.tokenHash);
+      if (event.type === 'resync') this.verified.clear();
+    });
+  }
 
   /** Creates ADMIN_EMAIL's user when configured and absent: the first account of a closed-signup deployment. */
   async onApplicationBootstrap(): Promise<void> {
@@ -85,13 +107,25 @@ export class AuthService implements OnApplicationBootstrap {
   async authenticate(authorization: string | undefined): Promise<Principal> {
     const match = authorization ? TOKEN_PATTERN.exec(authorization) : null;
     if (!match) throw notAuthenticated();
-    const token = await this.tokens.findOneBy({ tokenHash: hashSecret(match[1]), revokedAt: IsNull() });
-    const now = this.clock.now();
-    if (!token || (token.expiresAt && token.expiresAt <= now)) throw notAuthenticated();
-    if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
-      this.tokens.update({ id: token.id }, { lastUsedAt: now }).catch((err: Error) => this.logger.warn(`lastUsedAt not saved: ${err.message}`));
+    const tokenHash = hashSecret(match[1]);
+    const now = this.clock.now().getTime();
+    const cached = this.verified.get(tokenHash);
+    if (cached && now - cached.checkedAt < TOKEN_CACHE_MS) {
+      if (cached.expiresAt !== null && cached.expiresAt <= now) throw notAuthenticated();
+      return cached.principal;
     }
-    return { userId: token.userId, tokenId: token.id, scopes: new Set(token.scopes) };
+    const token = await this.tokens.findOneBy({ tokenHash, revokedAt: IsNull() });
+    if (!token || (token.expiresAt && token.expiresAt.getTime() <= now)) {
+      this.verified.delete(tokenHash);
+      throw notAuthenticated();
+    }
+    if (!token.lastUsedAt || now - token.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
+      this.tokens.update({ id: token.id }, { lastUsedAt: new Date(now) }).catch((err: Error) => this.logger.warn(`lastUsedAt not saved: ${err.message}`));
+    }
+    const principal: Principal = { userId: token.userId, tokenId: token.id, scopes: new Set(token.scopes) };
+    if (this.verified.size >= TOKEN_CACHE_MAX) this.verified.clear();
+    this.verified.set(tokenHash, { principal, expiresAt: token.expiresAt?.getTime() ?? null, checkedAt: now });
+    return principal;
   }
 
   async me(principal: Principal): Promise<{ user: User; scopes: Scope[] }> {
@@ -112,9 +146,19 @@ export class AuthService implements OnApplicationBootstrap {
     return this.issue(this.dataSource.manager, principal.userId, name, wanted, expiresAt ?? null);
   }
 
+  /** Revokes one of the caller's tokens; every replica refuses it from the next request on. */
   async revokeToken(principal: Principal, tokenId: string): Promise<void> {
-    const result = await this.tokens.update({ id: tokenId, userId: principal.userId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
-    if (!result.affected) throw notFound('Token');
+    const result = await this.tokens
+      .createQueryBuilder()
+      .update(CliToken)
+      .set({ revokedAt: this.clock.now() })
+      .where('id = :tokenId AND user_id = :userId AND revoked_at IS NULL', { tokenId, userId: principal.userId })
+      .returning('token_hash')
+      .execute();
+    const rows = result.raw as Array<{ token_hash: string }>;
+    if (rows.length === 0) throw notFound('Token');
+    this.verified.delete(rows[0].token_hash);
+    await this.bus.publish({ type: 'token-revoked', tokenHash: rows[0].token_hash }, { confirm: true });
   }
 
   logout(principal: Principal): Promise<void> {

@@ -100,14 +100,14 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
     const result = await this.keys.update({ id: key.id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
     if (!result.affected) throw notFound('Key');
     this.forget(key.keyHash);
-    await this.bus.publish({ type: 'key-revoked', keyId: key.id, keyHash: key.keyHash });
+    await this.bus.publish({ type: 'key-revoked', keyId: key.id, keyHash: key.keyHash }, { confirm: true });
   }
 
   /**
-   * The runtime's key check: memory first, the database only for keys not seen yet. Unknown keys are
+   * The runtime's key check: memory first (synchronously, no promise on the hot path), the database only for keys not seen yet. Unknown keys are
    * remembered for a few seconds (a key created since is unaffected: its hash cannot have been asked before).
    */
-  async verify(secret: string): Promise<VerifiedKey | null> {
+  verify(secret: string): VerifiedKey | null | Promise<VerifiedKey | null> {
     if (!looksLikeKey(secret)) return null;
     const keyHash = hashSecret(secret);
     const cached = this.valid.get(keyHash);
@@ -118,6 +118,10 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
     }
     const unknownUntil = this.unknown.get(keyHash);
     if (unknownUntil !== undefined && unknownUntil > now) return null;
+    return this.load(keyHash, now);
+  }
+
+  private async load(keyHash: string, now: number): Promise<VerifiedKey | null> {
     const key = await this.keys.findOneBy({ keyHash, revokedAt: IsNull() });
     if (!key) {
       if (this.unknown.size >= NEGATIVE_MAX) this.unknown.clear();

@@ -2,12 +2,13 @@ import { Controller, Get, HttpCode, Options, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiNoContentResponse, ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ApiData, ApiErrors, notAuthenticated, Public } from '@superflag/core';
 import { etagMatches } from '@superflag/flags';
-import type { KeyType } from '@superflag/keys';
+import type { KeyType, VerifiedKey } from '@superflag/keys';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConfigSnapshots } from './config-snapshots';
 import { ConfigStreams } from './config-streams';
 import { RuntimeConfigDto } from './dto/config.dto';
 import { RuntimeKeyAuth } from './key-auth';
+import type { Snapshot } from './snapshot';
 
 /** Browsers call the runtime with pub_ keys from any origin; server (sdk_) keys get no CORS grant. */
 const CORS_FOR_PUB = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'ETag' };
@@ -37,9 +38,20 @@ export class ConfigController {
   @ApiData(RuntimeConfigDto)
   @ApiNotModifiedResponse({ description: 'Unchanged since the ETag given in If-None-Match' })
   @ApiErrors(401)
-  async config(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const key = await this.auth.authenticate(request);
-    const snapshot = await this.snapshots.get(key.environmentId);
+  config(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void | Promise<void> {
+    // Hot path: with the key and the snapshot in memory, no promise is created.
+    const key = this.auth.authenticate(request);
+    if (key instanceof Promise) return key.then((k) => this.serveConfig(k, request, reply));
+    return this.serveConfig(key, request, reply);
+  }
+
+  private serveConfig(key: VerifiedKey, request: FastifyRequest, reply: FastifyReply): void | Promise<void> {
+    const snapshot = this.snapshots.get(key.environmentId);
+    if (snapshot instanceof Promise) return snapshot.then((s) => this.send(key, s, request, reply));
+    return this.send(key, snapshot, request, reply);
+  }
+
+  private send(key: VerifiedKey, snapshot: Snapshot | null, request: FastifyRequest, reply: FastifyReply): void {
     if (!snapshot) throw notAuthenticated();
     const view = snapshot.for(key.type);
     reply.headers({ etag: view.etag, 'cache-control': 'no-cache', vary: 'Accept-Encoding, Authorization, X-API-Key', ...corsFor(key.type) });

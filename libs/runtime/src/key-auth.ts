@@ -14,15 +14,20 @@ const BEARER = /^Bearer\s+(\S+)\s*$/;
 export class RuntimeKeyAuth {
   constructor(private readonly keys: KeysService) {}
 
-  async authenticate(request: FastifyRequest, options: { allowQueryKey?: boolean } = {}): Promise<VerifiedKey> {
+  authenticate(request: FastifyRequest, options: { allowQueryKey?: boolean } = {}): VerifiedKey | Promise<VerifiedKey> {
     const fromHeader = BEARER.exec(request.headers.authorization ?? '')?.[1] ?? headerValue(request.headers['x-api-key']);
     const fromQuery = options.allowQueryKey ? (request.query as { key?: unknown })?.key : undefined;
     const secret = fromHeader ?? (typeof fromQuery === 'string' && fromQuery.startsWith('pub_') ? fromQuery : undefined);
     if (!secret) throw notAuthenticated();
-    const key = await this.keys.verify(secret);
-    if (!key) throw notAuthenticated();
-    return key;
+    const key = this.keys.verify(secret);
+    if (key instanceof Promise) return key.then(orRefuse);
+    return orRefuse(key);
   }
+}
+
+function orRefuse(key: VerifiedKey | null): VerifiedKey {
+  if (!key) throw notAuthenticated();
+  return key;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -6,6 +6,7 @@ import type { RedisClient } from '../redis/redis';
 export type ClusterEvent =
   | { type: 'flags-changed'; environmentId: string; version: number }
   | { type: 'key-revoked'; keyId: string; keyHash: string }
+  | { type: 'token-revoked'; tokenHash: string }
   /** Emitted locally (never published) when this replica may have missed events, e.g. after a Redis reconnect. */
   | { type: 'resync' };
 
@@ -19,7 +20,12 @@ export const CLUSTER_BUS = Symbol('CLUSTER_BUS');
  * must also converge on its own (periodic revalidation); `resync` tells them to do it now.
  */
 export interface ClusterBus {
-  publish(event: ClusterEvent): Promise<void>;
+  /**
+   * Sends an event to every replica (this one included). With `confirm`, resolves only once every replica
+   * subscribed at that moment has handled it (or after a bounded wait), so that "revoked" means revoked
+   * everywhere by the time the caller answers.
+   */
+  publish(event: ClusterEvent, options?: { confirm?: boolean }): Promise<void>;
   subscribe(handler: ClusterEventHandler): void;
   close(): Promise<void>;
 }
@@ -28,6 +34,7 @@ export interface ClusterBus {
 export class LocalClusterBus implements ClusterBus {
   private readonly emitter = new EventEmitter().setMaxListeners(0);
 
+  /** Handlers run synchronously: publishing is confirmed when this returns. */
   async publish(event: ClusterEvent): Promise<void> {
     this.emitter.emit('event', event);
   }
@@ -42,13 +49,33 @@ export class LocalClusterBus implements ClusterBus {
 }
 
 const CHANNEL = 'superflag:events';
+const ACKS = 'superflag:acks';
+/** How long a confirmed publish waits for slow or vanished replicas before answering anyway. */
+const CONFIRM_TIMEOUT_MS = 1_000;
+
+interface Envelope {
+  event: ClusterEvent;
+  /** Set when the publisher waits for every replica to confirm. */
+  ack?: string;
+}
+
+interface PendingConfirm {
+  /** Unknown until PUBLISH answers with the number of receivers. */
+  remaining?: number;
+  /** Confirmations that arrived before that answer. */
+  early: number;
+  done: () => void;
+}
 
 /** Redis pub/sub bus: a dedicated subscriber connection; handlers run for local and remote events alike. */
 export class RedisClusterBus implements ClusterBus {
   private readonly logger = new Logger('ClusterBus');
   private readonly local = new LocalClusterBus();
+  private readonly pending = new Map<string, PendingConfirm>();
   private subscriber?: RedisClient;
   private lostConnection = false;
+  private seq = 0;
+  private readonly instance = `${process.pid}-${Math.random().toString(36).slice(2)}`;
 
   constructor(private readonly redis: RedisClient) {}
 
@@ -65,19 +92,33 @@ export class RedisClusterBus implements ClusterBus {
       }
     });
     await subscriber.connect();
-    await subscriber.subscribe(CHANNEL, (message) => {
-      try {
-        void this.local.publish(JSON.parse(message) as ClusterEvent);
-      } catch {
-        this.logger.warn('Ignored a malformed cluster event');
-      }
-    });
+    await subscriber.subscribe(CHANNEL, (message) => this.receive(message));
+    await subscriber.subscribe(ACKS, (ackId) => this.acknowledged(ackId));
     this.subscriber = subscriber as RedisClient;
   }
 
-  async publish(event: ClusterEvent): Promise<void> {
+  async publish(event: ClusterEvent, options: { confirm?: boolean } = {}): Promise<void> {
+    const ack = options.confirm ? `${this.instance}:${++this.seq}` : undefined;
     try {
-      await this.redis.publish(CHANNEL, JSON.stringify(event));
+      if (!ack) {
+        await this.redis.publish(CHANNEL, JSON.stringify({ event } satisfies Envelope));
+        return;
+      }
+      let settle!: () => void;
+      const confirmed = new Promise<void>((resolve) => (settle = resolve));
+      const entry: PendingConfirm = { early: 0, done: settle };
+      this.pending.set(ack, entry);
+      const timer = setTimeout(settle, CONFIRM_TIMEOUT_MS);
+      try {
+        // PUBLISH answers how many subscribers got the message: that many confirmations are awaited.
+        const receivers = await this.redis.publish(CHANNEL, JSON.stringify({ event, ack } satisfies Envelope));
+        entry.remaining = receivers - entry.early;
+        if (entry.remaining <= 0) settle();
+        await confirmed;
+      } finally {
+        clearTimeout(timer);
+        this.pending.delete(ack);
+      }
     } catch (err) {
       // Other replicas will converge through revalidation; this one must not wait for Redis.
       this.logger.warn(`Could not publish ${event.type}: ${(err as Error).message}`);
@@ -92,5 +133,28 @@ export class RedisClusterBus implements ClusterBus {
   async close(): Promise<void> {
     await this.local.close();
     if (this.subscriber?.isOpen) await this.subscriber.quit().catch(() => undefined);
+  }
+
+  private receive(message: string): void {
+    let envelope: Envelope;
+    try {
+      envelope = JSON.parse(message) as Envelope;
+    } catch {
+      this.logger.warn('Ignored a malformed cluster event');
+      return;
+    }
+    void this.local.publish(envelope.event);
+    if (envelope.ack) this.redis.publish(ACKS, envelope.ack).catch(() => undefined);
+  }
+
+  private acknowledged(ackId: string): void {
+    const entry = this.pending.get(ackId);
+    if (!entry) return;
+    if (entry.remaining === undefined) {
+      entry.early++;
+      return;
+    }
+    entry.remaining--;
+    if (entry.remaining <= 0) entry.done();
   }
 }
