@@ -1,6 +1,7 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { Flags1764000100000 } from './1764000100000-flags';
 import { ApiKeys1764000200000 } from './1764000200000-api-keys';
+import { AppPlans1764000300000 } from './1764000300000-app-plans';
 
 /** Every migration, in order. The only way the schema changes. */
-export const MIGRATIONS = [InitialSchema1764000000000, Flags1764000100000, ApiKeys1764000200000];
+export const MIGRATIONS = [InitialSchema1764000000000, Flags1764000100000, ApiKeys1764000200000, AppPlans1764000300000];

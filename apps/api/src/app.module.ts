@@ -5,6 +5,7 @@ import { AppConfig, CoreModule } from '@superflag/core';
 import { EnvironmentsModule } from '@superflag/environments';
 import { FlagsModule } from '@superflag/flags';
 import { KeysModule } from '@superflag/keys';
+import { QuotasModule } from '@superflag/quotas';
 import { RuntimeModule } from '@superflag/runtime';
 import { MIGRATIONS } from '../../../migrations';
 
@@ -14,7 +15,7 @@ export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [CoreModule.forRoot(config, MIGRATIONS), AuthModule, AppsModule, EnvironmentsModule, FlagsModule, KeysModule, RuntimeModule],
+      imports: [CoreModule.forRoot(config, MIGRATIONS), AuthModule, QuotasModule, AppsModule, EnvironmentsModule, FlagsModule, KeysModule, RuntimeModule],
     };
   }
 }

@@ -12,6 +12,10 @@ export class App {
   @Column({ name: 'owner_id', type: 'varchar', length: 32 })
   ownerId!: string;
 
+  /** Sets the monthly request quota of each environment (see libs/quotas). */
+  @Column({ type: 'varchar', length: 16, default: 'free' })
+  plan!: 'free' | 'pro' | 'enterprise';
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -53,13 +53,15 @@ export class AppsService {
 
   /**
    * Restricts a query to rows of apps the caller is a member of (joined on `appIdColumn`) and selects the
-   * caller's role as `member_role`, so a feature can check access in the same query that loads its rows.
+   * caller's role as `member_role` (and the app's plan as `app_plan`), so a feature can check access in the same query that loads its rows.
    * When it finds nothing, call `authorize` to learn why (404 app / 403 right).
    */
   withMembership<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, appIdColumn: string, principal: Principal): SelectQueryBuilder<T> {
     return qb
       .innerJoin(AppMember, 'member', `member.app_id = ${appIdColumn} AND member.user_id = :memberUserId`, { memberUserId: principal.userId })
-      .addSelect('member.role', 'member_role');
+      .innerJoin(App, 'member_app', `member_app.id = ${appIdColumn}`)
+      .addSelect('member.role', 'member_role')
+      .addSelect('member_app.plan', 'app_plan');
   }
 
   async list(principal: Principal): Promise<AppWithRole[]> {
@@ -102,6 +104,19 @@ export class AppsService {
       if (isUniqueViolation(err)) throw conflict('App name already exists');
       throw err;
     }
+  }
+
+  async planOf(appId: string): Promise<App['plan']> {
+    const app = await this.apps.findOne({ select: { id: true, plan: true }, where: { id: appId } });
+    return app?.plan ?? 'free';
+  }
+
+  /** Sets an app's plan (operators only: the caller checks). */
+  async setPlan(appId: string, plan: App['plan']): Promise<App> {
+    const app = await this.apps.findOneBy({ id: appId });
+    if (!app) throw notFound('App');
+    app.plan = plan;
+    return this.apps.save(app);
   }
 
   /** Deletes the app; its members, environments and everything under them go with it (ON DELETE CASCADE). */

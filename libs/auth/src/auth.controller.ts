@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiData, ApiErrors, Public, SuccessDto } from '@superflag/core';
+import { AnonymousBurstLimit, ApiData, ApiErrors, Public, SuccessDto } from '@superflag/core';
 import type { FastifyRequest } from 'fastify';
 import { CurrentPrincipal, RequireScopes } from './auth.decorators';
 import { AuthService, IssuedToken } from './auth.service';
@@ -22,6 +22,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Public()
+  @AnonymousBurstLimit()
   @Post('signup')
   @ApiOperation({ summary: 'Create an account and get a cli_ token with every scope' })
   @ApiData(SessionDto, { status: 201 })
@@ -31,6 +32,7 @@ export class AuthController {
   }
 
   @Public()
+  @AnonymousBurstLimit()
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange email and password for a new cli_ token (throttled per email and per IP)' })

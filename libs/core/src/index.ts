@@ -14,3 +14,4 @@ export * from './database/data-source-options';
 export * from './database/run-migrations';
 export * from './core.module';
 export * from './events/cluster-bus';
+export * from './http/request-context';

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { type AppRight, type AppRole, AppsService, roleAllows } from '@superflag/apps';
 import type { Principal } from '@superflag/auth';
 import { badRequest, conflict, IdGenerator, notFound } from '@superflag/core';
+import { type Plan, QuotasService } from '@superflag/quotas';
 import { EntityManager, In, QueryFailedError, Repository } from 'typeorm';
 import { Environment } from './environment.entity';
 
@@ -16,6 +17,7 @@ export class EnvironmentsService implements OnModuleInit {
     @InjectRepository(Environment) private readonly environments: Repository<Environment>,
     private readonly apps: AppsService,
     private readonly ids: IdGenerator,
+    private readonly quotas: QuotasService,
   ) {}
 
   onModuleInit(): void {
@@ -28,7 +30,16 @@ export class EnvironmentsService implements OnModuleInit {
   }
 
   async list(principal: Principal, appId: string): Promise<Environment[]> {
-    await this.apps.authorize(principal, appId, 'read');
+    return (await this.listWithApp(principal, appId)).environments;
+  }
+
+  /** The app's environments and its plan (for usage reports). */
+  async listWithApp(principal: Principal, appId: string): Promise<{ environments: Environment[]; plan: Plan }> {
+    const { app } = await this.apps.authorize(principal, appId, 'read');
+    return { environments: await this.ordered(appId), plan: app.plan };
+  }
+
+  private ordered(appId: string): Promise<Environment[]> {
     return this.environments
       .createQueryBuilder('env')
       .where('env.app_id = :appId', { appId })
@@ -84,13 +95,14 @@ export class EnvironmentsService implements OnModuleInit {
   /**
    * An environment of an app the caller may act on with `right`, named (`production`) or by id (`env_…`).
    * Inside a transaction pass its manager; `lock` takes the row lock (`FOR UPDATE`) that serialises versioned writes.
+   * The request is counted against the environment's monthly quota unless `count: false` (429 when spent).
    */
   async resolve(
     principal: Principal,
     appId: string,
     envRef: string,
     right: AppRight,
-    options: { manager?: EntityManager; lock?: boolean } = {},
+    options: { manager?: EntityManager; lock?: boolean; count?: boolean } = {},
   ): Promise<Environment> {
     const repo = options.manager ? options.manager.getRepository(Environment) : this.environments;
     // One query checks membership and loads (and, for writes, locks) the environment: the write path's hot spot.
@@ -102,7 +114,12 @@ export class EnvironmentsService implements OnModuleInit {
     if (options.lock) qb.setLock('pessimistic_write', undefined, ['env']);
     const { entities, raw } = await qb.getRawAndEntities();
     const env = entities[0];
-    if (env && roleAllows((raw[0] as { member_role: AppRole }).member_role, right)) return env;
+    const row = raw[0] as { member_role: AppRole; app_plan: Plan } | undefined;
+    if (env && row && roleAllows(row.member_role, right)) {
+      // A management request naming an environment counts against its monthly quota (once authorised).
+      if (options.count !== false) await this.quotas.consume(env.id, row.app_plan);
+      return env;
+    }
     // Say why: unknown or foreign app (404), missing right (403), or unknown environment (404).
     await this.apps.authorize(principal, appId, right, options.manager);
     if (!env) throw notFound('Environment');

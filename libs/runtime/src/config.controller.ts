@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Options, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiNoContentResponse, ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ApiData, ApiErrors, notAuthenticated, Public } from '@superflag/core';
+import { QuotasService } from '@superflag/quotas';
 import { etagMatches } from '@superflag/flags';
 import type { KeyType, VerifiedKey } from '@superflag/keys';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -29,6 +30,7 @@ export class ConfigController {
     private readonly auth: RuntimeKeyAuth,
     private readonly snapshots: ConfigSnapshots,
     private readonly streams: ConfigStreams,
+    private readonly quotas: QuotasService,
   ) {}
 
   @Get()
@@ -37,18 +39,36 @@ export class ConfigController {
   @ApiHeader({ name: 'If-None-Match', required: false })
   @ApiData(RuntimeConfigDto)
   @ApiNotModifiedResponse({ description: 'Unchanged since the ETag given in If-None-Match' })
-  @ApiErrors(401)
+  @ApiErrors(401, 429)
   config(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void | Promise<void> {
     // Hot path: with the key and the snapshot in memory, no promise is created.
     const key = this.auth.authenticate(request);
-    if (key instanceof Promise) return key.then((k) => this.serveConfig(k, request, reply));
-    return this.serveConfig(key, request, reply);
+    if (key instanceof Promise) return key.then((k) => this.countThenServe(k, request, reply));
+    return this.countThenServe(key, request, reply);
   }
 
-  private serveConfig(key: VerifiedKey, request: FastifyRequest, reply: FastifyReply): void | Promise<void> {
+  private countThenServe(key: VerifiedKey, request: FastifyRequest, reply: FastifyReply): void | Promise<void> {
+    const counted = this.count(key, reply);
+    if (counted instanceof Promise) return counted.then(() => this.serveSnapshot(key, request, reply));
+    return this.serveSnapshot(key, request, reply);
+  }
+
+  private serveSnapshot(key: VerifiedKey, request: FastifyRequest, reply: FastifyReply): void | Promise<void> {
     const snapshot = this.snapshots.get(key.environmentId);
     if (snapshot instanceof Promise) return snapshot.then((s) => this.send(key, s, request, reply));
     return this.send(key, snapshot, request, reply);
+  }
+
+  /** Every runtime request (304s and each stream opened included) counts against the monthly quota. */
+  private count(key: VerifiedKey, reply: FastifyReply): unknown {
+    if (this.quotas.keyBurstLimited) return this.quotas.checkKeyBurst(key.keyId).then(() => this.countMonthly(key, reply));
+    return this.countMonthly(key, reply);
+  }
+
+  private countMonthly(key: VerifiedKey, reply: FastifyReply): unknown {
+    const plan = this.quotas.planOf(key.appId);
+    if (plan instanceof Promise) return plan.then((p) => this.quotas.consume(key.environmentId, p, reply));
+    return this.quotas.consume(key.environmentId, plan, reply);
   }
 
   private send(key: VerifiedKey, snapshot: Snapshot | null, request: FastifyRequest, reply: FastifyReply): void {
@@ -72,13 +92,16 @@ export class ConfigController {
   @ApiQuery({ name: 'key', required: false, description: 'A pub_ key, for EventSource clients that cannot set headers' })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string', example: 'event: config\nid: 46\ndata: {"version":46,"flags":{"dark-mode":true}}\n\n' } } } })
-  @ApiErrors(401)
+  @ApiErrors(401, 429)
   async stream(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const key = await this.auth.authenticate(request, { allowQueryKey: true });
+    await this.count(key, reply);
     const snapshot = await this.snapshots.get(key.environmentId);
     if (!snapshot) throw notAuthenticated();
+    // The quota headers set on the reply above travel with the stream's own headers.
+    const quotaHeaders = Object.fromEntries(Object.entries(reply.getHeaders()).map(([k, v]) => [k, String(v)]));
     reply.hijack();
-    this.streams.open(key, snapshot, reply.raw, corsFor(key.type));
+    this.streams.open(key, snapshot, reply.raw, { ...quotaHeaders, ...corsFor(key.type) });
   }
 
   @Options()

@@ -68,12 +68,45 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
+  /** Monthly requests per environment on the free plan. */
+  @Transform(toInt) @IsInt() @Min(1)
+  QUOTA_FREE: number = 25_000;
+
+  /** Monthly requests per environment on the pro plan. */
+  @Transform(toInt) @IsInt() @Min(1)
+  QUOTA_PRO: number = 100_000;
+
+  /** Monthly requests per environment on the enterprise plan; 0 = unlimited. */
+  @Transform(toInt) @IsInt() @Min(0)
+  QUOTA_ENTERPRISE: number = 0;
+
+  /** Comma-separated emails of operators who may change an app's plan. */
+  @IsString()
+  ADMIN_EMAILS: string = '';
+
+  /** Requests a minute per cli_ token (0 = off). */
+  @Transform(toInt) @IsInt() @Min(0)
+  BURST_TOKEN_LIMIT: number = 600;
+
+  /** Requests a minute per client IP on unauthenticated routes such as signup and login (0 = off). */
+  @Transform(toInt) @IsInt() @Min(0)
+  BURST_IP_LIMIT: number = 60;
+
+  /** Requests a minute per pub_/sdk_ key on the runtime API (0 = off: the monthly quota bounds SDKs). */
+  @Transform(toInt) @IsInt() @Min(0)
+  BURST_KEY_LIMIT: number = 0;
+
   /** Serve Swagger UI at /docs and the document at /docs-json. */
   @Transform(toBool) @IsBoolean()
   DOCS_ENABLED: boolean = true;
 }
 
 export class ConfigError extends Error {}
+
+/** ADMIN_EMAILS as a set of lower-cased addresses. */
+export function adminEmails(config: AppConfig): Set<string> {
+  return new Set(config.ADMIN_EMAILS.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean));
+}
 
 /** Reads and validates the settings; the first problem is reported as one line naming the variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {

@@ -7,6 +7,7 @@ export type ClusterEvent =
   | { type: 'flags-changed'; environmentId: string; version: number }
   | { type: 'key-revoked'; keyId: string; keyHash: string }
   | { type: 'token-revoked'; tokenHash: string }
+  | { type: 'plan-changed'; appId: string }
   /** Emitted locally (never published) when this replica may have missed events, e.g. after a Redis reconnect. */
   | { type: 'resync' };
 

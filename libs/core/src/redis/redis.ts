@@ -10,7 +10,9 @@ const logger = new Logger('Redis');
 export async function connectRedis(url: string): Promise<RedisClient> {
   const client = createClient({
     url,
-    socket: { connectTimeout: 5000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 5000) },
+    // Fail fast while disconnected instead of queueing: callers (rate limits, quotas) fail open.
+    disableOfflineQueue: true,
+    socket: { connectTimeout: 5000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) },
   });
   let lastLog = 0;
   client.on('error', (err: Error) => {

@@ -1,0 +1,5 @@
+export * from './quotas.module';
+export * from './quotas.service';
+export * from './quota-math';
+export * from './quota-store';
+export { UsageDto, EnvironmentUsageDto, UsageQueryDto } from './dto/quota.dto';

@@ -1,0 +1,37 @@
+import { Body, Controller, Inject, Param, Patch } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AppsService } from '@superflag/apps';
+import { AuthService, CurrentPrincipal, type Principal, RequireScopes } from '@superflag/auth';
+import { adminEmails, ApiData, ApiErrors, AppConfig, CLUSTER_BUS, type ClusterBus, forbidden } from '@superflag/core';
+import { AppPlanDto, PlanDto } from './dto/quota.dto';
+import { QuotasService } from './quotas.service';
+
+@ApiTags('Quotas')
+@Controller('api/v1/apps')
+export class PlansController {
+  private readonly admins: Set<string>;
+
+  constructor(
+    private readonly apps: AppsService,
+    private readonly auth: AuthService,
+    private readonly quotas: QuotasService,
+    @Inject(CLUSTER_BUS) private readonly bus: ClusterBus,
+    config: AppConfig,
+  ) {
+    this.admins = adminEmails(config);
+  }
+
+  @Patch(':id/plan')
+  @RequireScopes('apps:write')
+  @ApiOperation({ summary: "Change an app's plan (operators listed in ADMIN_EMAILS only); takes effect at once on every replica" })
+  @ApiData(AppPlanDto)
+  @ApiErrors(400, 404)
+  async setPlan(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: PlanDto) {
+    const { user } = await this.auth.me(principal);
+    if (!this.admins.has(user.email)) throw forbidden();
+    const app = await this.apps.setPlan(id, body.plan);
+    await this.bus.publish({ type: 'plan-changed', appId: app.id }, { confirm: true });
+    const limit = this.quotas.limitFor(app.plan);
+    return { data: { id: app.id, name: app.name, plan: app.plan, limit: Number.isFinite(limit) ? limit : null } };
+  }
+}

@@ -1,0 +1,46 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD, Reflector } from '@nestjs/core';
+import { ThrottlerModule, type ThrottlerStorage } from '@nestjs/throttler';
+import { AppsModule } from '@superflag/apps';
+import { AuthModule } from '@superflag/auth';
+import { AppConfig, RATE_LIMIT_STORE, REDIS, type RedisClient } from '@superflag/core';
+import { BurstGuard, burstSkips } from './burst.guard';
+import { PlansController } from './plans.controller';
+import { MemoryQuotaStore, RedisQuotaStore } from './quota-store';
+import { QUOTA_STORE, QuotasService } from './quotas.service';
+
+const MINUTE = 60_000;
+
+/** Monthly quotas per environment, operator plan changes, and burst limits per token and per IP. */
+@Module({
+  imports: [
+    AppsModule,
+    AuthModule,
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfig, RATE_LIMIT_STORE, Reflector],
+      useFactory: (config: AppConfig, storage: ThrottlerStorage, reflector: Reflector) => {
+        const skip = burstSkips(reflector);
+        return {
+          storage,
+          setHeaders: false,
+          throttlers: [
+            { name: 'token', ttl: MINUTE, limit: config.BURST_TOKEN_LIMIT, skipIf: (c) => config.BURST_TOKEN_LIMIT === 0 || skip.token(c) },
+            { name: 'ip', ttl: MINUTE, limit: config.BURST_IP_LIMIT, skipIf: (c) => config.BURST_IP_LIMIT === 0 || skip.ip(c) },
+          ],
+        };
+      },
+    }),
+  ],
+  controllers: [PlansController],
+  providers: [
+    QuotasService,
+    {
+      provide: QUOTA_STORE,
+      inject: [REDIS],
+      useFactory: (redis: RedisClient | null) => (redis ? new RedisQuotaStore(redis) : new MemoryQuotaStore()),
+    },
+    { provide: APP_GUARD, useClass: BurstGuard },
+  ],
+  exports: [QuotasService],
+})
+export class QuotasModule {}

@@ -1,0 +1,107 @@
+import fc from 'fast-check';
+import { DomainError } from '@superflag/core';
+import { granted, leaseSize, MAX_LEASE, monthOf, nextMonthStart } from '../src/quota-math';
+import { MemoryQuotaStore, type QuotaStore } from '../src/quota-store';
+import { QuotasService } from '../src/quotas.service';
+
+describe('quota arithmetic', () => {
+  it('names months and their ends in UTC', () => {
+    expect(monthOf(new Date('2026-11-30T23:59:59Z'))).toBe('2026-11');
+    expect(nextMonthStart(new Date('2026-11-30T23:59:59Z')).toISOString()).toBe('2026-12-01T00:00:00.000Z');
+    expect(nextMonthStart(new Date('2026-12-15T00:00:00Z')).toISOString()).toBe('2027-01-01T00:00:00.000Z');
+  });
+
+  it('shrinks leases to 1 near the limit and never grants past it', () => {
+    expect(leaseSize(Number.POSITIVE_INFINITY)).toBe(MAX_LEASE);
+    expect(leaseSize(25_000)).toBe(MAX_LEASE);
+    expect(leaseSize(63)).toBe(1);
+    expect(leaseSize(0)).toBe(1);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 0, max: 2e6 }), fc.integer({ min: 1, max: MAX_LEASE }), (limit, before, block) => {
+        const g = granted(limit, before + block, block);
+        expect(g).toBeGreaterThanOrEqual(0);
+        expect(g).toBeLessThanOrEqual(block);
+        expect(before + g).toBeLessThanOrEqual(Math.max(limit, before));
+      }),
+    );
+  });
+});
+
+/** Replicas as QuotasService instances over one shared store, with just enough of their collaborators. */
+function replicas(count: number, limit: number, store: QuotaStore) {
+  const clock = { now: () => new Date('2026-11-10T12:00:00Z') };
+  const config = { QUOTA_FREE: limit, QUOTA_PRO: limit * 2, QUOTA_ENTERPRISE: 0, BURST_KEY_LIMIT: 0 };
+  const bus = { subscribe: () => undefined, publish: async () => undefined };
+  return Array.from({ length: count }, () => new QuotasService(store, config as never, clock as never, {} as never, bus as never, {} as never));
+}
+
+async function consume(q: QuotasService): Promise<boolean> {
+  try {
+    await q.consume('env_prop', 'free');
+    return true;
+  } catch (err) {
+    expect(err).toBeInstanceOf(DomainError);
+    expect((err as DomainError).status).toBe(429);
+    return false;
+  }
+}
+
+describe('QuotasService over a shared store', () => {
+  it('never admits more than the limit across replicas, and `used` never goes down', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 400 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 40 })), { minLength: 1, maxLength: 30 }),
+        async (limit, bursts) => {
+          const store = new MemoryQuotaStore();
+          const qs = replicas(3, limit, store);
+          let admitted = 0;
+          let lastUsed = 0;
+          for (const [replica, n] of bursts) {
+            const results = await Promise.all(Array.from({ length: n }, () => consume(qs[replica])));
+            admitted += results.filter(Boolean).length;
+            const used = (await qs[(replica + 1) % 3].usage(['env_prop'], 'free')).get('env_prop')!.used;
+            expect(used).toBeGreaterThanOrEqual(lastUsed);
+            lastUsed = used;
+          }
+          expect(admitted).toBeLessThanOrEqual(limit);
+          expect(lastUsed).toBeLessThanOrEqual(admitted);
+          // Once every replica has added its recent counts (each does so every second), usage is exact.
+          for (const q of qs) await (q as unknown as { housekeeping: () => Promise<void> }).housekeeping();
+          expect((await qs[0].usage(['env_prop'], 'free')).get('env_prop')!.used).toBe(admitted);
+          // Everything reserved is either served or still leased by a replica: the counter never runs ahead by more than the leases.
+          const [total] = await store.get(['sf:quota:env_prop:2026-11']);
+          expect(total).toBeLessThanOrEqual(Math.max(limit, admitted) + 3 * MAX_LEASE);
+          expect(total).toBeGreaterThanOrEqual(admitted);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('admits exactly the limit when requests arrive one by one', async () => {
+    const [q] = replicas(1, 25, new MemoryQuotaStore());
+    const results: boolean[] = [];
+    for (let i = 0; i < 30; i++) results.push(await consume(q));
+    expect(results.filter(Boolean)).toHaveLength(25);
+    expect(results.slice(25).every((r) => !r)).toBe(true);
+  });
+
+  it('fails open while the store is down and adds the local counts when it returns', async () => {
+    const memory = new MemoryQuotaStore();
+    let down = false;
+    const flaky: QuotaStore = {
+      add: (k, by, at) => (down ? Promise.reject(new Error('connection refused')) : memory.add(k, by, at)),
+      get: (keys) => (down ? Promise.reject(new Error('connection refused')) : memory.get(keys)),
+    };
+    const [q] = replicas(1, 10_000, flaky);
+    for (let i = 0; i < 5; i++) expect(await consume(q)).toBe(true);
+    down = true;
+    for (let i = 0; i < 200; i++) expect(await consume(q)).toBe(true);
+    down = false;
+    await (q as unknown as { housekeeping: (all: boolean) => Promise<void> }).housekeeping(true);
+    const [reserved, served] = await memory.get(['sf:quota:env_prop:2026-11', 'sf:quota-served:env_prop:2026-11']);
+    expect(served).toBe(205);
+    expect(reserved).toBe(205);
+  });
+});
