@@ -17,6 +17,7 @@ export interface LoadResult {
 }
 
 export interface ConfigResults {
+  sdkKey: string;
   connections: number;
   seconds: number;
   payloadBytes: number;
@@ -86,8 +87,15 @@ export async function benchConfig(server: Server, token: string, appId: string):
     const largePayload = Buffer.from(await (await fetch(`${server.url}/api/v1/config`, { headers: largeHeaders })).arrayBuffer());
     await autocannon({ url: `${server.url}/api/v1/config`, connections: CONNECTIONS, duration: 2, headers: largeHeaders });
     const large = await load(`${server.url}/api/v1/config`, largeHeaders);
-    return { connections: CONNECTIONS, seconds: SECONDS, payloadBytes: payload.length, baseline, config, notModified, large: { flags: 1000, payloadBytes: largePayload.length, config: large } };
+    return { sdkKey: key, connections: CONNECTIONS, seconds: SECONDS, payloadBytes: payload.length, baseline, config, notModified, large: { flags: 1000, payloadBytes: largePayload.length, config: large } };
   } finally {
     baselineProcess.kill();
   }
+}
+
+/** The 50-flag config read alone, against an already prepared database (another replica of the same service). */
+export async function benchConfigOnly(server: Server, key: string): Promise<LoadResult> {
+  const headers = { authorization: `Bearer ${key}` };
+  await autocannon({ url: `${server.url}/api/v1/config`, connections: CONNECTIONS, duration: 3, headers });
+  return load(`${server.url}/api/v1/config`, headers);
 }

@@ -61,6 +61,10 @@ function timeout(ms: number): Promise<false> {
 export class QuotasService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Quotas');
   private readonly counters = new Map<string, Counter>();
+  /** The current month's counter of each environment: the hot path's one map lookup. */
+  private readonly current = new Map<string, Counter>();
+  /** The month `now` falls in, with its end and the X-RateLimit-Reset value, recomputed only when it ends. */
+  private period = { month: '', startMs: 0, endMs: 0, reset: 0, resetHeader: '' };
   private readonly plans = new Map<string, Plan>();
   private storeDown = false;
   private timer?: NodeJS.Timeout;
@@ -122,11 +126,12 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
    * reply (the given one, or the current request's); 429 `Monthly quota exceeded` when the month is spent.
    * Synchronous while a lease covers the request.
    */
-  consume(environmentId: string, plan: Plan, reply?: FastifyReply): QuotaDecision | Promise<QuotaDecision> {
+  consume(environmentId: string, plan: Plan, reply?: FastifyReply): QuotaDecision | Promise<QuotaDecision> | undefined {
+    if (!this.config.QUOTAS_ENABLED) return undefined;
     const now = this.clock.now();
     const limit = this.limitFor(plan);
     const counter = this.counter(environmentId, now);
-    counter.lastUsed = Date.now();
+    counter.lastUsed = now.getTime();
     if (counter.leased > 0) {
       counter.leased--;
       if (counter.leased < leaseSize(limit - counter.knownTotal) / 4 && !counter.inflight) void this.reserve(counter, limit, now);
@@ -238,12 +243,17 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
     counter.served++;
     const decision = this.decision(counter, limit, now);
     const target = reply ?? RequestContext.reply();
-    if (target && decision.limit !== null) target.headers(this.headers(decision));
+    if (target && decision.limit !== null) {
+      target
+        .header('x-ratelimit-limit', String(decision.limit))
+        .header('x-ratelimit-remaining', String(decision.remaining))
+        .header('x-ratelimit-reset', this.period.resetHeader);
+    }
     return decision;
   }
 
   private decision(counter: Counter, limit: number, now: Date): QuotaDecision {
-    const reset = Math.floor(nextMonthStart(now).getTime() / 1000);
+    const reset = now.getTime() >= this.period.startMs && now.getTime() < this.period.endMs ? this.period.reset : Math.floor(nextMonthStart(now).getTime() / 1000);
     if (!Number.isFinite(limit)) return { limit: null, remaining: null, reset };
     const used = counter.knownTotal - counter.leased + counter.unsynced;
     return { limit, remaining: Math.max(0, limit - used), reset };
@@ -254,13 +264,23 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private counter(environmentId: string, now: Date): Counter {
-    const month = monthOf(now);
+    const nowMs = now.getTime();
+    if (nowMs >= this.period.endMs || nowMs < this.period.startMs) {
+      const end = nextMonthStart(now);
+      const start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+      const reset = Math.floor(end.getTime() / 1000);
+      this.period = { month: monthOf(now), startMs: start, endMs: end.getTime(), reset, resetHeader: String(reset) };
+    }
+    const month = this.period.month;
+    const cached = this.current.get(environmentId);
+    if (cached && cached.month === month) return cached;
     const key = counterKey(environmentId, month);
     let counter = this.counters.get(key);
     if (!counter) {
-      counter = { key, servedKey: servedKey(environmentId, month), month, served: 0, leased: 0, knownTotal: 0, knownAt: 0, unsynced: 0, lastUsed: Date.now() };
+      counter = { key, servedKey: servedKey(environmentId, month), month, served: 0, leased: 0, knownTotal: 0, knownAt: 0, unsynced: 0, lastUsed: 0 };
       this.counters.set(key, counter);
     }
+    this.current.set(environmentId, counter);
     return counter;
   }
 
@@ -303,12 +323,15 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
         );
       }
       work.push(this.flushServed(counter, now));
-      if (counter.leased > 0 && (all || counter.month !== month || Date.now() - counter.lastUsed > IDLE_LEASE_MS)) {
+      if (counter.leased > 0 && (all || counter.month !== month || now.getTime() - counter.lastUsed > IDLE_LEASE_MS)) {
         const amount = counter.leased;
         counter.leased = 0;
         this.giveBack(counter, amount, now);
       }
-      if (counter.month !== month && counter.unsynced === 0 && counter.served === 0) this.counters.delete(key);
+      if (counter.month !== month && counter.unsynced === 0 && counter.served === 0) {
+        this.counters.delete(key);
+        for (const [env, c] of this.current) if (c === counter) this.current.delete(env);
+      }
     }
     await Promise.all(work);
   }

@@ -30,7 +30,7 @@ describe('quota arithmetic', () => {
 /** Replicas as QuotasService instances over one shared store, with just enough of their collaborators. */
 function replicas(count: number, limit: number, store: QuotaStore) {
   const clock = { now: () => new Date('2026-11-10T12:00:00Z') };
-  const config = { QUOTA_FREE: limit, QUOTA_PRO: limit * 2, QUOTA_ENTERPRISE: 0, BURST_KEY_LIMIT: 0 };
+  const config = { QUOTAS_ENABLED: true, QUOTA_FREE: limit, QUOTA_PRO: limit * 2, QUOTA_ENTERPRISE: 0, BURST_KEY_LIMIT: 0 };
   const bus = { subscribe: () => undefined, publish: async () => undefined };
   return Array.from({ length: count }, () => new QuotasService(store, config as never, clock as never, {} as never, bus as never, {} as never));
 }

@@ -68,6 +68,10 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
+  /** Count and enforce monthly quotas and send X-RateLimit-* headers (self-hosters may turn them off). */
+  @Transform(toBool) @IsBoolean()
+  QUOTAS_ENABLED: boolean = true;
+
   /** Monthly requests per environment on the free plan. */
   @Transform(toInt) @IsInt() @Min(1)
   QUOTA_FREE: number = 25_000;
