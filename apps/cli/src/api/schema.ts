@@ -1,0 +1,2986 @@
+/**
+ * Generated from openapi.json by openapi-typescript: do not edit.
+ * Regenerate with `npm run cli:types` (`npm run openapi` does it too); a test fails when this file is stale.
+ */
+
+export interface paths {
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process is serving HTTP */
+        get: operations["Health_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: the database answers. Redis is reported but not required: without it the service degrades (local counters, revalidation) instead of failing */
+        get: operations["Health_ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create an account and get a cli_ token with every scope */
+        post: operations["Auth_signup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exchange email and password for a new cli_ token (throttled per email and per IP) */
+        post: operations["Auth_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The calling user and the scopes of the calling token */
+        get: operations["Auth_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke the calling token */
+        post: operations["Auth_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the caller's active cli_ tokens (never their secrets) */
+        get: operations["Auth_listTokens"];
+        put?: never;
+        /** Create a cli_ token (e.g. for CI); the secret is returned only once */
+        post: operations["Auth_createToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of your tokens; it stops working on the next request */
+        delete: operations["Auth_revokeToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{id}/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change an app's plan (operators listed in ADMIN_EMAILS only); takes effect at once on every replica */
+        patch: operations["Plans_setPlan"];
+        trace?: never;
+    };
+    "/api/v1/apps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the apps you are a member of */
+        get: operations["Apps_list"];
+        put?: never;
+        /** Create an app with its development, staging and production environments */
+        post: operations["Apps_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one app */
+        get: operations["Apps_get"];
+        put?: never;
+        post?: never;
+        /** Delete an app and everything in it (owner only) */
+        delete: operations["Apps_delete"];
+        options?: never;
+        head?: never;
+        /** Rename an app (owner only) */
+        patch: operations["Apps_rename"];
+        trace?: never;
+    };
+    "/api/v1/envs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List an app's environments */
+        get: operations["Environments_list"];
+        put?: never;
+        /** Add an environment to an app */
+        post: operations["Environments_create"];
+        /** Delete an added environment (development, staging and production cannot be deleted) */
+        delete: operations["Environments_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This month's requests against the quota: one environment (`env`), or every environment of the app */
+        get: operations["Usage_usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List an environment's flags, keys sorted; ETag is the environment version */
+        get: operations["Flags_list"];
+        put?: never;
+        /** Create a flag in an environment (raises its version by 1) */
+        post: operations["Flags_create"];
+        /** Delete a flag (raises the version by 1) */
+        delete: operations["Flags_delete"];
+        options?: never;
+        head?: never;
+        /** Update a flag's value, clientEnabled, description or type (type only with a value of the new type) */
+        patch: operations["Flags_update"];
+        trace?: never;
+    };
+    "/api/v1/flags/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Same as PATCH /api/v1/flags/bulk */
+        post: operations["Flags_bulkPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Set many flags at once: all or nothing, one version bump, at most 1000 flags */
+        patch: operations["Flags_bulkPatch"];
+        trace?: never;
+    };
+    "/api/v1/flags/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one flag */
+        get: operations["Flags_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An environment's change history, newest first; page with `before` = the previous page's `nextBefore` */
+        get: operations["Changes_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/envs/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore an environment's whole flag set to what it was right after `version`, as one new write */
+        post: operations["Changes_rollback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List an environment's active keys (never the secret) */
+        get: operations["Keys_list"];
+        put?: never;
+        /** Create a pub_ or sdk_ key for an environment; the full key is returned only here */
+        post: operations["Keys_create"];
+        /** Revoke a key: every replica refuses it from the next request on, and its open streams close */
+        delete: operations["Keys_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The key's environment's flag values, served from memory. ETag `"<version>-<type>"`; If-None-Match → 304 */
+        get: operations["Config_config"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight */
+        options: operations["Config_preflight"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/config/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Server-Sent Events: a `config` event with the full payload now and after every change; `: heartbeat` comments every 25 s
+         * @description Events: `config` (data = `{version, flags}`, id = version), `revoked` (the key was revoked; the stream ends), `reconnect` (the server is shutting down; reconnect).
+         */
+        get: operations["Config_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight */
+        options: operations["Config_preflightStream"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        ErrorBody: {
+            /** @example App not found */
+            error: string;
+            /** @description Every field error, for validation failures */
+            details?: string[];
+        };
+        UserDto: {
+            /** @example usr_8fK2mQ9xLp3RtV7w */
+            id: string;
+            /** @example ada@example.com */
+            email: string;
+            /**
+             * Format: date-time
+             * @example 2025-01-01T00:00:00.000Z
+             */
+            createdAt: string;
+        };
+        SessionDto: {
+            user: components["schemas"]["UserDto"];
+            /**
+             * @description The management token. Shown only here; store it securely.
+             * @example cli_4hT…
+             */
+            token: string;
+        };
+        CredentialsDto: {
+            /** @example ada@example.com */
+            email: string;
+            /** @example correct horse battery staple */
+            password: string;
+        };
+        MeDto: {
+            user: components["schemas"]["UserDto"];
+            /** @description The calling token's scopes */
+            scopes: ("apps:read" | "apps:write" | "flags:read" | "flags:write" | "keys:read" | "keys:write")[];
+        };
+        SuccessDto: {
+            /** @example true */
+            success: boolean;
+        };
+        TokenDto: {
+            /** @example tok_3kP9sLmQ2xVb7RtZ */
+            id: string;
+            /** @example github-actions */
+            name: string;
+            scopes: ("apps:read" | "apps:write" | "flags:read" | "flags:write" | "keys:read" | "keys:write")[];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+        };
+        CreatedTokenDto: {
+            /** @example tok_3kP9sLmQ2xVb7RtZ */
+            id: string;
+            /** @example github-actions */
+            name: string;
+            scopes: ("apps:read" | "apps:write" | "flags:read" | "flags:write" | "keys:read" | "keys:write")[];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            /**
+             * @description The secret. Returned only once.
+             * @example cli_4hT…
+             */
+            token: string;
+        };
+        CreateTokenDto: {
+            /** @example github-actions */
+            name: string;
+            /** @description Defaults to the calling token's scopes; may not exceed them */
+            scopes?: ("apps:read" | "apps:write" | "flags:read" | "flags:write" | "keys:read" | "keys:write")[];
+            /**
+             * Format: date-time
+             * @description When the token stops working
+             * @example 2026-12-31T00:00:00Z
+             */
+            expiresAt?: string;
+        };
+        AppPlanDto: {
+            /** @example app_xyz789 */
+            id: string;
+            /** @example my-new-app */
+            name: string;
+            /**
+             * @example pro
+             * @enum {string}
+             */
+            plan: "free" | "pro" | "enterprise";
+            /**
+             * @description Monthly requests per environment; null = unlimited
+             * @example 100000
+             */
+            limit: number | null;
+        };
+        PlanDto: {
+            /**
+             * @example pro
+             * @enum {string}
+             */
+            plan: "free" | "pro" | "enterprise";
+        };
+        AppListItemDto: {
+            /** @example app_xyz789 */
+            id: string;
+            /** @example my-new-app */
+            name: string;
+            /**
+             * Format: date-time
+             * @example 2025-01-06T12:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description The caller's role in the app
+             * @enum {string}
+             */
+            role: "owner";
+        };
+        AppDto: {
+            /** @example app_xyz789 */
+            id: string;
+            /** @example my-new-app */
+            name: string;
+            /**
+             * Format: date-time
+             * @example 2025-01-06T12:00:00.000Z
+             */
+            createdAt: string;
+        };
+        AppNameDto: {
+            /**
+             * @description 1–64 characters of a-z, 0-9, - and _; unique among your apps
+             * @example my-new-app
+             */
+            name: string;
+        };
+        EnvironmentDto: {
+            /** @example env_prd123 */
+            id: string;
+            /** @example production */
+            name: string;
+            /** @example app_abc123 */
+            appId: string;
+        };
+        CreateEnvironmentDto: {
+            /** @example app_abc123 */
+            appId: string;
+            /**
+             * @description 1–64 characters of a-z, 0-9, - and _, starting with a letter or digit
+             * @example qa
+             */
+            name: string;
+        };
+        UsageDto: {
+            /**
+             * @description Calendar month, UTC
+             * @example 2026-11
+             */
+            month: string;
+            /** @example 1234 */
+            used: number;
+            /**
+             * @description null = unlimited
+             * @example 25000
+             */
+            limit: number | null;
+            /**
+             * @example free
+             * @enum {string}
+             */
+            plan: "free" | "pro" | "enterprise";
+        };
+        EnvironmentUsageDto: {
+            /**
+             * @description Calendar month, UTC
+             * @example 2026-11
+             */
+            month: string;
+            /** @example 1234 */
+            used: number;
+            /**
+             * @description null = unlimited
+             * @example 25000
+             */
+            limit: number | null;
+            /**
+             * @example free
+             * @enum {string}
+             */
+            plan: "free" | "pro" | "enterprise";
+            /** @example production */
+            env: string;
+            /** @example env_prd123 */
+            environmentId: string;
+        };
+        FlagViewDto: {
+            /**
+             * @example bool
+             * @enum {string}
+             */
+            type: "bool" | "string" | "number" | "json";
+            /**
+             * @description bool → boolean; string → string (≤ 64 KiB); number → finite number; json → object or array (≤ 64 KiB)
+             * @example true
+             */
+            value: boolean | string | number | Record<string, unknown> | unknown[];
+            /** @example true */
+            clientEnabled: boolean;
+        };
+        FlagWriteResultDto: {
+            /**
+             * @description The environment's new version
+             * @example 43
+             */
+            version: number;
+            flag: components["schemas"]["FlagViewDto"];
+        };
+        CreateFlagDto: {
+            /** @example app_abc123 */
+            appId: string;
+            /**
+             * @description The environment's name or id (env_…)
+             * @example production
+             */
+            env: string;
+            /**
+             * @description Recorded in the change history
+             * @example Enable dark mode for the launch
+             */
+            changeDescription?: string;
+            /**
+             * @description Optimistic concurrency (same as `If-Match: "42"`): fail with 412 unless the environment is at this version
+             * @example 42
+             */
+            expectedVersion?: number;
+            /** @example new-feature */
+            key: string;
+            /**
+             * @example bool
+             * @enum {string}
+             */
+            type: "bool" | "string" | "number" | "json";
+            /**
+             * @description bool → boolean; string → string (≤ 64 KiB); number → finite number; json → object or array (≤ 64 KiB)
+             * @example true
+             */
+            value: boolean | string | number | Record<string, unknown> | unknown[];
+            /**
+             * @description Whether public (pub_) keys, i.e. browsers and mobile apps, see this flag
+             * @default false
+             * @example true
+             */
+            clientEnabled: boolean;
+            /** @example New onboarding flow */
+            description?: string;
+        };
+        UpdateFlagDto: {
+            /** @example app_abc123 */
+            appId: string;
+            /**
+             * @description The environment's name or id (env_…)
+             * @example production
+             */
+            env: string;
+            /**
+             * @description Recorded in the change history
+             * @example Enable dark mode for the launch
+             */
+            changeDescription?: string;
+            /**
+             * @description Optimistic concurrency (same as `If-Match: "42"`): fail with 412 unless the environment is at this version
+             * @example 42
+             */
+            expectedVersion?: number;
+            /** @example dark-mode */
+            key: string;
+            /**
+             * @description bool → boolean; string → string (≤ 64 KiB); number → finite number; json → object or array (≤ 64 KiB)
+             * @example false
+             */
+            value?: boolean | string | number | Record<string, unknown> | unknown[];
+            /** @example true */
+            clientEnabled?: boolean;
+            /**
+             * @description null clears it
+             * @example Dark theme
+             */
+            description?: string | null;
+            /**
+             * @description Only together with a value of the new type
+             * @enum {string}
+             */
+            type?: "bool" | "string" | "number" | "json";
+        };
+        VersionDto: {
+            /** @example 45 */
+            version: number;
+        };
+        BulkResultDto: {
+            /** @example 46 */
+            version: number;
+            /** @example 3 */
+            updated: number;
+        };
+        BulkUpdateDto: {
+            /** @example app_abc123 */
+            appId: string;
+            /**
+             * @description The environment's name or id (env_…)
+             * @example production
+             */
+            env: string;
+            /**
+             * @description Recorded in the change history
+             * @example Enable dark mode for the launch
+             */
+            changeDescription?: string;
+            /**
+             * @description Optimistic concurrency (same as `If-Match: "42"`): fail with 412 unless the environment is at this version
+             * @example 42
+             */
+            expectedVersion?: number;
+            /**
+             * @description key → new value; 1 to 1000 existing flags; all or nothing
+             * @example {
+             *       "feature-a": true,
+             *       "feature-b": false,
+             *       "api-timeout": 30
+             *     }
+             */
+            flags: {
+                [key: string]: boolean | string | number | Record<string, unknown> | unknown[];
+            };
+        };
+        FlagDetailDto: {
+            /**
+             * @example bool
+             * @enum {string}
+             */
+            type: "bool" | "string" | "number" | "json";
+            /**
+             * @description bool → boolean; string → string (≤ 64 KiB); number → finite number; json → object or array (≤ 64 KiB)
+             * @example true
+             */
+            value: boolean | string | number | Record<string, unknown> | unknown[];
+            /** @example true */
+            clientEnabled: boolean;
+            /** @example dark-mode */
+            key: string;
+            /** @example Dark theme */
+            description: string | null;
+            /**
+             * @description The environment's current version
+             * @example 44
+             */
+            version: number;
+        };
+        FlagStateDto: {
+            /**
+             * @example bool
+             * @enum {string}
+             */
+            type: "bool" | "string" | "number" | "json";
+            /**
+             * @description bool → boolean; string → string (≤ 64 KiB); number → finite number; json → object or array (≤ 64 KiB)
+             * @example true
+             */
+            value: boolean | string | number | Record<string, unknown> | unknown[];
+            /** @example true */
+            clientEnabled: boolean;
+            description: string | null;
+        };
+        FlagDiffDto: {
+            /** @example dark-mode */
+            key: string;
+            /** @description null: the flag did not exist */
+            before: components["schemas"]["FlagStateDto"] | null;
+            /** @description null: the flag was deleted */
+            after: components["schemas"]["FlagStateDto"] | null;
+        };
+        ActorDto: {
+            /** @example usr_8fK2mQ9xLp3RtV7w */
+            userId: string | null;
+            /** @example tok_3kP9sLmQ2xVb7RtZ */
+            tokenId: string | null;
+        };
+        ChangeDto: {
+            /** @example chg_Q2x8Lm3Rt7VbK9sP */
+            id: string;
+            /** @example 44 */
+            version: number;
+            /** @enum {string} */
+            action: "create" | "update" | "delete" | "bulk" | "rollback";
+            /**
+             * @example [
+             *       "dark-mode"
+             *     ]
+             */
+            keys: string[];
+            changes: components["schemas"]["FlagDiffDto"][];
+            actor: components["schemas"]["ActorDto"];
+            /** @example Enable dark mode for the launch */
+            changeDescription: string | null;
+            /** @description For a rollback: the version restored */
+            rolledBackTo: number | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        RollbackResultDto: {
+            /** @example 47 */
+            version: number;
+            /**
+             * @description How many flags were created, changed or deleted to restore the old set
+             * @example 2
+             */
+            restored: number;
+        };
+        RollbackDto: {
+            /** @example app_abc123 */
+            appId: string;
+            /**
+             * @description The environment's name or id (env_…)
+             * @example production
+             */
+            env: string;
+            /**
+             * @description Recorded in the change history
+             * @example Enable dark mode for the launch
+             */
+            changeDescription?: string;
+            /**
+             * @description Optimistic concurrency (same as `If-Match: "42"`): fail with 412 unless the environment is at this version
+             * @example 42
+             */
+            expectedVersion?: number;
+            /**
+             * @description Restore the environment's flags to what they were right after this version
+             * @example 12
+             */
+            version: number;
+        };
+        KeyDto: {
+            /** @example key_123 */
+            id: string;
+            /**
+             * @example pub
+             * @enum {string}
+             */
+            type: "pub" | "sdk";
+            /** @example pub_prod_ */
+            prefix: string;
+            /**
+             * Format: date-time
+             * @example 2025-01-01T00:00:00.000Z
+             */
+            createdAt: string;
+            /** @example web app */
+            name: string | null;
+            /**
+             * @description Last 4 characters of the key
+             * @example x7Qz
+             */
+            last4: string;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+        };
+        CreatedKeyDto: {
+            /** @example key_789 */
+            id: string;
+            /**
+             * @example pub
+             * @enum {string}
+             */
+            type: "pub" | "sdk";
+            /**
+             * @description The full key. Returned only once: store it securely.
+             * @example pub_prod_abc123xyz789…
+             */
+            key: string;
+            /**
+             * Format: date-time
+             * @example 2025-01-06T12:00:00.000Z
+             */
+            createdAt: string;
+        };
+        CreateKeyDto: {
+            /** @example app_abc123 */
+            appId: string;
+            /**
+             * @description The environment's name or id (env_…)
+             * @example production
+             */
+            env: string;
+            /**
+             * @description pub: public client key (browsers/mobile, sees clientEnabled flags only); sdk: server SDK key (sees every flag)
+             * @example pub
+             * @enum {string}
+             */
+            type: "pub" | "sdk";
+            /** @example web app */
+            name?: string;
+        };
+        RuntimeConfigDto: {
+            /**
+             * @description The environment's version
+             * @example 46
+             */
+            version: number;
+            /**
+             * @description key → value; pub keys see only flags with clientEnabled
+             * @example {
+             *       "dark-mode": true,
+             *       "api-url": "https://api.example.com"
+             *     }
+             */
+            flags: {
+                [key: string]: boolean | string | number | Record<string, unknown> | unknown[];
+            };
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    Health_live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
+    Health_ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description Ready
+             *
+             *     The Health Check is successful
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example ok
+                         * @enum {string}
+                         */
+                        status?: "ok" | "degraded";
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       }
+                         *     }
+                         */
+                        info?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /** @example {} */
+                        error?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       }
+                         *     }
+                         */
+                        details?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description The database is down
+             *
+             *     The Health Check is not successful
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example error
+                         * @enum {string}
+                         */
+                        status?: "error" | "shutting_down";
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       }
+                         *     }
+                         */
+                        info?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "redis": {
+                         *         "status": "down",
+                         *         "message": "Could not connect",
+                         *         "responseTime": 3005
+                         *       }
+                         *     }
+                         */
+                        error?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       },
+                         *       "redis": {
+                         *         "status": "down",
+                         *         "message": "Could not connect",
+                         *         "responseTime": 3005
+                         *       }
+                         *     }
+                         */
+                        details?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    Auth_signup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CredentialsDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SessionDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with existing state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Auth_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CredentialsDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SessionDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Auth_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["MeDto"];
+                    };
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Auth_logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SuccessDto"];
+                    };
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Auth_listTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["TokenDto"][];
+                    };
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Auth_createToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTokenDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CreatedTokenDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Auth_revokeToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SuccessDto"];
+                    };
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Plans_setPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AppPlanDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Apps_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AppListItemDto"][];
+                    };
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Apps_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppNameDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AppDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with existing state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Apps_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AppDto"];
+                    };
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Apps_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SuccessDto"];
+                    };
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Apps_rename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppNameDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AppDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with existing state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Environments_list: {
+        parameters: {
+            query: {
+                appId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["EnvironmentDto"][];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Environments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEnvironmentDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["EnvironmentDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with existing state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Environments_delete: {
+        parameters: {
+            query: {
+                appId: string;
+                /** @description The environment's name or id (env_…) */
+                env: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SuccessDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Usage_usage: {
+        parameters: {
+            query: {
+                appId: string;
+                /** @description Name or id; omit for every environment of the app */
+                env?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description With `env`: one usage object; without: one per environment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["UsageDto"] | components["schemas"]["EnvironmentUsageDto"][];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Flags_list: {
+        parameters: {
+            query: {
+                appId: string;
+                /** @description The environment's name or id (env_…) */
+                env: string;
+            };
+            header?: {
+                /** @description `"<version>"` from a previous ETag */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            [key: string]: components["schemas"]["FlagViewDto"];
+                        };
+                    };
+                };
+            };
+            /** @description The environment is still at the version given in If-None-Match */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Flags_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optimistic concurrency: `"<version>"`; 412 when the environment has moved on */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateFlagDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["FlagWriteResultDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with existing state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Version conflict */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Flags_delete: {
+        parameters: {
+            query: {
+                appId: string;
+                /** @description The environment's name or id (env_…) */
+                env: string;
+                key: string;
+            };
+            header?: {
+                /** @description Optimistic concurrency: `"<version>"`; 412 when the environment has moved on */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["VersionDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Version conflict */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Flags_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optimistic concurrency: `"<version>"`; 412 when the environment has moved on */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateFlagDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["FlagWriteResultDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Version conflict */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Flags_bulkPost: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optimistic concurrency: `"<version>"`; 412 when the environment has moved on */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkUpdateDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["BulkResultDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Version conflict */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Flags_bulkPatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optimistic concurrency: `"<version>"`; 412 when the environment has moved on */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkUpdateDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["BulkResultDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Version conflict */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Flags_get: {
+        parameters: {
+            query: {
+                appId: string;
+                /** @description The environment's name or id (env_…) */
+                env: string;
+            };
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["FlagDetailDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Changes_list: {
+        parameters: {
+            query: {
+                appId: string;
+                /** @description The environment's name or id (env_…) */
+                env: string;
+                limit?: number;
+                /** @description Cursor: only changes with a version below this (use `nextBefore` of the previous page) */
+                before?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ChangeDto"][];
+                        /** @description Cursor of the next (older) page; null on the last page */
+                        nextBefore?: number | null;
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Changes_rollback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RollbackDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["RollbackResultDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Version conflict */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Keys_list: {
+        parameters: {
+            query: {
+                appId: string;
+                /** @description The environment's name or id (env_…) */
+                env: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["KeyDto"][];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Keys_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateKeyDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CreatedKeyDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Keys_revoke: {
+        parameters: {
+            query: {
+                keyId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SuccessDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Config_config: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-None-Match"?: string;
+                /** @description The pub_/sdk_ key, instead of Authorization: Bearer */
+                "X-API-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["RuntimeConfigDto"];
+                    };
+                };
+            };
+            /** @description Unchanged since the ETag given in If-None-Match */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Config_preflight: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CORS headers */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Config_stream: {
+        parameters: {
+            query?: {
+                /** @description A pub_ key, for EventSource clients that cannot set headers */
+                key?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An event stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Config_preflightStream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CORS headers */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+}
