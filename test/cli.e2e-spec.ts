@@ -290,6 +290,41 @@ describe('superflag CLI', () => {
     await t.http().get('/api/v1/config').set('Authorization', `Bearer ${key.key}`).expect(401);
   });
 
+  it('targets: set and unset a company or user override (typed by the flag), list them; usage reports the quota', async () => {
+    const { user, run } = await loggedIn();
+    const app = await anApp(t, user);
+    await aFlag(t, user, app, 'production', { key: 'new-checkout-flow', type: 'bool', value: false });
+    const scope = ['--app', app.id, '--env', 'production'];
+
+    const set = await run(['targets', 'set', 'new-checkout-flow', '--company', 'acme-corp', '--value', 'true', '-m', 'Acme gets it', ...scope]);
+    expect(set).toEqual(expect.objectContaining({ code: 0, stderr: '' }));
+    expect(set.stdout).toContain('new-checkout-flow = true for company acme-corp');
+    await run(['targets', 'set', 'new-checkout-flow', '--user', 'u1', '--value', 'false', ...scope]);
+    const targets = await t.http().get('/api/v1/flags/new-checkout-flow/targets').query({ appId: app.id, env: 'production' }).set(user.auth).expect(200);
+    expect(targets.body.data).toEqual({ key: 'new-checkout-flow', users: { u1: false }, companies: { 'acme-corp': true } });
+    const history = await t.http().get('/api/v1/changes').query({ appId: app.id, env: 'production', limit: 2 }).set(user.auth).expect(200);
+    expect(history.body.data[1].changeDescription).toBe('Acme gets it');
+
+    const listed = await run(['targets', 'list', 'new-checkout-flow', ...scope, '--json']);
+    expect(JSON.parse(listed.stdout)).toEqual(targets.body.data);
+    const unset = await run(['targets', 'unset', 'new-checkout-flow', '--user', 'u1', ...scope]);
+    expect(unset.code).toBe(0);
+    expect((await t.http().get('/api/v1/flags/new-checkout-flow/targets').query({ appId: app.id, env: 'production' }).set(user.auth)).body.data.users).toEqual({});
+
+    const badValue = await run(['targets', 'set', 'new-checkout-flow', '--company', 'x', '--value', 'maybe', ...scope]);
+    expect(badValue.code).toBe(2);
+    const both = await run(['targets', 'set', 'new-checkout-flow', '--company', 'x', '--user', 'y', '--value', 'true', ...scope]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('exactly one of --company ID or --user ID');
+
+    const usage = await run(['usage', '--app', app.id, '--json']);
+    expect(usage.code).toBe(0);
+    const rows = JSON.parse(usage.stdout);
+    expect(rows.map((r: { env: string }) => r.env)).toEqual(['development', 'staging', 'production']);
+    expect(rows[2]).toEqual(expect.objectContaining({ plan: 'free', limit: 25000, used: expect.any(Number) }));
+    expect(rows[2].used).toBeGreaterThanOrEqual(5);
+  });
+
   it('apps: list marks the selected app, delete --yes removes it and forgets the selection', async () => {
     const { run, home } = await loggedIn();
     expect((await run(['apps', 'create', 'to-delete'])).code).toBe(0);

@@ -37,8 +37,8 @@ describe('flags: change history and rollback', () => {
       version: 1,
       action: 'create',
       keys: ['dark-mode'],
-      changes: [{ key: 'dark-mode', before: null, after: { type: 'bool', value: true, clientEnabled: false, description: 'Dark theme' } }],
-      actor: { userId: me.id, tokenId: expect.stringMatching(/^tok_/) },
+      changes: [{ key: 'dark-mode', before: null, after: { type: 'bool', value: true, clientEnabled: false, description: 'Dark theme', rollout: null } }],
+      actor: { userId: me.id, tokenId: expect.stringMatching(/^tok_/), appKeyId: null },
       changeDescription: 'launch dark mode',
       rolledBackTo: null,
       createdAt: expect.any(String),
@@ -46,12 +46,12 @@ describe('flags: change history and rollback', () => {
     expect(tokens.map((x: { id: string }) => x.id)).toContain(changes[4].actor.tokenId);
     expect(changes[3].changes[0]).toEqual({
       key: 'dark-mode',
-      before: { type: 'bool', value: true, clientEnabled: false, description: 'Dark theme' },
-      after: { type: 'bool', value: false, clientEnabled: false, description: 'Dark theme' },
+      before: { type: 'bool', value: true, clientEnabled: false, description: 'Dark theme', rollout: null },
+      after: { type: 'bool', value: false, clientEnabled: false, description: 'Dark theme', rollout: null },
     });
     expect(changes[3].changeDescription).toBe('roll back dark mode');
     expect(changes[1].keys).toEqual(['dark-mode', 'limit']);
-    expect(changes[0].changes).toEqual([{ key: 'limit', before: { type: 'number', value: 5, clientEnabled: false, description: null }, after: null }]);
+    expect(changes[0].changes).toEqual([{ key: 'limit', before: { type: 'number', value: 5, clientEnabled: false, description: null, rollout: null }, after: null }]);
   });
 
   it('paginates with limit and the before cursor', async () => {
@@ -80,7 +80,7 @@ describe('flags: change history and rollback', () => {
     const atThree = await flagsOf(app);
     expect(atThree.version).toBe(3);
 
-    await t.http().patch('/api/v1/flags').set(user.auth).send({ ...q, key: 'a', value: false, clientEnabled: false, description: null }).expect(200);
+    await t.http().patch('/api/v1/flags').set(user.auth).send({ ...q, key: 'a', value: false, clientEnabled: false, description: null, rollout: null }).expect(200);
     await t.http().delete('/api/v1/flags').query({ ...q, key: 'b' }).set(user.auth).expect(200);
     await aFlag(t, user, app, 'production', { key: 'c', type: 'string', value: 'new' });
     await t.http().patch('/api/v1/flags').set(user.auth).send({ ...q, key: 'c', type: 'number', value: 7 }).expect(200);

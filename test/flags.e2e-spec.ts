@@ -98,7 +98,7 @@ describe('flags: types, values and validation', () => {
     expect(data.arr.value).toEqual([]);
     expect(data.big.value).toBe(1.7976931348623157e308);
     const one = await t.http().get('/api/v1/flags/cfg').query({ appId: app.id, env: 'development' }).set(user.auth).expect(200);
-    expect(one.body.data).toEqual({ key: 'cfg', type: 'json', value: json, clientEnabled: false, description: null, version: expect.any(Number) });
+    expect(one.body.data).toEqual({ key: 'cfg', type: 'json', value: json, clientEnabled: false, description: null, rollout: null, version: expect.any(Number) });
   });
 
   it.each([

@@ -55,3 +55,34 @@ export async function aKey(t: TestApp, user: TestUser, app: TestAppRecord, env =
   const res = await t.http().post('/api/v1/keys').set(user.auth).send({ appId: app.id, env, type }).expect(201);
   return { id: res.body.data.id, key: res.body.data.key, auth: { Authorization: `Bearer ${res.body.data.key}` } };
 }
+
+export type TestRole = 'owner' | 'editor' | 'viewer';
+
+/** Makes `member` a member of `app` with `role`, through the API as `owner`. */
+export async function aMember(t: TestApp, owner: TestUser, app: TestAppRecord, member: TestUser, role: TestRole): Promise<void> {
+  await t.http().post(`/api/v1/apps/${app.id}/members`).set(owner.auth).send({ email: member.email, role }).expect(201);
+}
+
+export interface TestManagementKey {
+  id: string;
+  key: string;
+  auth: { Authorization: string };
+}
+
+export const ALL_SCOPES = ['apps:read', 'apps:write', 'flags:read', 'flags:write', 'keys:read', 'keys:write'] as const;
+
+/** Creates an app's mgmt_ key through the API as `owner` (every scope unless told) and returns its secret and id. */
+export async function aManagementKey(
+  t: TestApp,
+  owner: TestUser,
+  app: TestAppRecord,
+  options: { scopes?: readonly string[]; name?: string; expiresAt?: string } = {},
+): Promise<TestManagementKey> {
+  const res = await t
+    .http()
+    .post(`/api/v1/apps/${app.id}/api-keys`)
+    .set(owner.auth)
+    .send({ name: options.name ?? unique('mk'), scopes: options.scopes ?? ALL_SCOPES, ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}) })
+    .expect(201);
+  return { id: res.body.data.id, key: res.body.data.key, auth: { Authorization: `Bearer ${res.body.data.key}` } };
+}

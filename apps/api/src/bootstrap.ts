@@ -1,12 +1,17 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { AppConfig, ErrorFilter, RequestValidationPipe } from '@superflag/core';
-import type { LoggerService, LogLevel } from '@nestjs/common';
+import { AppConfig, ErrorFilter, RequestValidationPipe, requestIdOf } from '@superflag/core';
+import type { LogLevel } from '@nestjs/common';
+import { Logger } from 'nestjs-pino';
+import type { DestinationStream, LevelWithSilent } from 'pino';
 import { ApiModule } from './app.module';
 
 export interface CreateAppOptions {
-  logger?: LoggerService | LogLevel[] | false;
+  /** Overrides LOG_LEVEL with Nest's notation: the most verbose level listed applies; false = silent. */
+  logger?: LogLevel[] | false;
+  /** Where the JSON log lines go (default: stdout). Tests pass a stream they read back. */
+  logDestination?: DestinationStream;
 }
 
 export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
@@ -18,32 +23,45 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A cli_ management token' }, 'cli')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: "An app's mgmt_ management key: that app only, as an editor, within its scopes" }, 'mgmt')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A pub_ or sdk_ runtime key (also accepted as the X-API-Key header)' }, 'key')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, when the server sets one' }, 'metrics')
     .build();
   return SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
 }
 
-const LOG_LEVELS: Record<string, LogLevel[] | false> = {
-  silent: false,
-  fatal: ['fatal'],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
+/** Nest's level names, most verbose first, as pino levels. */
+const PINO_LEVEL: Array<[LogLevel, LevelWithSilent]> = [
+  ['verbose', 'trace'],
+  ['debug', 'debug'],
+  ['log', 'info'],
+  ['warn', 'warn'],
+  ['error', 'error'],
+  ['fatal', 'fatal'],
+];
 
-/** Builds the HTTP app (not listening): used by main, the OpenAPI writer and the e2e tests alike. */
+function levelOf(logger: LogLevel[] | false | undefined): LevelWithSilent | undefined {
+  if (logger === undefined) return undefined;
+  if (logger === false) return 'silent';
+  return PINO_LEVEL.find(([nest]) => logger.includes(nest))?.[1] ?? 'silent';
+}
+
+/**
+ * Builds the HTTP app (not listening): used by main, the OpenAPI writer and the e2e tests alike. Signal
+ * handling is main's (exitGracefullyOnSignals); here app.close() runs the same drain and teardown.
+ */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT, trustProxy: config.TRUST_PROXY, logger: false });
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), adapter, {
-    logger: options.logger ?? LOG_LEVELS[config.LOG_LEVEL],
+  const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT, trustProxy: config.TRUST_PROXY, logger: false, genReqId: requestIdOf });
+  const log = { level: levelOf(options.logger), destination: options.logDestination };
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, log), adapter, {
+    // Start-up messages wait for the pino logger, so every line the process writes is JSON.
+    bufferLogs: true,
     abortOnError: false,
   });
+  app.useLogger(app.get(Logger));
   // Body-parsing failures (malformed JSON, oversized bodies) reach this filter too, wrapped by Nest's Fastify adapter.
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(new RequestValidationPipe());
-  app.enableShutdownHooks();
   if (config.DOCS_ENABLED) {
     SwaggerModule.setup('docs', app, openApiDocument(app), { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
   }

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '@superflag/core';
+import { Logger } from '@nestjs/common';
+import { ConfigError, exitGracefullyOnSignals, loadConfig } from '@superflag/core';
 import { createApp } from './bootstrap';
 
 async function main(): Promise<void> {
@@ -14,9 +15,10 @@ async function main(): Promise<void> {
     throw err;
   }
   const app = await createApp(config);
+  exitGracefullyOnSignals(app);
   await app.listen({ port: config.PORT, host: config.HOST });
   const storage = config.DATABASE_URL ? 'PostgreSQL' : `embedded PostgreSQL in ${config.DATA_DIR}`;
-  process.stdout.write(`Superflag API listening on http://${config.HOST}:${config.PORT} (${storage}${config.REDIS_URL ? ', Redis' : ''})\n`);
+  new Logger('Superflag').log(`Superflag API listening on http://${config.HOST}:${config.PORT} (${storage}${config.REDIS_URL ? ', Redis' : ''})`);
 }
 
 main().catch((err) => {

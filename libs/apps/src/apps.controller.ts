@@ -1,12 +1,23 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, RequireScopes } from '@superflag/auth';
+import { CurrentPrincipal, type Principal, RequireScopes, RequireUser } from '@superflag/auth';
 import { ApiData, ApiErrors, SuccessDto } from '@superflag/core';
 import type { App } from './app.entity';
 import { AppsService } from './apps.service';
-import { AppDto, AppListItemDto, AppNameDto } from './dto/app.dto';
+import type { AuditEvent } from './audit-event.entity';
+import { AppDto, AppListItemDto, AppNameDto, AuditEventDto, AuditQueryDto } from './dto/app.dto';
 
 export const appView = (app: App) => ({ id: app.id, name: app.name, createdAt: app.createdAt.toISOString() });
+
+const auditView = (e: AuditEvent) => ({
+  id: Number(e.id),
+  action: e.action,
+  actor: { userId: e.actorUserId, tokenId: e.actorTokenId, appKeyId: e.actorAppKeyId },
+  details: e.details,
+  createdAt: e.createdAt.toISOString(),
+});
+
+const DEFAULT_PAGE = 50;
 
 @ApiTags('Apps')
 @Controller('api/v1/apps')
@@ -15,15 +26,15 @@ export class AppsController {
 
   @Get()
   @RequireScopes('apps:read')
-  @ApiOperation({ summary: 'List the apps you are a member of' })
+  @ApiOperation({ summary: "List the apps you are a member of, with your role (an app's mgmt_ key: just its app)" })
   @ApiData(AppListItemDto, { isArray: true })
   async list(@CurrentPrincipal() principal: Principal) {
     return { data: (await this.apps.list(principal)).map(({ app, role }) => ({ ...appView(app), role })) };
   }
 
   @Post()
-  @RequireScopes('apps:write')
-  @ApiOperation({ summary: 'Create an app with its development, staging and production environments' })
+  @RequireUser('apps:write')
+  @ApiOperation({ summary: 'Create an app with its development, staging and production environments; you become its owner' })
   @ApiData(AppDto, { status: 201 })
   @ApiErrors(400, 409, 413)
   async create(@CurrentPrincipal() principal: Principal, @Body() body: AppNameDto) {
@@ -56,5 +67,21 @@ export class AppsController {
   async delete(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     await this.apps.delete(principal, id);
     return { data: { success: true } };
+  }
+
+  @Get(':id/audit')
+  @RequireScopes('apps:read')
+  @ApiOperation({
+    summary:
+      "The app's audit of access (owner only): member, management key, runtime key and plan changes, with who made them; " +
+      "newest first, page with `before` = the previous page's `nextBefore`",
+  })
+  @ApiData(AuditEventDto, { isArray: true, extra: { nextBefore: { type: 'integer', nullable: true, description: 'Cursor of the next (older) page; null on the last page' } } })
+  @ApiErrors(400, 404)
+  async audit(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query() query: AuditQueryDto) {
+    const limit = query.limit ?? DEFAULT_PAGE;
+    const events = await this.apps.audit(principal, id, limit, query.before);
+    const last = events[events.length - 1];
+    return { data: events.map(auditView), nextBefore: events.length === limit ? Number(last.id) : null };
   }
 }

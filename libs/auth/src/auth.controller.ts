@@ -2,11 +2,11 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nest
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AnonymousBurstLimit, ApiData, ApiErrors, Public, SuccessDto } from '@superflag/core';
 import type { FastifyRequest } from 'fastify';
-import { CurrentPrincipal, RequireScopes } from './auth.decorators';
+import { CurrentUser, RequireUser } from './auth.decorators';
 import { AuthService, IssuedToken } from './auth.service';
 import type { CliToken } from './cli-token.entity';
 import { CreatedTokenDto, CreateTokenDto, CredentialsDto, MeDto, SessionDto, TokenDto } from './dto/auth.dto';
-import type { Principal } from './principal';
+import type { UserPrincipal } from './principal';
 import type { User } from './user.entity';
 
 const userView = (u: User) => ({ id: u.id, email: u.email, createdAt: u.createdAt.toISOString() });
@@ -43,48 +43,48 @@ export class AuthController {
   }
 
   @Get('me')
-  @RequireScopes()
-  @ApiOperation({ summary: 'The calling user and the scopes of the calling token' })
+  @RequireUser()
+  @ApiOperation({ summary: 'The calling user and the scopes of the calling token (cli_ tokens only)' })
   @ApiData(MeDto)
-  async me(@CurrentPrincipal() principal: Principal) {
+  async me(@CurrentUser() principal: UserPrincipal) {
     const { user, scopes } = await this.auth.me(principal);
     return { data: { user: userView(user), scopes } };
   }
 
   @Post('logout')
   @HttpCode(200)
-  @RequireScopes()
+  @RequireUser()
   @ApiOperation({ summary: 'Revoke the calling token' })
   @ApiData(SuccessDto)
-  async logout(@CurrentPrincipal() principal: Principal) {
+  async logout(@CurrentUser() principal: UserPrincipal) {
     await this.auth.logout(principal);
     return { data: { success: true } };
   }
 
   @Get('tokens')
-  @RequireScopes()
+  @RequireUser()
   @ApiOperation({ summary: "List the caller's active cli_ tokens (never their secrets)" })
   @ApiData(TokenDto, { isArray: true })
-  async listTokens(@CurrentPrincipal() principal: Principal) {
+  async listTokens(@CurrentUser() principal: UserPrincipal) {
     return { data: (await this.auth.listTokens(principal)).map(tokenView) };
   }
 
   @Post('tokens')
-  @RequireScopes()
+  @RequireUser()
   @ApiOperation({ summary: 'Create a cli_ token (e.g. for CI); the secret is returned only once' })
   @ApiData(CreatedTokenDto, { status: 201 })
   @ApiErrors(400, 403)
-  async createToken(@CurrentPrincipal() principal: Principal, @Body() body: CreateTokenDto) {
+  async createToken(@CurrentUser() principal: UserPrincipal, @Body() body: CreateTokenDto) {
     const { token, secret } = await this.auth.createToken(principal, body.name, body.scopes, body.expiresAt);
     return { data: { ...tokenView(token), token: secret } };
   }
 
   @Delete('tokens/:id')
-  @RequireScopes()
+  @RequireUser()
   @ApiOperation({ summary: 'Revoke one of your tokens; it stops working on the next request' })
   @ApiData(SuccessDto)
   @ApiErrors(404)
-  async revokeToken(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+  async revokeToken(@CurrentUser() principal: UserPrincipal, @Param('id') id: string) {
     await this.auth.revokeToken(principal, id);
     return { data: { success: true } };
   }

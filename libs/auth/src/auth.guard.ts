@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { forbidden, IS_PUBLIC } from '@superflag/core';
-import { REQUIRED_SCOPES } from './auth.decorators';
+import { REQUIRED_SCOPES, USERS_ONLY } from './auth.decorators';
 import { AuthService } from './auth.service';
 import type { Principal } from './principal';
 import type { Scope } from './scopes';
@@ -9,12 +9,15 @@ import type { Scope } from './scopes';
 interface RouteRule {
   isPublic: boolean;
   scopes: Scope[];
+  usersOnly: boolean;
 }
 
 /**
- * The one guard in front of every management route (registered globally): a valid `Bearer cli_…` token
- * or 401, then the route's scopes or 403. Routes opt out only with @Public(). Public routes (the runtime
- * hot path among them) pass synchronously, with their rule read from metadata once per handler.
+ * The one guard in front of every management route (registered globally): a valid `Bearer cli_…` token or
+ * `Bearer mgmt_…` app key, or 401; then the route's scopes or 403 (and 403 for an app key on a @RequireUser()
+ * route). What the caller may do in a given app is the app's business (AppsService.authorize). Routes opt out
+ * only with @Public(). Public routes (the runtime hot path among them) pass synchronously, with their rule
+ * read from metadata once per handler.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -30,18 +33,20 @@ export class AuthGuard implements CanActivate {
       rule = {
         isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) ?? false,
         scopes: this.reflector.getAllAndOverride<Scope[]>(REQUIRED_SCOPES, targets) ?? [],
+        usersOnly: this.reflector.getAllAndOverride<boolean>(USERS_ONLY, targets) ?? false,
       };
       this.rules.set(handler, rule);
     }
     if (rule.isPublic) return true;
-    return this.authenticate(context, rule.scopes);
+    return this.authenticate(context, rule);
   }
 
-  private async authenticate(context: ExecutionContext, required: Scope[]): Promise<boolean> {
+  private async authenticate(context: ExecutionContext, rule: RouteRule): Promise<boolean> {
     const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
     const principal = await this.auth.authenticate(request.headers.authorization);
     request.principal = principal;
-    if (required.some((scope) => !principal.scopes.has(scope))) throw forbidden();
+    if (rule.usersOnly && principal.kind !== 'user') throw forbidden();
+    if (rule.scopes.some((scope) => !principal.scopes.has(scope))) throw forbidden();
     return true;
   }
 }

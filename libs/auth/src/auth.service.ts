@@ -2,16 +2,18 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import {
   AppConfig, badRequest, Clock, CLUSTER_BUS, type ClusterBus, conflict, DomainError, forbidden, hashPassword, hashSecret, IdGenerator,
-  newSecret, notAuthenticated, notFound, verifyPassword,
+  newSecret, notAuthenticated, notFound, randomBase62, verifyPassword,
 } from '@superflag/core';
-import { DataSource, EntityManager, IsNull, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, QueryFailedError, Repository } from 'typeorm';
 import { CliToken } from './cli-token.entity';
 import { LoginLimiter } from './login-limiter';
-import type { Principal } from './principal';
+import { ManagementKey } from './management-key.entity';
+import type { Principal, UserPrincipal } from './principal';
 import { SCOPES, type Scope } from './scopes';
 import { User } from './user.entity';
 
-const TOKEN_PATTERN = /^Bearer\s+(cli_[0-9A-Za-z]{43})\s*$/;
+/** A user's `cli_` token or an app's `mgmt_` key: the two management credentials. */
+const CREDENTIAL_PATTERN = /^Bearer\s+((cli|mgmt)_[0-9A-Za-z]{43})\s*$/;
 /** lastUsedAt is informative; writing it at most once a minute keeps the management path free of a write per request. */
 const TOUCH_INTERVAL_MS = 60_000;
 /**
@@ -27,12 +29,31 @@ interface CachedToken {
   checkedAt: number;
 }
 
+/** A credential row as authentication needs it, whichever table it came from. */
+interface StoredCredential {
+  principal: Principal;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  touch: (at: Date) => Promise<unknown>;
+}
+
 /** Verified against when the email is unknown, so a miss costs as much time as a wrong password. */
 const DUMMY_HASH_PROMISE = hashPassword('superflag-timing-equaliser');
 
 export interface IssuedToken {
   token: CliToken;
   secret: string;
+}
+
+export interface IssuedManagementKey {
+  key: ManagementKey;
+  secret: string;
+}
+
+export interface ManagementKeyInput {
+  name: string;
+  scopes: Scope[];
+  expiresAt?: Date;
 }
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
@@ -45,6 +66,7 @@ export class AuthService implements OnApplicationBootstrap, OnModuleInit {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectRepository(CliToken) private readonly tokens: Repository<CliToken>,
+    @InjectRepository(ManagementKey) private readonly managementKeys: Repository<ManagementKey>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly clock: Clock,
@@ -54,6 +76,7 @@ export class AuthService implements OnApplicationBootstrap, OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    // `token-revoked` carries the hash of either credential kind: both live in the one cache below.
     this.bus.subscribe((event) => {
       if (event.type === 'token-revoked') this.verified.delete(event.tokenHash);
       if (event.type === 'resync') this.verified.clear();
@@ -103,43 +126,67 @@ export class AuthService implements OnApplicationBootstrap, OnModuleInit {
     return { user, ...(await this.issue(this.dataSource.manager, user.id, 'login', [...SCOPES], null)) };
   }
 
-  /** Resolves `Authorization: Bearer cli_…` to a principal, or 401 for anything missing, garbled, unknown, revoked or expired. */
+  /**
+   * Resolves `Authorization: Bearer cli_…` (a user) or `Bearer mgmt_…` (an app's key) to a principal, or 401
+   * for anything missing, garbled, unknown, revoked or expired.
+   */
   async authenticate(authorization: string | undefined): Promise<Principal> {
-    const match = authorization ? TOKEN_PATTERN.exec(authorization) : null;
+    const match = authorization ? CREDENTIAL_PATTERN.exec(authorization) : null;
     if (!match) throw notAuthenticated();
-    const tokenHash = hashSecret(match[1]);
+    const hash = hashSecret(match[1]);
     const now = this.clock.now().getTime();
-    const cached = this.verified.get(tokenHash);
+    const cached = this.verified.get(hash);
     if (cached && now - cached.checkedAt < TOKEN_CACHE_MS) {
       if (cached.expiresAt !== null && cached.expiresAt <= now) throw notAuthenticated();
       return cached.principal;
     }
-    const token = await this.tokens.findOneBy({ tokenHash, revokedAt: IsNull() });
-    if (!token || (token.expiresAt && token.expiresAt.getTime() <= now)) {
-      this.verified.delete(tokenHash);
+    const stored = match[2] === 'cli' ? await this.loadToken(hash) : await this.loadManagementKey(hash);
+    if (!stored || (stored.expiresAt && stored.expiresAt.getTime() <= now)) {
+      this.verified.delete(hash);
       throw notAuthenticated();
     }
-    if (!token.lastUsedAt || now - token.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
-      this.tokens.update({ id: token.id }, { lastUsedAt: new Date(now) }).catch((err: Error) => this.logger.warn(`lastUsedAt not saved: ${err.message}`));
+    if (!stored.lastUsedAt || now - stored.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
+      stored.touch(new Date(now)).catch((err: Error) => this.logger.warn(`lastUsedAt not saved: ${err.message}`));
     }
-    const principal: Principal = { userId: token.userId, tokenId: token.id, scopes: new Set(token.scopes) };
     if (this.verified.size >= TOKEN_CACHE_MAX) this.verified.clear();
-    this.verified.set(tokenHash, { principal, expiresAt: token.expiresAt?.getTime() ?? null, checkedAt: now });
-    return principal;
+    this.verified.set(hash, { principal: stored.principal, expiresAt: stored.expiresAt?.getTime() ?? null, checkedAt: now });
+    return stored.principal;
   }
 
-  async me(principal: Principal): Promise<{ user: User; scopes: Scope[] }> {
+  private async loadToken(tokenHash: string): Promise<StoredCredential | null> {
+    const token = await this.tokens.findOneBy({ tokenHash, revokedAt: IsNull() });
+    if (!token) return null;
+    return {
+      principal: { kind: 'user', userId: token.userId, tokenId: token.id, scopes: new Set(token.scopes) },
+      expiresAt: token.expiresAt,
+      lastUsedAt: token.lastUsedAt,
+      touch: (at) => this.tokens.update({ id: token.id }, { lastUsedAt: at }),
+    };
+  }
+
+  private async loadManagementKey(keyHash: string): Promise<StoredCredential | null> {
+    const key = await this.managementKeys.findOneBy({ keyHash, revokedAt: IsNull() });
+    if (!key) return null;
+    return {
+      principal: { kind: 'appKey', appKeyId: key.id, appId: key.appId, createdBy: key.createdBy, scopes: new Set(key.scopes) },
+      expiresAt: key.expiresAt,
+      lastUsedAt: key.lastUsedAt,
+      touch: (at) => this.managementKeys.update({ id: key.id }, { lastUsedAt: at }),
+    };
+  }
+
+  async me(principal: UserPrincipal): Promise<{ user: User; scopes: Scope[] }> {
     const user = await this.users.findOneBy({ id: principal.userId });
     if (!user) throw notAuthenticated();
     return { user, scopes: SCOPES.filter((s) => principal.scopes.has(s)) };
   }
 
-  listTokens(principal: Principal): Promise<CliToken[]> {
+  listTokens(principal: UserPrincipal): Promise<CliToken[]> {
     return this.tokens.find({ where: { userId: principal.userId, revokedAt: IsNull() }, order: { createdAt: 'DESC', id: 'ASC' } });
   }
 
   /** A token can only mint tokens with a subset of its own scopes, so a narrowed CI token cannot widen itself. */
-  async createToken(principal: Principal, name: string, scopes: Scope[] | undefined, expiresAt: Date | undefined): Promise<IssuedToken> {
+  async createToken(principal: UserPrincipal, name: string, scopes: Scope[] | undefined, expiresAt: Date | undefined): Promise<IssuedToken> {
     const wanted = scopes ? [...new Set(scopes)] : SCOPES.filter((s) => principal.scopes.has(s));
     if (wanted.some((s) => !principal.scopes.has(s))) throw forbidden();
     if (expiresAt && expiresAt.getTime() <= this.clock.now().getTime()) throw badRequest('expiresAt must be in the future');
@@ -147,7 +194,7 @@ export class AuthService implements OnApplicationBootstrap, OnModuleInit {
   }
 
   /** Revokes one of the caller's tokens; every replica refuses it from the next request on. */
-  async revokeToken(principal: Principal, tokenId: string): Promise<void> {
+  async revokeToken(principal: UserPrincipal, tokenId: string): Promise<void> {
     const result = await this.tokens
       .createQueryBuilder()
       .update(CliToken)
@@ -157,12 +204,73 @@ export class AuthService implements OnApplicationBootstrap, OnModuleInit {
       .execute();
     const rows = result.raw as Array<{ token_hash: string }>;
     if (rows.length === 0) throw notFound('Token');
-    this.verified.delete(rows[0].token_hash);
-    await this.bus.publish({ type: 'token-revoked', tokenHash: rows[0].token_hash }, { confirm: true });
+    await this.forgetCredential(rows[0].token_hash);
   }
 
-  logout(principal: Principal): Promise<void> {
+  logout(principal: UserPrincipal): Promise<void> {
     return this.revokeToken(principal, principal.tokenId);
+  }
+
+  /** A user by (normalised) email, for adding members. Inside a transaction, pass its manager. */
+  findUserByEmail(email: string, manager: EntityManager = this.dataSource.manager): Promise<User | null> {
+    return manager.findOneBy(User, { email: normaliseEmail(email) });
+  }
+
+  async emailsOf(userIds: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, string>> {
+    if (userIds.length === 0) return new Map();
+    const users = await manager.find(User, { select: { id: true, email: true }, where: { id: In(userIds) } });
+    return new Map(users.map((u) => [u.id, u.email]));
+  }
+
+  /**
+   * Mints an app's mgmt_ key inside the caller's transaction (the caller has checked that the principal may manage
+   * the app). Like a token, a key can only carry scopes the minting token has, so a narrowed CI token cannot
+   * widen itself through a key.
+   */
+  async issueManagementKey(manager: EntityManager, principal: UserPrincipal, appId: string, input: ManagementKeyInput): Promise<IssuedManagementKey> {
+    const scopes = [...new Set(input.scopes)];
+    if (scopes.some((s) => !principal.scopes.has(s))) throw forbidden();
+    if (input.expiresAt && input.expiresAt.getTime() <= this.clock.now().getTime()) throw badRequest('expiresAt must be in the future');
+    const secret = newSecret('mgmt_');
+    const key = await manager.save(
+      manager.create(ManagementKey, {
+        // mk_: tells a management key apart from a runtime key (key_…) wherever ids are shown.
+        id: `mk_${randomBase62(16)}`,
+        appId,
+        name: input.name,
+        keyHash: hashSecret(secret),
+        scopes: SCOPES.filter((s) => scopes.includes(s)),
+        createdBy: principal.userId,
+        expiresAt: input.expiresAt ?? null,
+        lastUsedAt: null,
+        revokedAt: null,
+      }),
+    );
+    return { key, secret };
+  }
+
+  /** An app's management keys that are not revoked (expired ones included, so they can be seen and revoked), newest first. */
+  listManagementKeys(appId: string): Promise<ManagementKey[]> {
+    return this.managementKeys.find({ where: { appId, revokedAt: IsNull() }, order: { createdAt: 'DESC', id: 'ASC' } });
+  }
+
+  /**
+   * Marks one of the app's keys revoked inside the caller's transaction and returns it; call `forgetCredential`
+   * with its hash once that transaction has committed.
+   */
+  async revokeManagementKey(manager: EntityManager, appId: string, keyId: string): Promise<ManagementKey> {
+    const key = await manager.findOneBy(ManagementKey, { id: keyId, appId, revokedAt: IsNull() });
+    if (!key) throw notFound('API key');
+    key.revokedAt = this.clock.now();
+    const result = await manager.update(ManagementKey, { id: key.id, revokedAt: IsNull() }, { revokedAt: key.revokedAt });
+    if (!result.affected) throw notFound('API key');
+    return key;
+  }
+
+  /** Drops a revoked credential from every replica's cache; resolves once they all have (or after the bus's bounded wait). */
+  async forgetCredential(hash: string): Promise<void> {
+    this.verified.delete(hash);
+    await this.bus.publish({ type: 'token-revoked', tokenHash: hash }, { confirm: true });
   }
 
   private async issue(manager: EntityManager, userId: string, name: string, scopes: Scope[], expiresAt: Date | null): Promise<IssuedToken> {

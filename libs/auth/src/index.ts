@@ -4,3 +4,4 @@ export * from './auth.decorators';
 export * from './principal';
 export * from './scopes';
 export { UserDto } from './dto/auth.dto';
+export type { ManagementKey } from './management-key.entity';

@@ -6,6 +6,11 @@ import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import type { MigrationList } from './database/data-source-options';
 import { HealthController } from './health/health.controller';
+import { RequestHooks } from './http/request-hooks';
+import { DatabasePoolMetrics } from './metrics/database-pool.metrics';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsService } from './metrics/metrics.service';
+import { HttpDrain } from './shutdown/http-drain';
 import { CLUSTER_BUS, type ClusterBus, LocalClusterBus, RedisClusterBus } from './events/cluster-bus';
 import { IdGenerator } from './ids';
 import { connectRedis, REDIS, type RedisClient } from './redis/redis';
@@ -27,7 +32,8 @@ class RedisLifecycle implements OnApplicationShutdown {
 
 /**
  * Shared infrastructure every feature module relies on: validated config, clock, ids, database, Redis,
- * rate-limit storage and health checks. Global, so feature libs inject these without importing it.
+ * rate-limit storage, health checks, metrics and the shutdown drain. Global, so feature libs inject these
+ * without importing it.
  */
 @Global()
 @Module({})
@@ -36,11 +42,15 @@ export class CoreModule {
     return {
       module: CoreModule,
       imports: [DatabaseModule.forRoot(migrations), TerminusModule.forRoot({ logger: false })],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: AppConfig, useValue: config },
         Clock,
         IdGenerator,
+        MetricsService,
+        DatabasePoolMetrics,
+        HttpDrain,
+        RequestHooks,
         { provide: REDIS, useFactory: () => (config.REDIS_URL ? connectRedis(config.REDIS_URL) : null) },
         {
           provide: CLUSTER_BUS,
@@ -60,7 +70,7 @@ export class CoreModule {
           useFactory: (redis: RedisClient | null, memory: ThrottlerStorageService) => (redis ? new RedisThrottlerStorage(redis) : memory),
         },
       ],
-      exports: [AppConfig, Clock, IdGenerator, REDIS, RATE_LIMIT_STORE, CLUSTER_BUS, DatabaseModule],
+      exports: [AppConfig, Clock, IdGenerator, REDIS, RATE_LIMIT_STORE, CLUSTER_BUS, DatabaseModule, MetricsService, HttpDrain],
     };
   }
 }

@@ -15,9 +15,33 @@ export interface FlagView {
   clientEnabled: boolean;
 }
 
+/** A share of targeting keys that gets another value (see `bucketOf` in libs/runtime for the hashing). */
+export interface Rollout {
+  /** 0–100; decimals allowed. */
+  percentage: number;
+  value: FlagValue;
+}
+
 /** A flag as the change history records it: enough to restore it exactly. */
 export interface FlagState extends FlagView {
   description: string | null;
+  rollout: Rollout | null;
+}
+
+export type TargetType = 'user' | 'company';
+export const MAX_TARGET_ID_LENGTH = 256;
+
+/** A rollout whose value fits the flag's type, or 400. `null` removes the rollout. */
+export function assertRollout(type: FlagType, rollout: unknown): Rollout | null {
+  if (rollout === null) return null;
+  if (typeof rollout !== 'object' || Array.isArray(rollout)) throw badRequest('rollout must be an object {percentage, value} or null');
+  const { percentage, value, ...rest } = rollout as Record<string, unknown>;
+  if (Object.keys(rest).length > 0) throw badRequest(`Unknown field: rollout.${Object.keys(rest)[0]}`);
+  if (typeof percentage !== 'number' || !Number.isFinite(percentage) || percentage < 0 || percentage > 100) {
+    throw badRequest('rollout.percentage must be a number from 0 to 100');
+  }
+  if (!isValidFlagValue(type, value)) throw badRequest(`Invalid value for flag type ${type}: rollout.value`);
+  return { percentage, value };
 }
 
 export function isFlagType(type: unknown): type is FlagType {

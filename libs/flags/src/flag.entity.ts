@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { FlagType, FlagValue } from './flag-values';
+import type { FlagType, FlagValue, Rollout } from './flag-values';
 
 /** One flag in one environment. The value is jsonb so every type round-trips exactly. */
 @Entity('flags')
@@ -24,6 +24,9 @@ export class Flag {
 
   @Column({ type: 'text', nullable: true })
   description!: string | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  rollout!: Rollout | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

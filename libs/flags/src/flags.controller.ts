@@ -128,7 +128,7 @@ export class FlagsController {
   @ApiErrors(400, 404)
   async get(@CurrentPrincipal() principal: Principal, @Param('key') key: string, @Query() query: EnvQueryDto) {
     const { version, flag } = await this.flags.get(principal, query, key);
-    return { data: { key: flag.key, ...flagView(flag), description: flag.description, version } };
+    return { data: { key: flag.key, ...flagView(flag), description: flag.description, rollout: flag.rollout ?? null, version } };
   }
 
   private async bulk(principal: Principal, body: BulkUpdateDto, ifMatch: string | undefined, reply: FastifyReply) {

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Principal } from '@superflag/auth';
+import { actorOf, type Principal } from '@superflag/auth';
 import { badRequest, conflict, DomainError, IdGenerator, notFound } from '@superflag/core';
 import { type Environment, EnvironmentsService } from '@superflag/environments';
 import { DataSource, EntityManager, In, LessThan, MoreThan, QueryFailedError } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { ChangeAction, FlagChange, FlagDiff } from './flag-change.entity';
-import { assertFlagType, assertFlagValue, FlagState, FlagType, FlagValue, FlagView } from './flag-values';
+import { ChangeAction, ChangeDiff, FlagChange, FlagDiff, isTargetDiff, TargetDiff } from './flag-change.entity';
+import { FlagTarget } from './flag-target.entity';
+import { assertFlagType, assertFlagValue, assertRollout, FlagState, FlagType, FlagValue, FlagView, isValidFlagValue, MAX_TARGET_ID_LENGTH, Rollout, TargetType } from './flag-values';
 import { Flag } from './flag.entity';
 
 export const MAX_BULK_FLAGS = 1000;
@@ -24,6 +25,7 @@ export interface WriteOptions {
 
 export interface CreateFlagInput extends WriteOptions {
   key: string;
+  rollout?: unknown;
   type: unknown;
   value: unknown;
   clientEnabled?: boolean;
@@ -32,6 +34,8 @@ export interface CreateFlagInput extends WriteOptions {
 
 export interface UpdateFlagInput extends WriteOptions {
   key: string;
+  /** `null` removes the rollout. */
+  rollout?: unknown;
   type?: unknown;
   value?: unknown;
   clientEnabled?: boolean;
@@ -44,6 +48,10 @@ export interface RuntimeFlag {
   type: FlagType;
   value: FlagValue;
   clientEnabled: boolean;
+  rollout: Rollout | null;
+  /** Overrides by user id and by company id. */
+  users: ReadonlyMap<string, FlagValue>;
+  companies: ReadonlyMap<string, FlagValue>;
 }
 
 export interface FlagSet {
@@ -54,12 +62,34 @@ export interface FlagSet {
 /** Listener told after a versioned write has committed (the runtime cache uses it). */
 export type FlagsChangedListener = (environmentId: string, version: number) => void;
 
-const stateOf = (f: Pick<Flag, 'type' | 'value' | 'clientEnabled' | 'description'>): FlagState => ({
+const stateOf = (f: Pick<Flag, 'type' | 'value' | 'clientEnabled' | 'description' | 'rollout'>): FlagState => ({
   type: f.type,
   value: f.value,
   clientEnabled: f.clientEnabled,
   description: f.description ?? null,
+  rollout: f.rollout ?? null,
 });
+
+/** JSON with object keys sorted: jsonb does not keep key order, so equality is checked on this form. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+export const MAX_TARGET_UPDATES = 1000;
+
+/** One override to set (`value`) or remove (`value: null`), for one user or one company. */
+export interface TargetUpdate {
+  flagKey: string;
+  value: unknown;
+  userId?: string;
+  companyId?: string;
+}
+
+const targetMapKey = (key: string, type: TargetType, id: string) => `${key}\u0000${type}\u0000${id}`;
 
 export const flagView = (f: Pick<Flag, 'type' | 'value' | 'clientEnabled'>): FlagView => ({ type: f.type, value: f.value, clientEnabled: f.clientEnabled });
 
@@ -100,6 +130,7 @@ export class FlagsService {
     const type = assertFlagType(input.type);
     if (input.value === undefined) throw badRequest('value is required');
     const value = assertFlagValue(type, input.value);
+    const rollout = input.rollout === undefined ? null : assertRollout(type, input.rollout);
     const { version, result } = await this.write(principal, ref, 'create', input, async (manager, env) => {
       const flag = manager.create(Flag, {
         id: this.ids.next('flg'),
@@ -109,6 +140,7 @@ export class FlagsService {
         value,
         clientEnabled: input.clientEnabled ?? false,
         description: input.description ?? null,
+        rollout,
       });
       try {
         // A savepoint-free existence check: the environment row lock serialises writers of this environment.
@@ -125,8 +157,8 @@ export class FlagsService {
 
   async update(principal: Principal, ref: EnvRef, input: UpdateFlagInput): Promise<{ version: number; flag: Flag }> {
     if (input.type !== undefined) assertFlagType(input.type);
-    if (input.value === undefined && input.clientEnabled === undefined && input.description === undefined && input.type === undefined) {
-      throw badRequest('Nothing to update: give value, clientEnabled, description or type');
+    if (input.value === undefined && input.clientEnabled === undefined && input.description === undefined && input.type === undefined && input.rollout === undefined) {
+      throw badRequest('Nothing to update: give value, clientEnabled, description, rollout or type');
     }
     const { version, result } = await this.write(principal, ref, 'update', input, async (manager, env) => {
       const flag = await manager.findOneBy(Flag, { environmentId: env.id, key: input.key });
@@ -137,6 +169,16 @@ export class FlagsService {
         throw badRequest('type can only change together with a value of the new type');
       }
       if (input.value !== undefined) flag.value = assertFlagValue(type, input.value);
+      if (input.rollout !== undefined) flag.rollout = assertRollout(type, input.rollout);
+      else if (flag.rollout && !isValidFlagValue(type, flag.rollout.value)) {
+        throw badRequest('The rollout value does not fit the new type: give a new rollout (or null) too');
+      }
+      if (type !== flag.type) {
+        const stale = await manager.findBy(FlagTarget, { flagId: flag.id });
+        if (stale.some((t) => !isValidFlagValue(type, t.value))) {
+          throw badRequest('The flag has targets with values of the old type: remove them before changing the type');
+        }
+      }
       flag.type = type;
       if (input.clientEnabled !== undefined) flag.clientEnabled = input.clientEnabled;
       if (input.description !== undefined) flag.description = input.description;
@@ -150,8 +192,11 @@ export class FlagsService {
     const { version } = await this.write(principal, ref, 'delete', options, async (manager, env) => {
       const flag = await manager.findOneBy(Flag, { environmentId: env.id, key });
       if (!flag) throw notFound('Flag');
+      // Its overrides go with it (ON DELETE CASCADE); they are recorded first so a rollback can restore them after the flag.
+      const targets = await manager.find(FlagTarget, { where: { flagId: flag.id }, order: { targetType: 'ASC', targetId: 'ASC' } });
       await manager.delete(Flag, { id: flag.id });
-      return { diffs: [{ key, before: stateOf(flag), after: null }], result: undefined };
+      const removed: TargetDiff[] = targets.map((t) => ({ key, targetType: t.targetType, targetId: t.targetId, before: t.value, after: null }));
+      return { diffs: [...removed, { key, before: stateOf(flag), after: null }], result: undefined };
     });
     return { version };
   }
@@ -180,34 +225,124 @@ export class FlagsService {
     return { version, updated: result };
   }
 
-  /** Restores the environment's whole flag set to what it was right after `target`, as one new write. */
+  /**
+   * Restores the environment's whole flag set (values, rollouts and user/company overrides) to what it was
+   * right after `target`, as one new write: the current state with every later change undone, newest first.
+   */
   async rollback(principal: Principal, ref: EnvRef, target: number, options: WriteOptions): Promise<{ version: number; restored: number }> {
     const { version, result } = await this.write(principal, ref, 'rollback', options, async (manager, env) => {
       if (target > env.version) throw badRequest(`version must be between 0 and ${env.version}`);
       const current = new Map((await manager.findBy(Flag, { environmentId: env.id })).map((f) => [f.key, f]));
-      // The state after `target` = the current state with every later change undone, newest first.
+      const currentTargets = new Map<string, { flagKey: string; row: FlagTarget }>();
+      if (current.size > 0) {
+        const byId = new Map([...current.values()].map((f) => [f.id, f.key]));
+        for (const row of await manager.findBy(FlagTarget, { flagId: In([...byId.keys()]) })) {
+          const flagKey = byId.get(row.flagId)!;
+          currentTargets.set(targetMapKey(flagKey, row.targetType, row.targetId), { flagKey, row });
+        }
+      }
       const wanted = new Map<string, FlagState | null>([...current].map(([k, f]) => [k, stateOf(f)]));
+      const wantedTargets = new Map<string, { key: string; targetType: TargetType; targetId: string; value: FlagValue | null }>(
+        [...currentTargets].map(([k, t]) => [k, { key: t.flagKey, targetType: t.row.targetType, targetId: t.row.targetId, value: t.row.value }]),
+      );
       const later = await manager.find(FlagChange, { where: { environmentId: env.id, version: MoreThan(target) }, order: { version: 'DESC' } });
-      for (const change of later) for (const diff of change.diffs) wanted.set(diff.key, diff.before);
+      for (const change of later) {
+        for (const diff of [...change.diffs].reverse()) {
+          if (isTargetDiff(diff)) wantedTargets.set(targetMapKey(diff.key, diff.targetType, diff.targetId), { key: diff.key, targetType: diff.targetType, targetId: diff.targetId, value: diff.before });
+          else wanted.set(diff.key, diff.before ? { ...diff.before, rollout: diff.before.rollout ?? null } : null);
+        }
+      }
 
-      const diffs: FlagDiff[] = [];
+      const diffs: ChangeDiff[] = [];
+      const flagIds = new Map([...current].map(([k, f]) => [k, f.id]));
+      const deletions: FlagDiff[] = [];
       for (const [key, state] of [...wanted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
         const flag = current.get(key);
         const before = flag ? stateOf(flag) : null;
-        if (JSON.stringify(before) === JSON.stringify(state)) continue;
+        if (canonical(before) === canonical(state)) continue;
         if (!state) {
-          await manager.delete(Flag, { id: flag!.id });
+          deletions.push({ key, before, after: null });
         } else if (!flag) {
-          await insertFlag(manager, { id: this.ids.next('flg'), environmentId: env.id, key, ...state });
+          const id = this.ids.next('flg');
+          await insertFlag(manager, { id, environmentId: env.id, key, ...state });
+          flagIds.set(key, id);
+          diffs.push({ key, before, after: state });
         } else {
           Object.assign(flag, state);
           await this.saveValues(manager, [flag]);
+          diffs.push({ key, before, after: state });
         }
-        diffs.push({ key, before, after: state });
       }
-      return { diffs, result: diffs.length, rolledBackTo: target };
+      for (const [mapKey, t] of [...wantedTargets].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        const existing = currentTargets.get(mapKey)?.row.value ?? null;
+        if (wanted.get(t.key) === null || canonical(existing) === canonical(t.value)) continue;
+        const flagId = flagIds.get(t.key);
+        if (!flagId) continue;
+        await this.setTarget(manager, flagId, t.targetType, t.targetId, t.value);
+        diffs.push({ key: t.key, targetType: t.targetType, targetId: t.targetId, before: existing, after: t.value });
+      }
+      for (const deletion of deletions) {
+        for (const [, t] of currentTargets) {
+          if (t.flagKey === deletion.key) diffs.push({ key: t.flagKey, targetType: t.row.targetType, targetId: t.row.targetId, before: t.row.value, after: null });
+        }
+        await manager.delete(Flag, { id: current.get(deletion.key)!.id });
+        diffs.push(deletion);
+      }
+      return { diffs, result: new Set(diffs.map((d) => d.key)).size, rolledBackTo: target };
     });
     return { version, restored: result };
+  }
+
+  /**
+   * Sets or removes (`value: null`) per-user and per-company overrides, Reflag's "specific targets". All
+   * updates apply in one write (one version, one change record) or none does: the first bad update names
+   * itself in the error.
+   */
+  async updateTargets(principal: Principal, ref: EnvRef, updates: TargetUpdate[], options: WriteOptions): Promise<{ version: number; updated: number }> {
+    if (updates.length === 0) throw badRequest('updates must contain at least one update');
+    if (updates.length > MAX_TARGET_UPDATES) throw badRequest(`updates may contain at most ${MAX_TARGET_UPDATES} updates`);
+    updates.forEach((u, i) => {
+      const hasUser = u.userId !== undefined;
+      const hasCompany = u.companyId !== undefined;
+      if (hasUser === hasCompany) throw badRequest(`updates[${i}] must have exactly one of userId or companyId`, { index: i });
+    });
+    const keys = [...new Set(updates.map((u) => u.flagKey))];
+    const { version, result } = await this.write(principal, ref, 'targets', options, async (manager, env) => {
+      const flags = new Map((await manager.findBy(Flag, { environmentId: env.id, key: In(keys) })).map((f) => [f.key, f]));
+      const diffs: TargetDiff[] = [];
+      for (const [i, u] of updates.entries()) {
+        const flag = flags.get(u.flagKey);
+        if (!flag) throw new DomainError(404, `Flag not found: ${u.flagKey}`, { key: u.flagKey, index: i });
+        const targetType: TargetType = u.userId !== undefined ? 'user' : 'company';
+        const targetId = (u.userId ?? u.companyId)!;
+        const value = u.value === null ? null : assertFlagValue(flag.type, u.value, u.flagKey);
+        const existing = await manager.findOneBy(FlagTarget, { flagId: flag.id, targetType, targetId });
+        await this.setTarget(manager, flag.id, targetType, targetId, value);
+        diffs.push({ key: flag.key, targetType, targetId, before: existing?.value ?? null, after: value });
+      }
+      return { diffs, result: updates.length };
+    });
+    return { version, updated: result };
+  }
+
+  /** The overrides of one flag. */
+  async targets(principal: Principal, ref: EnvRef, key: string): Promise<FlagTarget[]> {
+    const env = await this.environments.resolve(principal, ref.appId, ref.env, 'read');
+    const flag = await this.dataSource.manager.findOneBy(Flag, { environmentId: env.id, key });
+    if (!flag) throw notFound('Flag');
+    return this.dataSource.manager.find(FlagTarget, { where: { flagId: flag.id }, order: { targetType: 'ASC', targetId: 'ASC' } });
+  }
+
+  private async setTarget(manager: EntityManager, flagId: string, targetType: TargetType, targetId: string, value: FlagValue | null): Promise<void> {
+    if (value === null) {
+      await manager.delete(FlagTarget, { flagId, targetType, targetId });
+      return;
+    }
+    await manager.query(
+      `INSERT INTO flag_targets (flag_id, target_type, target_id, value) VALUES ($1, $2, $3, $4::jsonb)
+       ON CONFLICT (flag_id, target_type, target_id) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+      [flagId, targetType, targetId, JSON.stringify(value)],
+    );
   }
 
   /**
@@ -216,8 +351,12 @@ export class FlagsService {
    * environment no longer exists.
    */
   async loadEnvironment(environmentId: string): Promise<{ version: number; flags: RuntimeFlag[] } | null> {
-    const rows: Array<{ version: number; key: string | null; type: FlagType; value: FlagValue; client_enabled: boolean }> = await this.dataSource.query(
-      `SELECT e.version, f.key, f.type, f.value, f.client_enabled
+    const rows: Array<{
+      version: number; key: string | null; type: FlagType; value: FlagValue; client_enabled: boolean; rollout: Rollout | null;
+      targets: Array<[TargetType, string, FlagValue]> | null;
+    }> = await this.dataSource.query(
+      `SELECT e.version, f.key, f.type, f.value, f.client_enabled, f.rollout,
+              (SELECT json_agg(json_build_array(t.target_type, t.target_id, t.value)) FROM flag_targets t WHERE t.flag_id = f.id) AS targets
          FROM environments e LEFT JOIN flags f ON f.environment_id = e.id
         WHERE e.id = $1`,
       [environmentId],
@@ -225,7 +364,18 @@ export class FlagsService {
     if (rows.length === 0) return null;
     const flags = rows
       .filter((r) => r.key !== null)
-      .map((r) => ({ key: r.key!, type: r.type, value: r.value, clientEnabled: r.client_enabled }))
+      .map((r) => {
+        const targets = typeof r.targets === 'string' ? (JSON.parse(r.targets) as Array<[TargetType, string, FlagValue]>) : (r.targets ?? []);
+        return {
+          key: r.key!,
+          type: r.type,
+          value: r.value,
+          clientEnabled: r.client_enabled,
+          rollout: r.rollout ?? null,
+          users: new Map(targets.filter((t) => t[0] === 'user').map((t) => [t[1], t[2]])),
+          companies: new Map(targets.filter((t) => t[0] === 'company').map((t) => [t[1], t[2]])),
+        };
+      })
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return { version: rows[0].version, flags };
   }
@@ -249,7 +399,7 @@ export class FlagsService {
     ref: EnvRef,
     action: ChangeAction,
     options: WriteOptions,
-    apply: (manager: EntityManager, env: Environment) => Promise<{ diffs: FlagDiff[]; result: T; rolledBackTo?: number }>,
+    apply: (manager: EntityManager, env: Environment) => Promise<{ diffs: ChangeDiff[]; result: T; rolledBackTo?: number }>,
   ): Promise<{ version: number; result: T }> {
     const committed = await this.dataSource.transaction(async (manager) => {
       const env = await this.environments.resolve(principal, ref.appId, ref.env, 'write', { manager, lock: true });
@@ -258,14 +408,16 @@ export class FlagsService {
       }
       const { diffs, result, rolledBackTo } = await apply(manager, env);
       const version = await this.environments.bumpVersion(manager, env);
+      const actor = actorOf(principal);
       await manager.insert(FlagChange, {
         id: this.ids.next('chg'),
         environmentId: env.id,
         version,
         action,
         diffs,
-        actorUserId: principal.userId,
-        actorTokenId: principal.tokenId,
+        actorUserId: actor.userId,
+        actorTokenId: actor.tokenId,
+        actorAppKeyId: actor.appKeyId,
         changeDescription: options.changeDescription ?? null,
         rolledBackTo: rolledBackTo ?? null,
       } as QueryDeepPartialEntity<FlagChange>);
@@ -279,10 +431,10 @@ export class FlagsService {
   private async saveValues(manager: EntityManager, flags: Flag[]): Promise<void> {
     if (flags.length === 0) return;
     await manager.query(
-      `UPDATE flags AS f SET type = v.type, value = v.value, client_enabled = v.client_enabled, description = v.description, updated_at = now()
-         FROM jsonb_to_recordset($1::jsonb) AS v(id varchar, type varchar, value jsonb, client_enabled boolean, description text)
+      `UPDATE flags AS f SET type = v.type, value = v.value, client_enabled = v.client_enabled, description = v.description, rollout = v.rollout, updated_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS v(id varchar, type varchar, value jsonb, client_enabled boolean, description text, rollout jsonb)
         WHERE f.id = v.id`,
-      [JSON.stringify(flags.map((f) => ({ id: f.id, type: f.type, value: f.value, client_enabled: f.clientEnabled, description: f.description })))],
+      [JSON.stringify(flags.map((f) => ({ id: f.id, type: f.type, value: f.value, client_enabled: f.clientEnabled, description: f.description, rollout: f.rollout ?? null })))],
     );
   }
 }

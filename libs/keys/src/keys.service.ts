@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { AppsService } from '@superflag/apps';
+import { AppsService, AuditLog } from '@superflag/apps';
 import type { Principal } from '@superflag/auth';
-import { badRequest, Clock, CLUSTER_BUS, type ClusterBus, hashSecret, IdGenerator, newSecret, notFound } from '@superflag/core';
+import { badRequest, Clock, CLUSTER_BUS, type ClusterBus, DomainError, hashSecret, IdGenerator, newSecret, notFound } from '@superflag/core';
 import { EnvironmentsService } from '@superflag/environments';
 import { DataSource, In, IsNull, Repository } from 'typeorm';
 import { ApiKey, KeyType } from './api-key.entity';
@@ -38,6 +38,7 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly apps: AppsService,
+    private readonly auditLog: AuditLog,
     private readonly environments: EnvironmentsService,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
@@ -83,22 +84,33 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
       lastUsedAt: null,
       revokedAt: null,
     });
-    await this.keys.insert(key);
-    const saved = await this.keys.findOneByOrFail({ id: key.id });
+    const saved = await this.dataSource.transaction(async (manager) => {
+      await manager.insert(ApiKey, key);
+      await this.auditLog.record(manager, appId, principal, 'runtime_key.created', { keyId: key.id, type: key.type, environmentId: env.id, env: env.name });
+      return manager.findOneByOrFail(ApiKey, { id: key.id });
+    });
     return { key: saved, secret };
   }
 
-  /** Revokes a key of an app the caller may write to; any other key is "not found". Every replica stops accepting it. */
+  /**
+   * Revokes a key of an app the caller may write to; a key of an app they are not a member of is "not found", a
+   * member without the right gets 403. Every replica stops accepting it.
+   */
   async revoke(principal: Principal, keyId: string): Promise<void> {
     const key = await this.keys.findOneBy({ id: keyId, revokedAt: IsNull() });
     if (!key) throw notFound('Key');
     try {
       await this.apps.authorize(principal, key.appId, 'write');
-    } catch {
-      throw notFound('Key');
+    } catch (err) {
+      throw err instanceof DomainError && err.status === 403 ? err : notFound('Key');
     }
-    const result = await this.keys.update({ id: key.id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
-    if (!result.affected) throw notFound('Key');
+    const revoked = await this.dataSource.transaction(async (manager) => {
+      const result = await manager.update(ApiKey, { id: key.id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+      if (!result.affected) return false;
+      await this.auditLog.record(manager, key.appId, principal, 'runtime_key.revoked', { keyId: key.id, type: key.type, environmentId: key.environmentId });
+      return true;
+    });
+    if (!revoked) throw notFound('Key');
     this.forget(key.keyHash);
     await this.bus.publish({ type: 'key-revoked', keyId: key.id, keyHash: key.keyHash }, { confirm: true });
   }

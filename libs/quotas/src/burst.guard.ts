@@ -4,7 +4,7 @@ import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import { ANONYMOUS_BURST, tooManyRequests } from '@superflag/core';
 
 interface RequestWithPrincipal {
-  principal?: { tokenId: string };
+  principal?: { tokenId?: string; appKeyId?: string };
   ip: string;
 }
 
@@ -17,7 +17,9 @@ interface RequestWithPrincipal {
 export class BurstGuard extends ThrottlerGuard {
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
     const r = req as unknown as RequestWithPrincipal;
-    return r.principal ? `token:${r.principal.tokenId}` : `ip:${r.ip}`;
+    // Each credential has its own bucket: a cli_ token, or an app's mgmt_ key.
+    if (r.principal) return r.principal.tokenId ? `token:${r.principal.tokenId}` : `appkey:${r.principal.appKeyId}`;
+    return `ip:${r.ip}`;
   }
 
   protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {

@@ -3,3 +3,5 @@ export * from './config-snapshots';
 export * from './config-streams';
 export * from './key-auth';
 export * from './snapshot';
+export * from './evaluation';
+export * from './runtime-access';

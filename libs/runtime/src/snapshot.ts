@@ -51,6 +51,8 @@ export class Snapshot {
   readonly pub: Representation;
   readonly sdk: Representation;
   readonly flagsByKey: ReadonlyMap<string, RuntimeFlag>;
+  /** The flags each key type may evaluate, in key order. */
+  private readonly visible: Record<KeyType, RuntimeFlag[]>;
 
   constructor(
     readonly environmentId: string,
@@ -58,11 +60,22 @@ export class Snapshot {
     flags: RuntimeFlag[],
   ) {
     this.flagsByKey = new Map(flags.map((f) => [f.key, f]));
+    this.visible = { sdk: flags, pub: flags.filter((f) => f.clientEnabled) };
     this.sdk = new Representation(version, 'sdk', Object.fromEntries(flags.map((f) => [f.key, f.value])));
     this.pub = new Representation(version, 'pub', Object.fromEntries(flags.filter((f) => f.clientEnabled).map((f) => [f.key, f.value])));
   }
 
   for(type: KeyType): Representation {
     return type === 'pub' ? this.pub : this.sdk;
+  }
+
+  flagsFor(type: KeyType): readonly RuntimeFlag[] {
+    return this.visible[type];
+  }
+
+  /** A flag a key of `type` may see (pub keys: clientEnabled flags only). */
+  flag(type: KeyType, key: string): RuntimeFlag | undefined {
+    const flag = this.flagsByKey.get(key);
+    return flag && (type === 'sdk' || flag.clientEnabled) ? flag : undefined;
   }
 }

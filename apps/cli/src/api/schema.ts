@@ -38,6 +38,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics of this replica (text exposition format)
+         * @description Requires `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set; open otherwise. Not counted against any quota.
+         */
+        get: operations["Metrics_scrape"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/signup": {
         parameters: {
             query?: never;
@@ -79,7 +99,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The calling user and the scopes of the calling token */
+        /** The calling user and the scopes of the calling token (cli_ tokens only) */
         get: operations["Auth_me"];
         put?: never;
         post?: never;
@@ -154,7 +174,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change an app's plan (operators listed in ADMIN_EMAILS only); takes effect at once on every replica */
+        /** Change an app's plan (operators listed in ADMIN_EMAILS only; recorded in the app's audit); takes effect at once on every replica */
         patch: operations["Plans_setPlan"];
         trace?: never;
     };
@@ -165,10 +185,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the apps you are a member of */
+        /** List the apps you are a member of, with your role (an app's mgmt_ key: just its app) */
         get: operations["Apps_list"];
         put?: never;
-        /** Create an app with its development, staging and production environments */
+        /** Create an app with its development, staging and production environments; you become its owner */
         post: operations["Apps_create"];
         delete?: never;
         options?: never;
@@ -193,6 +213,94 @@ export interface paths {
         head?: never;
         /** Rename an app (owner only) */
         patch: operations["Apps_rename"];
+        trace?: never;
+    };
+    "/api/v1/apps/{id}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The app's audit of access (owner only): member, management key, runtime key and plan changes, with who made them; newest first, page with `before` = the previous page's `nextBefore` */
+        get: operations["Apps_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the app's members and their roles (owner only) */
+        get: operations["Members_list"];
+        put?: never;
+        /** Add an existing user to the app by email, as owner, editor or viewer (owner only) */
+        post: operations["Members_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{id}/members/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a member (owner only); the last owner cannot be removed */
+        delete: operations["Members_remove"];
+        options?: never;
+        head?: never;
+        /** Change a member's role (owner only); the last owner cannot be demoted */
+        patch: operations["Members_update"];
+        trace?: never;
+    };
+    "/api/v1/apps/{id}/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the app's mgmt_ keys (owner only; never their secrets) */
+        get: operations["ManagementKeys_list"];
+        put?: never;
+        /** Create a mgmt_ key for the app (owner only): it works on every management route of this app and its environments, as an editor, within its scopes. The secret is returned only here */
+        post: operations["ManagementKeys_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{id}/api-keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a mgmt_ key (owner only): every replica refuses it from the next request on */
+        delete: operations["ManagementKeys_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/envs": {
@@ -320,6 +428,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/apps/{appId}/flags/specific-targets/{envId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Turn flags on or off for specific companies or users (Reflag-compatible); all updates or none, one version
+         * @description Each update names exactly one of `companyId` / `userId`; `value: null` removes that override. Environment by id, as in Reflag.
+         */
+        patch: operations["Targets_specificTargets"];
+        trace?: never;
+    };
+    "/api/v1/flags/{key}/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A flag's per-user and per-company overrides */
+        get: operations["Targets_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/keys": {
         parameters: {
             query?: never;
@@ -374,6 +519,57 @@ export interface paths {
         delete?: never;
         /** CORS preflight */
         options: operations["Config_preflightStream"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Evaluate every flag the key may see for a context: user override → company override → rollout → the flag's value */
+        post: operations["Evaluate_evaluate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ofrep/v1/evaluate/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** OFREP bulk evaluation: every flag the key may see, for a context; ETag / If-None-Match → 304 */
+        post: operations["Ofrep_bulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ofrep/v1/evaluate/flags/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** OFREP single-flag evaluation for a context */
+        post: operations["Ofrep_one"];
+        delete?: never;
+        options?: never;
         head?: never;
         patch?: never;
         trace?: never;
@@ -499,10 +695,10 @@ export interface components {
              */
             createdAt: string;
             /**
-             * @description The caller's role in the app
+             * @description The caller's role in the app (an app's mgmt_ key: editor)
              * @enum {string}
              */
-            role: "owner";
+            role: "owner" | "editor" | "viewer";
         };
         AppDto: {
             /** @example app_xyz789 */
@@ -521,6 +717,145 @@ export interface components {
              * @example my-new-app
              */
             name: string;
+        };
+        AuditActorDto: {
+            /**
+             * @description The user, when a cli_ token was used
+             * @example usr_8fK2mQ9xLp3RtV7w
+             */
+            userId: string | null;
+            /**
+             * @description That cli_ token
+             * @example tok_3kP9sLmQ2xVb7RtZ
+             */
+            tokenId: string | null;
+            /**
+             * @description The app's mgmt_ key, when one was used
+             * @example null
+             */
+            appKeyId: string | null;
+        };
+        AuditEventDto: {
+            /**
+             * @description Increases with every event of the service; the page cursor
+             * @example 121
+             */
+            id: number;
+            /**
+             * @example member.added
+             * @enum {string}
+             */
+            action: "member.added" | "member.role_changed" | "member.removed" | "management_key.created" | "management_key.revoked" | "runtime_key.created" | "runtime_key.revoked" | "plan.changed";
+            actor: components["schemas"]["AuditActorDto"];
+            /**
+             * @description member.*: userId, email and role (role_changed: from, to); management_key.*: keyId, name (created: scopes, expiresAt); runtime_key.*: keyId, type, environmentId, env; plan.changed: from, to
+             * @example {
+             *       "userId": "usr_Lp3RtV7w8fK2mQ9x",
+             *       "email": "grace@example.com",
+             *       "role": "editor"
+             *     }
+             */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            createdAt: string;
+        };
+        MemberDto: {
+            /** @example usr_Lp3RtV7w8fK2mQ9x */
+            userId: string;
+            /** @example grace@example.com */
+            email: string;
+            /**
+             * @example editor
+             * @enum {string}
+             */
+            role: "owner" | "editor" | "viewer";
+            /**
+             * Format: date-time
+             * @description When they became a member
+             */
+            createdAt: string;
+        };
+        AddMemberDto: {
+            /**
+             * @description An existing account
+             * @example grace@example.com
+             */
+            email: string;
+            /**
+             * @description owner: everything; editor: flags, targets, runtime keys, rollback; viewer: read only
+             * @example editor
+             * @enum {string}
+             */
+            role: "owner" | "editor" | "viewer";
+        };
+        MemberRoleDto: {
+            /**
+             * @description owner: everything; editor: flags, targets, runtime keys, rollback; viewer: read only
+             * @example editor
+             * @enum {string}
+             */
+            role: "owner" | "editor" | "viewer";
+        };
+        ManagementKeyDto: {
+            /** @example mk_3kP9sLmQ2xVb7RtZ */
+            id: string;
+            /** @example back-office */
+            name: string;
+            scopes: ("apps:read" | "apps:write" | "flags:read" | "flags:write" | "keys:read" | "keys:write")[];
+            /**
+             * @description Who created it
+             * @example usr_8fK2mQ9xLp3RtV7w
+             */
+            createdBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+        };
+        CreatedManagementKeyDto: {
+            /** @example mk_3kP9sLmQ2xVb7RtZ */
+            id: string;
+            /** @example back-office */
+            name: string;
+            scopes: ("apps:read" | "apps:write" | "flags:read" | "flags:write" | "keys:read" | "keys:write")[];
+            /**
+             * @description Who created it
+             * @example usr_8fK2mQ9xLp3RtV7w
+             */
+            createdBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            /**
+             * @description The secret, sent as `Authorization: Bearer mgmt_…`. Returned only once.
+             * @example mgmt_4hT…
+             */
+            key: string;
+        };
+        CreateManagementKeyDto: {
+            /** @example back-office */
+            name: string;
+            /**
+             * @description What the key may do in its app; at most the calling token's scopes
+             * @example [
+             *       "flags:read",
+             *       "flags:write"
+             *     ]
+             */
+            scopes: ("apps:read" | "apps:write" | "flags:read" | "flags:write" | "keys:read" | "keys:write")[];
+            /**
+             * Format: date-time
+             * @description When the key stops working
+             * @example 2026-12-31T00:00:00Z
+             */
+            expiresAt?: string;
         };
         EnvironmentDto: {
             /** @example env_prd123 */
@@ -641,6 +976,13 @@ export interface components {
             clientEnabled: boolean;
             /** @example New onboarding flow */
             description?: string;
+            /** @description That share of targeting keys gets `value`, the rest the flag's value. Bucket = first 4 bytes of sha256(flagKey + ":" + targetingKey), big-endian, / 2^32 × 100; a key is in when bucket < percentage. `null` removes it. */
+            rollout?: {
+                /** @example 25 */
+                percentage?: number;
+                /** @description bool → boolean; string → string (≤ 64 KiB); number → finite number; json → object or array (≤ 64 KiB) */
+                value?: boolean | string | number | Record<string, unknown> | unknown[];
+            } | null;
         };
         UpdateFlagDto: {
             /** @example app_abc123 */
@@ -679,6 +1021,13 @@ export interface components {
              * @enum {string}
              */
             type?: "bool" | "string" | "number" | "json";
+            /** @description That share of targeting keys gets `value`, the rest the flag's value. Bucket = first 4 bytes of sha256(flagKey + ":" + targetingKey), big-endian, / 2^32 × 100; a key is in when bucket < percentage. `null` removes it. */
+            rollout?: {
+                /** @example 25 */
+                percentage?: number;
+                /** @description bool → boolean; string → string (≤ 64 KiB); number → finite number; json → object or array (≤ 64 KiB) */
+                value?: boolean | string | number | Record<string, unknown> | unknown[];
+            } | null;
         };
         VersionDto: {
             /** @example 45 */
@@ -735,6 +1084,13 @@ export interface components {
             clientEnabled: boolean;
             /** @example dark-mode */
             key: string;
+            /** @description That share of targeting keys gets `value`, the rest the flag's value. Bucket = first 4 bytes of sha256(flagKey + ":" + targetingKey), big-endian, / 2^32 × 100; a key is in when bucket < percentage. `null` removes it. */
+            rollout?: {
+                /** @example 25 */
+                percentage: number;
+                /** @description bool → boolean; string → string (≤ 64 KiB); number → finite number; json → object or array (≤ 64 KiB) */
+                value: boolean | string | number | Record<string, unknown> | unknown[];
+            } | null;
             /** @example Dark theme */
             description: string | null;
             /**
@@ -743,34 +1099,31 @@ export interface components {
              */
             version: number;
         };
-        FlagStateDto: {
-            /**
-             * @example bool
-             * @enum {string}
-             */
-            type: "bool" | "string" | "number" | "json";
-            /**
-             * @description bool → boolean; string → string (≤ 64 KiB); number → finite number; json → object or array (≤ 64 KiB)
-             * @example true
-             */
-            value: boolean | string | number | Record<string, unknown> | unknown[];
-            /** @example true */
-            clientEnabled: boolean;
-            description: string | null;
-        };
         FlagDiffDto: {
             /** @example dark-mode */
             key: string;
-            /** @description null: the flag did not exist */
-            before: components["schemas"]["FlagStateDto"] | null;
-            /** @description null: the flag was deleted */
-            after: components["schemas"]["FlagStateDto"] | null;
+            /**
+             * @description Present on a change of one override
+             * @enum {string}
+             */
+            targetType?: "user" | "company";
+            /** @example acme-corp */
+            targetId?: string;
+            /** @description A flag state, or for an override its value; null: did not exist */
+            before: (components["schemas"]["FlagStateDto"] | (boolean | string | number | Record<string, unknown> | unknown[])) | null;
+            /** @description A flag state, or for an override its value; null: removed */
+            after: (components["schemas"]["FlagStateDto"] | (boolean | string | number | Record<string, unknown> | unknown[])) | null;
         };
         ActorDto: {
             /** @example usr_8fK2mQ9xLp3RtV7w */
             userId: string | null;
             /** @example tok_3kP9sLmQ2xVb7RtZ */
             tokenId: string | null;
+            /**
+             * @description The app's mgmt_ key, when one made the change (userId and tokenId are then null)
+             * @example null
+             */
+            appKeyId: string | null;
         };
         ChangeDto: {
             /** @example chg_Q2x8Lm3Rt7VbK9sP */
@@ -778,7 +1131,7 @@ export interface components {
             /** @example 44 */
             version: number;
             /** @enum {string} */
-            action: "create" | "update" | "delete" | "bulk" | "rollback";
+            action: "create" | "update" | "delete" | "bulk" | "rollback" | "targets";
             /**
              * @example [
              *       "dark-mode"
@@ -826,6 +1179,82 @@ export interface components {
              * @example 12
              */
             version: number;
+        };
+        FlagStateDto: {
+            /**
+             * @example bool
+             * @enum {string}
+             */
+            type: "bool" | "string" | "number" | "json";
+            /**
+             * @description bool → boolean; string → string (≤ 64 KiB); number → finite number; json → object or array (≤ 64 KiB)
+             * @example true
+             */
+            value: boolean | string | number | Record<string, unknown> | unknown[];
+            /** @example true */
+            clientEnabled: boolean;
+            description: string | null;
+            /** @description That share of targeting keys gets `value`, the rest the flag's value. Bucket = first 4 bytes of sha256(flagKey + ":" + targetingKey), big-endian, / 2^32 × 100; a key is in when bucket < percentage. `null` removes it. */
+            rollout?: {
+                /** @example 25 */
+                percentage: number;
+                /** @description bool → boolean; string → string (≤ 64 KiB); number → finite number; json → object or array (≤ 64 KiB) */
+                value: boolean | string | number | Record<string, unknown> | unknown[];
+            } | null;
+        };
+        TargetsResultDto: {
+            /** @example 47 */
+            version: number;
+            /** @example 1 */
+            updated: number;
+        };
+        TargetUpdateDto: {
+            /** @example new-checkout-flow */
+            flagKey: string;
+            /**
+             * @description A value of the flag's type for this target; null removes the target's override
+             * @example true
+             */
+            value: (boolean | string | number | Record<string, unknown> | unknown[]) | null;
+            /**
+             * @description Exactly one of companyId and userId
+             * @example acme-corp
+             */
+            companyId?: string;
+            /** @example user-42 */
+            userId?: string;
+        };
+        SpecificTargetsDto: {
+            updates: components["schemas"]["TargetUpdateDto"][];
+            /** @example Enabled new checkout flow for Acme Corp in prod */
+            changeDescription?: string;
+            /**
+             * @description Optimistic concurrency, as for flag writes
+             * @example 42
+             */
+            expectedVersion?: number;
+        };
+        FlagTargetsDto: {
+            /** @example new-checkout-flow */
+            key: string;
+            /**
+             * @description userId → value
+             * @example {
+             *       "user-42": true
+             *     }
+             */
+            users: {
+                [key: string]: boolean | string | number | Record<string, unknown> | unknown[];
+            };
+            /**
+             * @description companyId → value
+             * @example {
+             *       "acme-corp": true
+             *     }
+             */
+            companies: {
+                [key: string]: boolean | string | number | Record<string, unknown> | unknown[];
+            };
         };
         KeyDto: {
             /** @example key_123 */
@@ -904,6 +1333,64 @@ export interface components {
             flags: {
                 [key: string]: boolean | string | number | Record<string, unknown> | unknown[];
             };
+        };
+        EvaluatedFlagDto: {
+            /** @example true */
+            value: boolean | string | number | Record<string, unknown> | unknown[];
+            /** @enum {string} */
+            reason: "TARGETING_MATCH" | "SPLIT" | "STATIC" | "DEFAULT";
+            /** @enum {string} */
+            variant: "user-target" | "company-target" | "rollout" | "default";
+        };
+        EvaluationDto: {
+            /** @example 47 */
+            version: number;
+            flags: {
+                [key: string]: components["schemas"]["EvaluatedFlagDto"];
+            };
+        };
+        EvaluationContextDto: {
+            /**
+             * @description Bucketing key for rollouts; doubles as userId when no userId is given
+             * @example user-42
+             */
+            targetingKey?: string;
+            /** @example user-42 */
+            userId?: string;
+            /** @example acme-corp */
+            companyId?: string;
+        };
+        EvaluationRequestDto: {
+            /** @description Other attributes are accepted and ignored */
+            context: components["schemas"]["EvaluationContextDto"];
+        };
+        OfrepSuccessDto: {
+            /** @example new-checkout-flow */
+            key: string;
+            /** @example true */
+            value: boolean | string | number | Record<string, unknown> | unknown[];
+            /** @enum {string} */
+            reason: "TARGETING_MATCH" | "SPLIT" | "STATIC" | "DEFAULT";
+            /** @example rollout */
+            variant: string;
+            /** @example {} */
+            metadata: {
+                [key: string]: unknown;
+            };
+        };
+        OfrepBulkDto: {
+            flags: components["schemas"]["OfrepSuccessDto"][];
+        };
+        OfrepErrorDto: {
+            /**
+             * @description On single-flag errors
+             * @example new-checkout-flow
+             */
+            key?: string;
+            /** @enum {string} */
+            errorCode: "FLAG_NOT_FOUND" | "INVALID_CONTEXT" | "PARSE_ERROR" | "GENERAL";
+            /** @example flag new-checkout-flow does not exist */
+            errorDetails: string;
         };
     };
     responses: never;
@@ -1009,7 +1496,7 @@ export interface operations {
                 };
             };
             /**
-             * @description The database is down
+             * @description The database is down (`{"error":"Not ready","details":{…}}`), or the replica is shutting down (`{"error":"Shutting down"}`)
              *
              *     The Health Check is not successful
              */
@@ -1085,6 +1572,38 @@ export interface operations {
                             };
                         };
                     };
+                };
+            };
+        };
+    };
+    Metrics_scrape: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Bearer <METRICS_TOKEN>, when the server sets one */
+                Authorization?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -1233,6 +1752,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     Auth_logout: {
@@ -1264,6 +1792,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     Auth_listTokens: {
@@ -1288,6 +1825,15 @@ export interface operations {
             };
             /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1339,7 +1885,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            /**
+             * @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}`
+             *
+             *     The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1374,6 +1924,15 @@ export interface operations {
             };
             /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1733,6 +2292,489 @@ export interface operations {
             };
             /** @description Conflict with existing state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Apps_audit: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Cursor: only events with an id below this (use `nextBefore` of the previous page) */
+                before?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AuditEventDto"][];
+                        /** @description Cursor of the next (older) page; null on the last page */
+                        nextBefore?: number | null;
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Members_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["MemberDto"][];
+                    };
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Members_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddMemberDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["MemberDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with existing state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Members_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SuccessDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Members_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberRoleDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["MemberDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ManagementKeys_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ManagementKeyDto"][];
+                    };
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ManagementKeys_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateManagementKeyDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CreatedManagementKeyDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ManagementKeys_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SuccessDto"];
+                    };
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2671,6 +3713,156 @@ export interface operations {
             };
         };
     };
+    Targets_specificTargets: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optimistic concurrency: `"<version>"` */
+                "If-Match"?: string;
+            };
+            path: {
+                appId: string;
+                envId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpecificTargetsDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["TargetsResultDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Version conflict */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Targets_list: {
+        parameters: {
+            query: {
+                appId: string;
+                /** @description The environment's name or id (env_…) */
+                env: string;
+            };
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["FlagTargetsDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     Keys_list: {
         parameters: {
             query: {
@@ -2980,6 +4172,179 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    Evaluate_evaluate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvaluationRequestDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["EvaluationDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Ofrep_bulk: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvaluationRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfrepBulkDto"];
+                };
+            };
+            /** @description Same flags and context as the ETag given */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description INVALID_CONTEXT */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfrepErrorDto"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Ofrep_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvaluationRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfrepSuccessDto"];
+                };
+            };
+            /** @description INVALID_CONTEXT */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfrepErrorDto"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description FLAG_NOT_FOUND (also for flags a pub_ key may not see) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfrepErrorDto"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };

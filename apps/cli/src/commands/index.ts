@@ -4,12 +4,14 @@ import { registerAuthCommands } from './auth';
 import { registerEnvsCommands } from './envs';
 import { registerFlagsCommands } from './flags';
 import { registerKeysCommands } from './keys';
+import { registerTargetsCommands } from './targets';
 import { registerTypegenCommand } from './typegen';
+import { registerUsageCommand } from './usage';
 import { registerUseCommand } from './use';
 
 /**
- * Every command group, in the order `superflag --help` lists them. A new group (e.g. `targets`, `usage`
- * once their API routes exist) is one more file in this folder exporting a register function, plus a line here.
+ * Every command group, in the order `superflag --help` lists them. A new group is one more file in this
+ * folder exporting a register function, plus a line here.
  */
 export const commandGroups: ReadonlyArray<(program: Command) => void> = [
   registerAuthCommands,
@@ -18,5 +20,7 @@ export const commandGroups: ReadonlyArray<(program: Command) => void> = [
   registerUseCommand,
   registerFlagsCommands,
   registerKeysCommands,
+  registerTargetsCommands,
+  registerUsageCommand,
   registerTypegenCommand,
 ];

@@ -1,5 +1,8 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Matches } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { APP_ROLES } from '../app-rights';
+import { AUDIT_ACTIONS } from '../audit-event.entity';
 
 export const APP_NAME_PATTERN = /^[a-z0-9_-]{1,64}$/;
 
@@ -16,5 +19,37 @@ export class AppDto {
 }
 
 export class AppListItemDto extends AppDto {
-  @ApiProperty({ enum: ['owner'], description: "The caller's role in the app" }) role!: string;
+  @ApiProperty({ enum: APP_ROLES, description: "The caller's role in the app (an app's mgmt_ key: editor)" }) role!: string;
+}
+
+export class AuditQueryDto {
+  @ApiPropertyOptional({ example: 50, minimum: 1, maximum: 200, default: 50 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ example: 120, description: 'Cursor: only events with an id below this (use `nextBefore` of the previous page)' })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  before?: number;
+}
+
+export class AuditActorDto {
+  @ApiProperty({ example: 'usr_8fK2mQ9xLp3RtV7w', nullable: true, type: String, description: 'The user, when a cli_ token was used' }) userId!: string | null;
+  @ApiProperty({ example: 'tok_3kP9sLmQ2xVb7RtZ', nullable: true, type: String, description: 'That cli_ token' }) tokenId!: string | null;
+  @ApiProperty({ example: null, nullable: true, type: String, description: "The app's mgmt_ key, when one was used" }) appKeyId!: string | null;
+}
+
+export class AuditEventDto {
+  @ApiProperty({ example: 121, description: 'Increases with every event of the service; the page cursor' }) id!: number;
+  @ApiProperty({ enum: AUDIT_ACTIONS, example: 'member.added' }) action!: string;
+  @ApiProperty({ type: AuditActorDto }) actor!: AuditActorDto;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { userId: 'usr_Lp3RtV7w8fK2mQ9x', email: 'grace@example.com', role: 'editor' },
+    description:
+      'member.*: userId, email and role (role_changed: from, to); management_key.*: keyId, name (created: scopes, expiresAt); ' +
+      'runtime_key.*: keyId, type, environmentId, env; plan.changed: from, to',
+  })
+  details!: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
 
 const toBool = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') return value;
@@ -103,6 +103,14 @@ export class AppConfig {
   /** Serve Swagger UI at /docs and the document at /docs-json. */
   @Transform(toBool) @IsBoolean()
   DOCS_ENABLED: boolean = true;
+
+  /** On SIGTERM, how long in-flight requests may take to finish before their connections are closed. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
+  SHUTDOWN_GRACE_MS: number = 10_000;
+
+  /** Bearer token GET /metrics requires; empty = the endpoint is open (keep it off the public ingress). */
+  @IsString() @ValidateIf((c: AppConfig) => c.METRICS_TOKEN !== '') @MinLength(16)
+  METRICS_TOKEN: string = '';
 }
 
 export class ConfigError extends Error {}
@@ -123,7 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const errors = validateSync(config, { forbidUnknownValues: false });
   if (errors.length > 0) {
     const e = errors[0];
-    const shown = /PASSWORD|URL/.test(e.property) ? '(hidden)' : JSON.stringify(e.value);
+    const shown = /PASSWORD|URL|TOKEN/.test(e.property) ? '(hidden)' : JSON.stringify(e.value);
     throw new ConfigError(`Invalid configuration: ${e.property}=${shown} ${Object.values(e.constraints ?? {})[0] ?? 'is invalid'}`);
   }
   if ((config.ADMIN_EMAIL === undefined) !== (config.ADMIN_PASSWORD === undefined)) {

@@ -41,6 +41,19 @@ export function embeddedPostgresDriver(dataDir: string) {
     private readonly waiters: Array<() => void> = [];
     private busy = false;
 
+    /** The counts `pg.Pool` reports, for the pool metrics: one connection, opened on first use. */
+    get totalCount(): number {
+      return this.connection ? 1 : 0;
+    }
+
+    get idleCount(): number {
+      return this.connection && !this.busy ? 1 : 0;
+    }
+
+    get waitingCount(): number {
+      return this.waiters.length;
+    }
+
     private open(): Promise<PGlite> {
       this.db ??= PGlite.create(dataDir === 'memory://' ? undefined : dataDir);
       return this.db;

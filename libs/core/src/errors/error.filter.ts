@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toErrorResponse } from './error-response';
 
 /** The one place errors become HTTP responses: `{"error": "..."}` with the right status. */
@@ -10,7 +10,11 @@ export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body, headers, internal } = toErrorResponse(exception);
-    if (internal) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    if (internal) {
+      // The stack only, never the error's own fields (a QueryFailedError carries the query's parameters).
+      const msg = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
+      this.logger.error({ requestId: host.switchToHttp().getRequest<FastifyRequest | undefined>()?.id, msg });
+    }
     if (reply.sent) return;
     reply.status(status).headers(headers).type('application/json; charset=utf-8').send(body);
   }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { EnvQueryDto } from '@superflag/environments';
 import { FLAG_KEY_PATTERN, FLAG_TYPES, type FlagType } from '../flag-values';
 
@@ -8,6 +8,15 @@ const KEY_MESSAGE = "key must be 1-128 characters of letters, digits, '.', '_' a
 const VALUE_SCHEMA = {
   description: 'bool → boolean; string → string (≤ 64 KiB); number → finite number; json → object or array (≤ 64 KiB)',
   oneOf: [{ type: 'boolean' }, { type: 'string' }, { type: 'number' }, { type: 'object' }, { type: 'array', items: {} }],
+};
+
+const ROLLOUT_SCHEMA = {
+  type: 'object',
+  nullable: true,
+  required: ['percentage', 'value'],
+  properties: { percentage: { type: 'number', minimum: 0, maximum: 100, example: 25 }, value: VALUE_SCHEMA },
+  description:
+    'That share of targeting keys gets `value`, the rest the flag\'s value. Bucket = first 4 bytes of sha256(flagKey + ":" + targetingKey), big-endian, / 2^32 × 100; a key is in when bucket < percentage. `null` removes it.',
 };
 
 /** Fields every versioned write accepts. */
@@ -47,6 +56,10 @@ export class CreateFlagDto extends WriteMetaDto {
   @ApiPropertyOptional({ example: 'New onboarding flow', maxLength: 1000 })
   @IsOptional() @IsString() @MaxLength(1000)
   description?: string;
+
+  @ApiPropertyOptional(ROLLOUT_SCHEMA as never)
+  @Allow()
+  rollout?: unknown;
 }
 
 export class UpdateFlagDto extends WriteMetaDto {
@@ -69,6 +82,53 @@ export class UpdateFlagDto extends WriteMetaDto {
   @ApiPropertyOptional({ enum: FLAG_TYPES, description: 'Only together with a value of the new type' })
   @IsOptional() @IsIn(FLAG_TYPES, { message: 'Invalid flag type' })
   type?: FlagType;
+
+  @ApiPropertyOptional(ROLLOUT_SCHEMA as never)
+  @Allow()
+  rollout?: unknown;
+}
+
+export class TargetUpdateDto {
+  @ApiProperty({ example: 'new-checkout-flow' })
+  @IsString() @Matches(FLAG_KEY_PATTERN, { message: KEY_MESSAGE.replace('key', 'flagKey') })
+  flagKey!: string;
+
+  @ApiProperty({ ...VALUE_SCHEMA, nullable: true, example: true, description: "A value of the flag's type for this target; null removes the target's override" })
+  @Allow()
+  value!: unknown;
+
+  @ApiPropertyOptional({ example: 'acme-corp', maxLength: 256, description: 'Exactly one of companyId and userId' })
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(256)
+  companyId?: string;
+
+  @ApiPropertyOptional({ example: 'user-42', maxLength: 256 })
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(256)
+  userId?: string;
+}
+
+export class SpecificTargetsDto {
+  @ApiProperty({ type: [TargetUpdateDto], minItems: 1, maxItems: 1000 })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => TargetUpdateDto)
+  updates!: TargetUpdateDto[];
+
+  @ApiPropertyOptional({ example: 'Enabled new checkout flow for Acme Corp in prod', maxLength: 1000 })
+  @IsOptional() @IsString() @MaxLength(1000)
+  changeDescription?: string;
+
+  @ApiPropertyOptional({ example: 42, description: 'Optimistic concurrency, as for flag writes' })
+  @IsOptional() @IsInt() @Min(0)
+  expectedVersion?: number;
+}
+
+export class TargetsResultDto {
+  @ApiProperty({ example: 47 }) version!: number;
+  @ApiProperty({ example: 1 }) updated!: number;
+}
+
+export class FlagTargetsDto {
+  @ApiProperty({ example: 'new-checkout-flow' }) key!: string;
+  @ApiProperty({ type: 'object', additionalProperties: VALUE_SCHEMA, example: { 'user-42': true }, description: 'userId → value' } as never) users!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: VALUE_SCHEMA, example: { 'acme-corp': true }, description: 'companyId → value' } as never) companies!: Record<string, unknown>;
 }
 
 export class BulkUpdateDto extends WriteMetaDto {
@@ -106,6 +166,7 @@ export class FlagViewDto {
 
 export class FlagDetailDto extends FlagViewDto {
   @ApiProperty({ example: 'dark-mode' }) key!: string;
+  @ApiProperty({ ...ROLLOUT_SCHEMA } as never) rollout!: unknown;
   @ApiProperty({ example: 'Dark theme', nullable: true, type: String }) description!: string | null;
   @ApiProperty({ example: 44, description: "The environment's current version" }) version!: number;
 }
@@ -131,23 +192,27 @@ export class RollbackResultDto {
 
 export class FlagStateDto extends FlagViewDto {
   @ApiProperty({ nullable: true, type: String }) description!: string | null;
+  @ApiProperty({ ...ROLLOUT_SCHEMA } as never) rollout!: unknown;
 }
 
 export class FlagDiffDto {
   @ApiProperty({ example: 'dark-mode' }) key!: string;
-  @ApiProperty({ type: FlagStateDto, nullable: true, description: 'null: the flag did not exist' }) before!: FlagStateDto | null;
-  @ApiProperty({ type: FlagStateDto, nullable: true, description: 'null: the flag was deleted' }) after!: FlagStateDto | null;
+  @ApiPropertyOptional({ enum: ['user', 'company'], description: 'Present on a change of one override' }) targetType?: string;
+  @ApiPropertyOptional({ example: 'acme-corp' }) targetId?: string;
+  @ApiProperty({ nullable: true, description: 'A flag state, or for an override its value; null: did not exist', oneOf: [{ $ref: '#/components/schemas/FlagStateDto' }, VALUE_SCHEMA] } as never) before!: unknown;
+  @ApiProperty({ nullable: true, description: 'A flag state, or for an override its value; null: removed', oneOf: [{ $ref: '#/components/schemas/FlagStateDto' }, VALUE_SCHEMA] } as never) after!: unknown;
 }
 
 export class ActorDto {
   @ApiProperty({ example: 'usr_8fK2mQ9xLp3RtV7w', nullable: true, type: String }) userId!: string | null;
   @ApiProperty({ example: 'tok_3kP9sLmQ2xVb7RtZ', nullable: true, type: String }) tokenId!: string | null;
+  @ApiProperty({ example: null, nullable: true, type: String, description: "The app's mgmt_ key, when one made the change (userId and tokenId are then null)" }) appKeyId!: string | null;
 }
 
 export class ChangeDto {
   @ApiProperty({ example: 'chg_Q2x8Lm3Rt7VbK9sP' }) id!: string;
   @ApiProperty({ example: 44 }) version!: number;
-  @ApiProperty({ enum: ['create', 'update', 'delete', 'bulk', 'rollback'] }) action!: string;
+  @ApiProperty({ enum: ['create', 'update', 'delete', 'bulk', 'rollback', 'targets'] }) action!: string;
   @ApiProperty({ type: [String], example: ['dark-mode'] }) keys!: string[];
   @ApiProperty({ type: [FlagDiffDto] }) changes!: FlagDiffDto[];
   @ApiProperty({ type: ActorDto }) actor!: ActorDto;

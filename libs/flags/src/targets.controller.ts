@@ -1,0 +1,57 @@
+import { Body, Controller, Get, Headers, Param, Patch, Query } from '@nestjs/common';
+import { ApiExtraModels, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal, RequireScopes } from '@superflag/auth';
+import { ApiData, ApiErrors, badRequest } from '@superflag/core';
+import { EnvQueryDto } from '@superflag/environments';
+import { FlagStateDto, FlagTargetsDto, SpecificTargetsDto, TargetsResultDto } from './dto/flag.dto';
+import { parseIfMatch } from './flag-values';
+import { FlagsService } from './flags.service';
+
+/** Per-user and per-company overrides: Reflag's "specific targets" endpoint at its exact path, and a read route. */
+@ApiTags('Targeting')
+@ApiExtraModels(FlagStateDto)
+@Controller()
+export class TargetsController {
+  constructor(private readonly flags: FlagsService) {}
+
+  @Patch('api/apps/:appId/flags/specific-targets/:envId')
+  @RequireScopes('flags:write')
+  @ApiHeader({ name: 'If-Match', required: false, description: 'Optimistic concurrency: `"<version>"`' })
+  @ApiOperation({
+    summary: 'Turn flags on or off for specific companies or users (Reflag-compatible); all updates or none, one version',
+    description: 'Each update names exactly one of `companyId` / `userId`; `value: null` removes that override. Environment by id, as in Reflag.',
+  })
+  @ApiData(TargetsResultDto)
+  @ApiErrors(400, 404, 412, 413)
+  async specificTargets(
+    @CurrentPrincipal() principal: Principal,
+    @Param('appId') appId: string,
+    @Param('envId') envId: string,
+    @Body() body: SpecificTargetsDto,
+    @Headers('if-match') ifMatch: string | undefined,
+  ) {
+    const header = parseIfMatch(ifMatch);
+    if (body.expectedVersion !== undefined && header !== undefined && body.expectedVersion !== header) throw badRequest('expectedVersion and If-Match disagree');
+    const result = await this.flags.updateTargets(principal, { appId, env: envId }, body.updates, {
+      changeDescription: body.changeDescription,
+      expectedVersion: body.expectedVersion ?? header,
+    });
+    return { data: result };
+  }
+
+  @Get('api/v1/flags/:key/targets')
+  @RequireScopes('flags:read')
+  @ApiOperation({ summary: "A flag's per-user and per-company overrides" })
+  @ApiData(FlagTargetsDto)
+  @ApiErrors(400, 404)
+  async list(@CurrentPrincipal() principal: Principal, @Param('key') key: string, @Query() query: EnvQueryDto) {
+    const targets = await this.flags.targets(principal, query, key);
+    return {
+      data: {
+        key,
+        users: Object.fromEntries(targets.filter((t) => t.targetType === 'user').map((t) => [t.targetId, t.value])),
+        companies: Object.fromEntries(targets.filter((t) => t.targetType === 'company').map((t) => [t.targetId, t.value])),
+      },
+    };
+  }
+}

@@ -1,0 +1,38 @@
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiExtraModels, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiData, ApiErrors, badRequest, Public } from '@superflag/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { EvaluatedFlagDto, EvaluationDto, EvaluationRequestDto } from './dto/evaluation.dto';
+import { evaluate, InvalidContextError, parseContext } from './evaluation';
+import { RuntimeAccess } from './runtime-access';
+
+@ApiTags('Runtime evaluation')
+@ApiSecurity('key')
+@ApiExtraModels(EvaluatedFlagDto)
+@Public()
+@Controller('api/v1/evaluate')
+export class EvaluateController {
+  constructor(private readonly access: RuntimeAccess) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Evaluate every flag the key may see for a context: user override → company override → rollout → the flag's value",
+  })
+  @ApiBody({ type: EvaluationRequestDto })
+  @ApiData(EvaluationDto)
+  @ApiErrors(400, 401, 429)
+  async evaluate(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
+    const { key, snapshot } = await this.access.enter(request, reply);
+    let context;
+    try {
+      context = parseContext((body as { context?: unknown } | undefined)?.context);
+    } catch (err) {
+      if (err instanceof InvalidContextError) throw badRequest(err.message);
+      throw err;
+    }
+    const flags: Record<string, unknown> = {};
+    for (const flag of snapshot.flagsFor(key.type)) flags[flag.key] = evaluate(flag, context);
+    return { data: { version: snapshot.version, flags } };
+  }
+}

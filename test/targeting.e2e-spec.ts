@@ -1,0 +1,198 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startApp, TestApp } from './support/app';
+import { aFlag, aKey, anApp, aUser, TestAppRecord, TestUser } from './support/factories';
+
+describe('targeting: specific targets (Reflag-compatible)', () => {
+  let t: TestApp;
+  let user: TestUser;
+  let app: TestAppRecord;
+  beforeAll(async () => {
+    t = await startApp();
+    user = await aUser(t);
+    app = await anApp(t, user);
+    await aFlag(t, user, app, 'production', { key: 'new-checkout-flow', type: 'bool', value: false, clientEnabled: true });
+  });
+  afterAll(() => t.close());
+
+  const evaluateFor = async (key: { auth: { Authorization: string } }, context: Record<string, unknown>) =>
+    (await t.http().post('/api/v1/evaluate').set(key.auth).send({ context }).expect(200)).body.data;
+
+  it("runs the seed's Reflag example verbatim against the running server", async () => {
+    const appId = app.id;
+    const envId = app.envs.production;
+    const apiToken = user.token;
+    const response = await fetch(
+      `${await t.url()}/api/apps/${appId}/flags/specific-targets/${envId}`,
+      {
+        method: "PATCH",
+        headers: {
+          "Content-Type": "application/json",
+          "Authorization": `Bearer ${apiToken}`,
+        },
+        body: JSON.stringify({
+          updates: [
+            {
+              flagKey: "new-checkout-flow",
+              value: true,
+              companyId: "acme-corp",
+            },
+          ],
+          changeDescription: "Enabled new checkout flow for Acme Corp in prod",
+        }),
+      }
+    );
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body).toEqual({ data: { version: 2, updated: 1 } });
+
+    const targets = await t.http().get('/api/v1/flags/new-checkout-flow/targets').query({ appId, env: 'production' }).set(user.auth).expect(200);
+    expect(targets.body).toEqual({ data: { key: 'new-checkout-flow', users: {}, companies: { 'acme-corp': true } } });
+    const change = (await t.http().get('/api/v1/changes').query({ appId, env: 'production', limit: 1 }).set(user.auth)).body.data[0];
+    expect(change).toMatchObject({
+      version: 2,
+      action: 'targets',
+      keys: ['new-checkout-flow'],
+      changes: [{ key: 'new-checkout-flow', targetType: 'company', targetId: 'acme-corp', before: null, after: true }],
+      changeDescription: 'Enabled new checkout flow for Acme Corp in prod',
+    });
+
+    const key = await aKey(t, user, app, 'production', 'pub');
+    expect((await evaluateFor(key, { companyId: 'acme-corp', userId: 'someone' })).flags['new-checkout-flow']).toEqual({ value: true, reason: 'TARGETING_MATCH', variant: 'company-target' });
+    expect((await evaluateFor(key, { companyId: 'globex' })).flags['new-checkout-flow']).toEqual({ value: false, reason: 'DEFAULT', variant: 'default' });
+  });
+
+  it('puts user overrides before company overrides, and removes one with null', async () => {
+    const a = await anApp(t, user);
+    await aFlag(t, user, a, 'staging', { key: 'beta', type: 'string', value: 'off' });
+    const url = `/api/apps/${a.id}/flags/specific-targets/${a.envs.staging}`;
+    const res = await t.http().patch(url).set(user.auth).send({
+      updates: [
+        { flagKey: 'beta', value: 'company', companyId: 'acme' },
+        { flagKey: 'beta', value: 'user', userId: 'u1' },
+      ],
+    }).expect(200);
+    expect(res.body.data).toEqual({ version: 2, updated: 2 });
+    const key = await aKey(t, user, a, 'staging', 'sdk');
+    expect((await evaluateFor(key, { userId: 'u1', companyId: 'acme' })).flags.beta).toMatchObject({ value: 'user', reason: 'TARGETING_MATCH' });
+    expect((await evaluateFor(key, { userId: 'u2', companyId: 'acme' })).flags.beta).toMatchObject({ value: 'company', reason: 'TARGETING_MATCH' });
+    await t.http().patch(url).set(user.auth).send({ updates: [{ flagKey: 'beta', value: null, userId: 'u1' }] }).expect(200);
+    expect((await evaluateFor(key, { userId: 'u1', companyId: 'acme' })).flags.beta).toMatchObject({ value: 'company' });
+    const targets = await t.http().get('/api/v1/flags/beta/targets').query({ appId: a.id, env: 'staging' }).set(user.auth).expect(200);
+    expect(targets.body.data).toEqual({ key: 'beta', users: {}, companies: { acme: 'company' } });
+  });
+
+  it('is all or nothing and validates every update', async () => {
+    const a = await anApp(t, user);
+    await aFlag(t, user, a, 'production', { key: 'n', type: 'number', value: 1 });
+    const url = `/api/apps/${a.id}/flags/specific-targets/${a.envs.production}`;
+    const patch = (body: unknown) => t.http().patch(url).set(user.auth).send(body as object);
+    expect((await patch({ updates: [{ flagKey: 'n', value: 2, userId: 'u' }, { flagKey: 'n', value: 'two', userId: 'v' }] }).expect(400)).body).toEqual({ error: 'Invalid value for flag type number: n', key: 'n' });
+    expect((await patch({ updates: [{ flagKey: 'n', value: 2, userId: 'u' }, { flagKey: 'ghost', value: 1, userId: 'v' }] }).expect(404)).body).toMatchObject({ error: 'Flag not found: ghost', key: 'ghost' });
+    expect((await patch({ updates: [{ flagKey: 'n', value: 2 }] }).expect(400)).body.error).toBe('updates[0] must have exactly one of userId or companyId');
+    expect((await patch({ updates: [{ flagKey: 'n', value: 2, userId: 'u', companyId: 'c' }] }).expect(400)).body.error).toBe('updates[0] must have exactly one of userId or companyId');
+    expect((await patch({ updates: [] }).expect(400)).body.error).toBe('updates must contain at least 1 elements');
+    expect((await patch({}).expect(400)).body.error).toBe('updates is required');
+    expect((await patch({ updates: [{ flagKey: 'n', value: 2, userId: 'x'.repeat(257) }] }).expect(400)).body.error).toMatch(/userId must be shorter/);
+    const targets = await t.http().get('/api/v1/flags/n/targets').query({ appId: a.id, env: 'production' }).set(user.auth).expect(200);
+    expect(targets.body.data.users).toEqual({});
+    const flags = await t.http().get('/api/v1/flags').query({ appId: a.id, env: 'production' }).set(user.auth);
+    expect(flags.headers.etag).toBe('"1"');
+  });
+
+  it("answers 404 for another user's app and for an environment of another app", async () => {
+    const stranger = await aUser(t);
+    const res = await t.http().patch(`/api/apps/${app.id}/flags/specific-targets/${app.envs.production}`).set(stranger.auth)
+      .send({ updates: [{ flagKey: 'new-checkout-flow', value: true, userId: 'me' }] }).expect(404);
+    expect(res.body).toEqual({ error: 'App not found' });
+    const other = await anApp(t, user);
+    const wrongEnv = await t.http().patch(`/api/apps/${app.id}/flags/specific-targets/${other.envs.production}`).set(user.auth)
+      .send({ updates: [{ flagKey: 'new-checkout-flow', value: true, userId: 'me' }] }).expect(404);
+    expect(wrongEnv.body).toEqual({ error: 'Environment not found' });
+  });
+
+  it('restores overrides with a rollback, including those of a deleted flag', async () => {
+    const a = await anApp(t, user);
+    const q = { appId: a.id, env: 'production' };
+    await aFlag(t, user, a, 'production', { key: 'f', type: 'bool', value: false });
+    const url = `/api/apps/${a.id}/flags/specific-targets/${a.envs.production}`;
+    await t.http().patch(url).set(user.auth).send({ updates: [{ flagKey: 'f', value: true, companyId: 'acme' }, { flagKey: 'f', value: true, userId: 'u1' }] }).expect(200); // v2
+    await t.http().patch(url).set(user.auth).send({ updates: [{ flagKey: 'f', value: null, companyId: 'acme' }] }).expect(200); // v3
+    await t.http().delete('/api/v1/flags').query({ ...q, key: 'f' }).set(user.auth).expect(200); // v4
+    await t.http().post('/api/v1/envs/rollback').set(user.auth).send({ ...q, version: 2 }).expect(200);
+    const targets = await t.http().get('/api/v1/flags/f/targets').query(q).set(user.auth).expect(200);
+    expect(targets.body.data).toEqual({ key: 'f', users: { u1: true }, companies: { acme: true } });
+    await t.http().post('/api/v1/envs/rollback').set(user.auth).send({ ...q, version: 1 }).expect(200);
+    expect((await t.http().get('/api/v1/flags/f/targets').query(q).set(user.auth)).body.data).toEqual({ key: 'f', users: {}, companies: {} });
+  });
+});
+
+describe('targeting: rollouts', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'superflag-rollout-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('buckets keys stably across restarts and only adds keys when the percentage rises', async () => {
+    const keys = Array.from({ length: 200 }, (_, i) => `user-${i}`);
+    const first = await startApp({ DATABASE_URL: '', DATA_DIR: dataDir });
+    let auth: { Authorization: string };
+    let answers10: boolean[];
+    try {
+      const user = await aUser(first);
+      const app = await anApp(first, user);
+      await aFlag(first, user, app, 'production', { key: 'checkout', type: 'bool', value: false });
+      const set = await first.http().patch('/api/v1/flags').set(user.auth).send({ appId: app.id, env: 'production', key: 'checkout', rollout: { percentage: 10, value: true } }).expect(200);
+      expect(set.body.data.flag).toEqual({ type: 'bool', value: false, clientEnabled: false });
+      const one = await first.http().get('/api/v1/flags/checkout').query({ appId: app.id, env: 'production' }).set(user.auth).expect(200);
+      expect(one.body.data.rollout).toEqual({ percentage: 10, value: true });
+      auth = (await aKey(first, user, app, 'production', 'sdk')).auth;
+      answers10 = await Promise.all(keys.map(async (k) => {
+        const r = (await first.http().post('/api/v1/evaluate').set(auth).send({ context: { targetingKey: k } }).expect(200)).body.data.flags.checkout;
+        expect(r.reason).toBe('SPLIT');
+        return r.value as boolean;
+      }));
+      const share = answers10.filter(Boolean).length / keys.length;
+      expect(share).toBeGreaterThan(0.02);
+      expect(share).toBeLessThan(0.2);
+      await first.http().patch('/api/v1/flags').set(user.auth).send({ appId: app.id, env: 'production', key: 'checkout', rollout: { percentage: 30, value: true } }).expect(200);
+      const answers30 = await Promise.all(keys.map(async (k) => (await first.http().post('/api/v1/evaluate').set(auth).send({ context: { targetingKey: k } })).body.data.flags.checkout.value as boolean));
+      answers10.forEach((inAt10, i) => {
+        if (inAt10) expect(answers30[i]).toBe(true);
+      });
+      expect(answers30.filter(Boolean).length).toBeGreaterThan(answers10.filter(Boolean).length);
+      await first.http().patch('/api/v1/flags').set(user.auth).send({ appId: app.id, env: 'production', key: 'checkout', rollout: { percentage: 10, value: true } }).expect(200);
+    } finally {
+      await first.close();
+    }
+    const second = await startApp({ DATABASE_URL: '', DATA_DIR: dataDir });
+    try {
+      const again = await Promise.all(keys.map(async (k) => (await second.http().post('/api/v1/evaluate').set(auth).send({ context: { targetingKey: k } })).body.data.flags.checkout.value as boolean));
+      expect(again).toEqual(answers10);
+      const noKey = (await second.http().post('/api/v1/evaluate').set(auth).send({ context: {} }).expect(200)).body.data.flags.checkout;
+      expect(noKey).toEqual({ value: false, reason: 'DEFAULT', variant: 'default' });
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('validates rollouts', async () => {
+    const t = await startApp();
+    try {
+      const user = await aUser(t);
+      const app = await anApp(t, user);
+      await aFlag(t, user, app, 'production', { key: 'n', type: 'number', value: 1 });
+      const patch = (rollout: unknown) => t.http().patch('/api/v1/flags').set(user.auth).send({ appId: app.id, env: 'production', key: 'n', rollout });
+      expect((await patch({ percentage: 101, value: 2 }).expect(400)).body.error).toBe('rollout.percentage must be a number from 0 to 100');
+      expect((await patch({ percentage: 50, value: 'x' }).expect(400)).body.error).toBe('Invalid value for flag type number: rollout.value');
+      expect((await patch({ percentage: 50 }).expect(400)).body.error).toBe('Invalid value for flag type number: rollout.value');
+      expect((await patch('half').expect(400)).body.error).toBe('rollout must be an object {percentage, value} or null');
+      await patch({ percentage: 50, value: 2 }).expect(200);
+      const retype = await t.http().patch('/api/v1/flags').set(user.auth).send({ appId: app.id, env: 'production', key: 'n', type: 'string', value: 's' }).expect(400);
+      expect(retype.body.error).toBe('The rollout value does not fit the new type: give a new rollout (or null) too');
+      await patch(null).expect(200);
+      expect((await t.http().get('/api/v1/flags/n').query({ appId: app.id, env: 'production' }).set(user.auth)).body.data.rollout).toBeNull();
+    } finally {
+      await t.close();
+    }
+  });
+});
