@@ -158,7 +158,7 @@ async function main(): Promise<number> {
   try {
     const email = `replicas-${Date.now()}@example.com`;
     // The operator (ADMIN_EMAILS) lifts the quota of the app the kill check writes to: its writes count too.
-    const env = { DATABASE_URL: db.url, REDIS_URL, QUOTA_FREE: String(QUOTA), ADMIN_EMAILS: email, BURST_TOKEN_LIMIT: '0', LOGIN_RATE_LIMIT: '100000' };
+    const env = { DATABASE_URL: db.url, REDIS_URL, QUOTA_FREE: String(QUOTA), ADMIN_EMAILS: email, BURST_TOKEN_LIMIT: '0', BURST_IP_LIMIT: '0', LOGIN_RATE_LIMIT: '100000' };
     // Started together, so all three reach the migrations at once: the advisory lock must let one run them.
     replicas.push(...(await Promise.all(['A', 'B', 'C'].map((name) => spawnReplica(name, env)))));
     await Promise.all(replicas.map(waitReady));

@@ -33,7 +33,7 @@ describe('structured logs', () => {
   let base: string;
 
   beforeAll(async () => {
-    const env: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: 'debug', LOGIN_RATE_LIMIT: '1000' };
+    const env: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: 'debug', LOGIN_RATE_LIMIT: '100000', BURST_IP_LIMIT: '100000', BURST_TOKEN_LIMIT: '100000' };
     if (!env.DATABASE_URL) env.DATA_DIR = 'memory://';
     // pino writes each line with one write() call to its destination.
     app = await createApp(loadConfig(env), { logDestination: { write: (line: string) => void written.push(line) } });

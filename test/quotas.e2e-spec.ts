@@ -124,7 +124,8 @@ describe('monthly quotas', () => {
 describe('burst limits', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startApp({ BURST_TOKEN_LIMIT: '5', BURST_IP_LIMIT: '3', BURST_KEY_LIMIT: '4', TRUST_PROXY: 'true' });
+    // Process-local counters (REDIS_URL unset): these tiny limits must not leak into other test files through the shared Redis.
+    t = await startApp({ BURST_TOKEN_LIMIT: '5', BURST_IP_LIMIT: '3', BURST_KEY_LIMIT: '4', TRUST_PROXY: 'true', REDIS_URL: '' });
   });
   afterAll(() => t.close());
 

@@ -19,7 +19,8 @@ export interface TestApp {
  * apps, so files run in parallel on one database without truncating anything.
  */
 export async function startApp(overrides: Record<string, string> = {}): Promise<TestApp> {
-  const env: Record<string, string | undefined> = { ...process.env, LOGIN_RATE_LIMIT: '1000', ...overrides };
+  // Test files share one Redis and one client IP: per-IP and per-token limits get their own tests (which override these).
+  const env: Record<string, string | undefined> = { ...process.env, LOGIN_RATE_LIMIT: '100000', BURST_IP_LIMIT: '100000', BURST_TOKEN_LIMIT: '100000', ...overrides };
   if (!env.DATABASE_URL && !overrides.DATA_DIR) env.DATA_DIR = 'memory://';
   const config = loadConfig(env);
   const app = await createApp(config, { logger: ['error'] });
