@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LoggerModule } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { pino, stdTimeFunctions, type DestinationStream, type LevelWithSilent, type Logger } from 'pino';
 import { AppConfig } from '../config/app-config';
@@ -10,10 +10,19 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 /** An incoming X-Request-Id is kept only if it is short and plain, so it cannot forge log fields or headers. */
 const ACCEPTED_REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
 
-/** Fastify's genReqId: the caller's X-Request-Id when acceptable, else a new UUID (echoed by the request hooks). */
+/** Random per process, so ids from different replicas (and restarts) never collide; a counter after it. */
+const PROCESS_ID = randomBytes(6).toString('base64url');
+let sequence = 0;
+
+/**
+ * Fastify's genReqId: the caller's X-Request-Id when acceptable, else `<process>-<counter>` (cheaper than a
+ * UUID on the hot path, and as unique). The request hooks echo it in the response.
+ */
 export function requestIdOf(req: IncomingMessage): string {
   const incoming = req.headers[REQUEST_ID_HEADER];
-  return typeof incoming === 'string' && ACCEPTED_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  if (typeof incoming === 'string' && ACCEPTED_REQUEST_ID.test(incoming)) return incoming;
+  sequence = (sequence + 1) % Number.MAX_SAFE_INTEGER;
+  return `${PROCESS_ID}-${sequence.toString(36)}`;
 }
 
 /**
@@ -54,17 +63,32 @@ export interface LogOptions {
   destination?: DestinationStream;
 }
 
-/** The root pino logger: JSON lines, ISO time, the level as a word, secrets censored. */
-export function createRootLogger(config: AppConfig, options: LogOptions = {}): Logger {
-  return pino(
-    {
-      level: options.level ?? config.LOG_LEVEL,
-      timestamp: stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
-    },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
-  );
+const CENSORED = '[Redacted]';
+const SECRET_HEADERS = ['authorization', 'x-api-key', 'cookie', 'set-cookie'];
+
+/**
+ * The process's loggers, on one destination: `root` (Nest's Logger and anything a service logs) censors the
+ * REDACTED_PATHS in every record; `requests` writes RequestLog's lines, whose fields are built censored, without
+ * paying for path redaction on every request.
+ */
+export function createLoggers(config: AppConfig, options: LogOptions = {}): { root: Logger; requests: Logger } {
+  const destination = options.destination ?? pino.destination({ dest: 1, sync: false });
+  const common = {
+    level: options.level ?? config.LOG_LEVEL,
+    timestamp: stdTimeFunctions.isoTime,
+    formatters: { level: (label: string) => ({ level: label }) },
+  };
+  return {
+    root: pino({ ...common, redact: { paths: REDACTED_PATHS, censor: CENSORED } }, destination),
+    requests: pino(common, destination),
+  };
+}
+
+/** Request headers as logged at debug level: credentials censored. */
+function censoredHeaders(headers: FastifyRequest['headers']): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...headers };
+  for (const name of SECRET_HEADERS) if (copy[name] !== undefined) copy[name] = CENSORED;
+  return copy;
 }
 
 /**
@@ -87,25 +111,27 @@ export class RequestLog {
       status,
       latencyMs: Math.round(reply.elapsedTime * 100) / 100,
     };
-    if (this.logger.isLevelEnabled('debug')) line.headers = request.headers;
+    if (this.logger.isLevelEnabled('debug')) line.headers = censoredHeaders(request.headers);
     this.logger[level](line, status >= 500 ? 'request failed' : status === 499 ? 'request abandoned by the client' : 'request completed');
   }
 }
 
 /**
- * Structured JSON logs: Nest's own Logger instances write through nestjs-pino to the same pino logger as the
+ * Structured JSON logs: Nest's own Logger instances write through nestjs-pino to the same destination as the
  * request lines (RequestLog). Global, so the request hooks find RequestLog wherever they are declared.
+ * nestjs-pino keeps the first root logger it is given for the whole process: apps built later in the same
+ * process (tests with two replicas in one file) write Nest's messages through the first app's logger.
  */
 @Global()
 @Module({})
 export class LoggingModule {
   static forRoot(config: AppConfig, options: LogOptions = {}): DynamicModule {
-    const logger = createRootLogger(config, options);
+    const { root, requests } = createLoggers(config, options);
     return {
       module: LoggingModule,
       // No routes: nestjs-pino's per-request middleware is replaced by RequestLog (see there).
-      imports: [LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: false }, forRoutes: [] })],
-      providers: [{ provide: RequestLog, useValue: new RequestLog(logger) }],
+      imports: [LoggerModule.forRoot({ pinoHttp: { logger: root, autoLogging: false }, forRoutes: [] })],
+      providers: [{ provide: RequestLog, useValue: new RequestLog(requests) }],
       exports: [LoggerModule, RequestLog],
     };
   }
