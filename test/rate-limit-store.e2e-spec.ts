@@ -23,7 +23,7 @@ describe('RedisThrottlerStorage (real Redis)', () => {
       expect(r.timeToExpire).toBeGreaterThan(0);
       expect(r.timeToExpire).toBeLessThanOrEqual(60);
     }
-    expect(results.filter((r) => r.isBlocked)).toHaveLength(0);
+    expect(results.filter((r) => r.isBlocked).map((r) => r.totalHits).sort((x, y) => x - y)).toEqual([6, 7, 8, 9, 10]);
   });
 
   it('starts a new window when the old one expires', async () => {
@@ -40,13 +40,25 @@ describe('RedisThrottlerStorage (real Redis)', () => {
     expect((await store.increment(key, 50, 1, 0, 'test')).totalHits).toBe(1);
   });
 
-  it('blocks for blockDuration once over the limit', async () => {
+  it('blocks until the window ends once over the limit, without blocking callers with a higher limit', async () => {
     const store = new RedisThrottlerStorage(a);
     const key = unique('ip');
-    await store.increment(key, 60_000, 1, 30_000, 'test');
-    const over = await store.increment(key, 60_000, 1, 30_000, 'test');
+    await store.increment(key, 60_000, 1, 60_000, 'test');
+    const over = await store.increment(key, 60_000, 1, 60_000, 'test');
     expect(over.isBlocked).toBe(true);
-    expect(over.timeToBlockExpire).toBe(30);
+    expect(over.timeToBlockExpire).toBeGreaterThan(55);
+    expect(over.timeToBlockExpire).toBeLessThanOrEqual(60);
+    const generous = await store.increment(key, 60_000, 1000, 60_000, 'test');
+    expect(generous.isBlocked).toBe(false);
+  });
+
+  it('keeps a longer penalty (blockDuration beyond the window) in a block key', async () => {
+    const store = new RedisThrottlerStorage(a);
+    const key = unique('ip');
+    await store.increment(key, 60_000, 1, 120_000, 'test');
+    const over = await store.increment(key, 60_000, 1, 120_000, 'test');
+    expect(over.isBlocked).toBe(true);
+    expect(over.timeToBlockExpire).toBe(120);
   });
 
   it('fails open when Redis is unreachable', async () => {

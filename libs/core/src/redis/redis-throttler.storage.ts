@@ -24,8 +24,10 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
         .pTTL(hitKey)
         .pTTL(blockKey)
         .exec()) as unknown as [number, number, number, number];
-      let timeToBlockExpire = blockTtl > 0 ? blockTtl : 0;
-      if (timeToBlockExpire === 0 && hits > limit && blockDuration > 0) {
+      // Over the limit means blocked until the window ends. A separate block key is kept only for a penalty
+      // longer than the window, so a caller with a lower limit never blocks callers with higher ones.
+      let timeToBlockExpire = blockTtl > 0 ? blockTtl : hits > limit ? Math.max(hitTtl, 1) : 0;
+      if (blockTtl <= 0 && hits > limit && blockDuration > ttl) {
         await this.redis.multi().set(blockKey, '1', { PX: blockDuration, NX: true } as never).exec();
         timeToBlockExpire = blockDuration;
       }
