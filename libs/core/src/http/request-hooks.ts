@@ -27,10 +27,10 @@ export class RequestHooks implements OnModuleInit {
     fastify.addHook('onRequest', (request, reply, done) => {
       const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
       reply.header(REQUEST_ID_HEADER, request.id);
-      drain.started(reply);
+      const ticket = drain.started(reply);
       // 'close' comes once per response, whether it ended, was hijacked and ended, or was abandoned.
       reply.raw.on('close', () => {
-        drain.finished(reply);
+        drain.finished(ticket);
         const status = reply.raw.headersSent ? reply.raw.statusCode : 499;
         metrics.observeRequest(request.method, route, status, reply.elapsedTime / 1000);
         log?.write(request, reply, route, status);
