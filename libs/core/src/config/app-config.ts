@@ -32,6 +32,14 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DATABASE_POOL_SIZE: number = 10;
 
+  /** How long opening a PostgreSQL connection may take before the request fails with 503 (a down database answers fast). */
+  @Transform(toInt) @IsInt() @Min(100) @Max(60_000)
+  DATABASE_CONNECT_TIMEOUT_MS: number = 3_000;
+
+  /** Longest a single SQL statement may run (PostgreSQL statement_timeout); past it the request fails with 503. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(600_000)
+  DATABASE_STATEMENT_TIMEOUT_MS: number = 5_000;
+
   /** Directory of the embedded database (used only without DATABASE_URL). `memory://` keeps it in memory. */
   @IsString() @MinLength(1)
   DATA_DIR: string = './.data';
@@ -72,6 +80,10 @@ export class AppConfig {
   @Transform(toBool) @IsBoolean()
   QUOTAS_ENABLED: boolean = true;
 
+  /** How often each replica writes its monthly usage counts to PostgreSQL (the durable copy Redis is restored from). */
+  @Transform(toInt) @IsInt() @Min(100) @Max(5_000)
+  USAGE_PERSIST_MS: number = 5_000;
+
   /** Monthly requests per environment on the free plan. */
   @Transform(toInt) @IsInt() @Min(1)
   QUOTA_FREE: number = 25_000;
@@ -107,6 +119,13 @@ export class AppConfig {
   /** On SIGTERM, how long in-flight requests may take to finish before their connections are closed. */
   @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
   SHUTDOWN_GRACE_MS: number = 10_000;
+
+  /**
+   * After SIGTERM, how long the listener keeps accepting new connections (readiness already failing) before it
+   * closes: time for load balancers without a preStop hook to stop routing here. 0 = close it at once.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(120_000)
+  SHUTDOWN_DELAY_MS: number = 0;
 
   /** Bearer token GET /metrics requires; empty = the endpoint is open (keep it off the public ingress). */
   @IsString() @ValidateIf((c: AppConfig) => c.METRICS_TOKEN !== '') @MinLength(16)
