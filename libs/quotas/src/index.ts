@@ -2,4 +2,5 @@ export * from './quotas.module';
 export * from './quotas.service';
 export * from './quota-math';
 export * from './quota-store';
+export * from './usage.store';
 export { UsageDto, EnvironmentUsageDto, UsageQueryDto } from './dto/quota.dto';

@@ -7,7 +7,8 @@ import { AppConfig, RATE_LIMIT_STORE, REDIS, type RedisClient } from '@superflag
 import { BurstGuard, burstSkips } from './burst.guard';
 import { PlansController } from './plans.controller';
 import { MemoryQuotaStore, RedisQuotaStore } from './quota-store';
-import { QUOTA_STORE, QuotasService } from './quotas.service';
+import { QUOTA_STORE, QuotasService, USAGE_STORE } from './quotas.service';
+import { PgUsageStore } from './usage.store';
 
 const MINUTE = 60_000;
 
@@ -39,6 +40,7 @@ const MINUTE = 60_000;
       inject: [REDIS],
       useFactory: (redis: RedisClient | null) => (redis ? new RedisQuotaStore(redis) : new MemoryQuotaStore()),
     },
+    { provide: USAGE_STORE, useClass: PgUsageStore },
     { provide: APP_GUARD, useClass: BurstGuard },
   ],
   exports: [QuotasService],

@@ -4,10 +4,13 @@ import type { ThrottlerStorage } from '@nestjs/throttler';
 import { AppConfig, Clock, CLUSTER_BUS, type ClusterBus, DomainError, RATE_LIMIT_STORE, RequestContext, tooManyRequests } from '@superflag/core';
 import type { FastifyReply } from 'fastify';
 import { granted, leaseSize, monthOf, nextMonthStart, type Plan } from './quota-math';
-import { counterKey, type QuotaStore, servedKey } from './quota-store';
+import { counterId, counterKey, type QuotaStore, servedKey } from './quota-store';
+import type { UsageStore } from './usage.store';
 
 /** Injection token of the counter store (Redis when configured, process memory otherwise). */
 export const QUOTA_STORE = Symbol('QUOTA_STORE');
+/** Injection token of the durable usage (PostgreSQL). */
+export const USAGE_STORE = Symbol('USAGE_STORE');
 
 /** A store slower than this is treated as down for the request at hand: it is served and counted locally. */
 const STORE_TIMEOUT_MS = 50;
@@ -30,19 +33,33 @@ export interface EnvironmentUsage {
 }
 
 interface Counter {
+  id: string;
+  environmentId: string;
   key: string;
   servedKey: string;
   month: string;
   /** Requests served here and not yet added to the store's served counter. */
   served: number;
+  /** Requests served here and not yet written to PostgreSQL (decreased only once a write commits). */
+  unpersisted: number;
+  /** Part of `unpersisted` in a write that has not answered yet. */
+  persisting: number;
   /** Requests this replica reserved in the store and has not served yet. */
   leased: number;
   /** The store's value at its last answer (it includes this replica's outstanding lease). */
   knownTotal: number;
   knownAt: number;
+  /** The highest served count seen (store or PostgreSQL): a store answering less has lost data. */
+  knownServed: number;
   /** Requests served while the store was unreachable; added to it when it answers again. */
   unsynced: number;
   lastUsed: number;
+  /** Whether the store holds this replica's registration of the counter (see QuotaStore). */
+  registered: boolean;
+  /** The store must be brought back up to the durable count before the next reservation. */
+  needsRestore: boolean;
+  /** Restored without PostgreSQL's count (it was down): done again once it answers. */
+  durablePending: boolean;
   inflight?: Promise<boolean>;
 }
 
@@ -56,6 +73,9 @@ function timeout(ms: number): Promise<false> {
  * very end) and serve from them without I/O, so the config hot path rarely waits for Redis and replicas
  * together never admit more than the limit. When the store is down or slow the request is served anyway
  * (fail open) and counted locally until the store answers again.
+ *
+ * Redis is not the record: every replica adds what it served to PostgreSQL every USAGE_PERSIST_MS, and a
+ * counter the store lost (flush, restart, failover, eviction) is restored from there, taking the larger.
  */
 @Injectable()
 export class QuotasService implements OnModuleInit, OnApplicationShutdown {
@@ -66,13 +86,24 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
   /** The month `now` falls in, with its end and the X-RateLimit-Reset value, recomputed only when it ends. */
   private period = { month: '', startMs: 0, endMs: 0, reset: 0, resetHeader: '' };
   private readonly plans = new Map<string, Plan>();
+  /** Plans replaced by a plan-changed event: used if the reload fails (PostgreSQL down). */
+  private readonly previousPlans = new Map<string, Plan>();
+  /** Apps whose cached plan is to be reloaded (after a resync); it is served until a reload succeeds. */
+  private readonly stalePlans = new Set<string>();
+  private reloadingPlans = false;
+  /** The highest usage each environment was reported at, so reports never go down (servedKey → used). */
+  private readonly reported = new Map<string, number>();
   private storeDown = false;
+  private databaseDown = false;
+  private persisting?: Promise<void>;
   private timer?: NodeJS.Timeout;
+  private persistTimer?: NodeJS.Timeout;
   /** Requests refused because the month's quota was spent (exported as a metric). */
   rejections = 0;
 
   constructor(
     @Inject(QUOTA_STORE) private readonly store: QuotaStore,
+    @Inject(USAGE_STORE) private readonly usageStore: UsageStore,
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly apps: AppsService,
@@ -94,15 +125,30 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     this.bus.subscribe((event) => {
-      if (event.type === 'plan-changed') this.plans.delete(event.appId);
-      if (event.type === 'resync') this.plans.clear();
+      if (event.type === 'plan-changed') {
+        // The next request reloads it (the change must apply at once); the old plan covers a failed reload.
+        const known = this.plans.get(event.appId);
+        if (known) this.previousPlans.set(event.appId, known);
+        this.plans.delete(event.appId);
+      }
+      if (event.type === 'resync') {
+        for (const appId of this.plans.keys()) this.stalePlans.add(appId);
+        void this.reloadPlans();
+      }
     });
     this.timer = setInterval(() => void this.housekeeping(), HOUSEKEEPING_MS).unref();
+    this.persistTimer = setInterval(() => void this.persist(), this.config.USAGE_PERSIST_MS).unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    clearInterval(this.persistTimer);
     await this.housekeeping(true);
+    await this.persist();
+    await this.persist();
+    const holding = [...this.counters.values()].some((c) => c.leased > 0 || c.served > 0 || c.unsynced > 0);
+    // A registration left behind (the store did not take everything back) is given back by the others after LEASE_TTL_MS.
+    if (!holding) await this.store.unregister().catch(() => undefined);
   }
 
   limitFor(plan: Plan): number {
@@ -111,14 +157,25 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
     return this.config.QUOTA_FREE;
   }
 
-  /** The plan of an app, from memory (invalidated on every replica when it changes). */
+  /** The plan of an app, from memory (invalidated on every replica when it changes; kept while PostgreSQL is down). */
   planOf(appId: string): Plan | Promise<Plan> {
     const cached = this.plans.get(appId);
     if (cached) return cached;
-    return this.apps.planOf(appId).then((plan) => {
-      this.plans.set(appId, plan);
-      return plan;
-    });
+    return this.apps.planOf(appId).then(
+      (plan) => {
+        this.plans.set(appId, plan);
+        this.previousPlans.delete(appId);
+        return plan;
+      },
+      (err: unknown) => {
+        const known = this.previousPlans.get(appId);
+        if (!known) throw err;
+        // Serve the last known plan without asking again per request; housekeeping retries the reload.
+        this.plans.set(appId, known);
+        this.stalePlans.add(appId);
+        return known;
+      },
+    );
   }
 
   /**
@@ -141,39 +198,86 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Requests served this month per environment. This replica's own recent counts are added to the store
-   * first, so successive reports never go down, whichever replica answers them.
+   * Requests served this month per environment: the larger of the store's count and PostgreSQL's (each plus
+   * this replica's counts not yet added to it), and never less than reported before. This replica's own
+   * recent counts are added to the store first, so successive reports agree whichever replica answers them.
    */
   async usage(environmentIds: string[], plan: Plan): Promise<Map<string, EnvironmentUsage>> {
     const now = this.clock.now();
     const month = monthOf(now);
     const keys = environmentIds.map((id) => servedKey(id, month));
-    let values: number[];
-    try {
-      const read = (async () => {
-        await Promise.all(environmentIds.map((id) => this.flushServed(this.counters.get(counterKey(id, month)), now)));
-        return this.store.get(keys);
-      })();
-      values = await Promise.race([read, timeout(STORE_TIMEOUT_MS * 4).then(() => Promise.reject(new Error('timeout')))]);
-    } catch {
-      values = keys.map(() => 0);
-    }
+    const shared = (async () => {
+      await Promise.all(environmentIds.map((id) => this.flushServed(this.counters.get(counterKey(id, month)), now)));
+      return this.store.get(keys);
+    })();
+    const [values, durable] = await Promise.all([
+      Promise.race([shared, timeout(STORE_TIMEOUT_MS * 4)]).catch(() => false as const),
+      this.usageStore.served(environmentIds, month).then(
+        (rows) => {
+          this.databaseAnswered();
+          return rows;
+        },
+        (err: Error) => {
+          this.databaseFailed(err);
+          return new Map<string, number>();
+        },
+      ),
+    ]);
     const limit = this.limitFor(plan);
     return new Map(
       environmentIds.map((id, i) => {
-        const pending = this.counters.get(counterKey(id, month))?.served ?? 0;
-        return [id, { month, used: values[i] + pending, limit: Number.isFinite(limit) ? limit : null }];
+        const counter = this.counters.get(counterKey(id, month));
+        const fromStore = (values ? values[i] : 0) + (counter?.served ?? 0);
+        // A write in flight may or may not be in PostgreSQL's count yet: leave it out (a lower bound).
+        const fromDatabase = (durable.get(id) ?? 0) + (counter ? counter.unpersisted - counter.persisting : 0);
+        const used = Math.max(fromStore, fromDatabase, this.reported.get(keys[i]) ?? 0);
+        this.reported.set(keys[i], used);
+        return [id, { month, used, limit: Number.isFinite(limit) ? limit : null }];
       }),
     );
   }
 
+  /** Writes what this replica served since its last write to PostgreSQL, in one statement; kept for the next try on failure. */
+  persist(): Promise<void> {
+    this.persisting ??= this.writeUsage().finally(() => {
+      this.persisting = undefined;
+    });
+    return this.persisting;
+  }
+
+  private async writeUsage(): Promise<void> {
+    const batch = [...this.counters.values()].filter((c) => c.unpersisted > 0).map((counter) => ({ counter, amount: counter.unpersisted }));
+    if (batch.length === 0) return;
+    for (const b of batch) b.counter.persisting = b.amount;
+    try {
+      await this.usageStore.add(batch.map((b) => ({ environmentId: b.counter.environmentId, month: b.counter.month, served: b.amount })));
+      for (const b of batch) b.counter.unpersisted -= b.amount;
+      this.databaseAnswered();
+    } catch (err) {
+      this.databaseFailed(err as Error);
+    } finally {
+      for (const b of batch) b.counter.persisting = 0;
+    }
+  }
+
   private async flushServed(counter: Counter | undefined, now: Date): Promise<void> {
-    if (!counter || counter.served === 0) return;
+    if (!counter || counter.served === 0 || counter.needsRestore || counter.inflight) return;
     const amount = counter.served;
     counter.served = 0;
     try {
-      await this.store.add(counter.servedKey, amount, nextMonthStart(now));
+      const total = await this.store.addServed(counter.id, amount, nextMonthStart(now), counter.registered);
       this.storeAnswered();
+      if (total === null) {
+        counter.served += amount;
+        counter.needsRestore = true;
+      } else if (total < counter.knownServed + amount) {
+        // The served key was lost (evicted) but not this replica's registration: restore it, this amount included.
+        counter.knownServed += amount;
+        counter.needsRestore = true;
+      } else {
+        counter.knownServed = total;
+        counter.registered = true;
+      }
     } catch (err) {
       counter.served += amount;
       this.storeFailed(err as Error);
@@ -181,7 +285,7 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async consumeSlow(counter: Counter, limit: number, now: Date, reply?: FastifyReply): Promise<QuotaDecision> {
-    for (let attempt = 0; attempt < 3; attempt++) {
+    for (let attempt = 0; attempt < 4; attempt++) {
       // Spent, and known to be spent a moment ago: refuse without asking the store again.
       if (counter.knownTotal >= limit && Date.now() - counter.knownAt < HOUSEKEEPING_MS && counter.unsynced === 0) break;
       const answered = await Promise.race([this.reserve(counter, limit, now), timeout(STORE_TIMEOUT_MS)]);
@@ -193,7 +297,7 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
         counter.unsynced++;
         return this.admit(counter, limit, now, reply);
       }
-      if (counter.knownTotal >= limit) break;
+      if (counter.knownTotal >= limit && !counter.needsRestore) break;
     }
     this.rejections++;
     const decision = this.decision(counter, limit, now);
@@ -201,46 +305,99 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
     throw new DomainError(429, 'Monthly quota exceeded', {}, { ...this.headers(decision), 'retry-after': String(retryAfter) });
   }
 
-  /** Reserves a lease (and flushes unsynced counts) in one store call; resolves false when the store failed. */
+  /**
+   * Reserves a lease (and flushes unsynced counts) in one store call, or first restores a counter the store
+   * lost; resolves false when the store failed. One call per counter at a time, so a restore never races a
+   * reservation's registration.
+   */
   private reserve(counter: Counter, limit: number, now: Date): Promise<boolean> {
     if (counter.inflight) return counter.inflight;
-    const block = leaseSize(limit - counter.knownTotal);
-    const flushed = counter.unsynced;
-    counter.unsynced = 0;
-    counter.inflight = this.store
-      .add(counter.key, block + flushed, nextMonthStart(now))
-      .then(
-        (total) => {
-          this.storeAnswered();
-          const grant = granted(limit, total, block);
-          counter.leased += grant;
-          counter.knownTotal = total;
-          counter.knownAt = Date.now();
-          if (grant < block) this.giveBack(counter, block - grant, now);
-          return true;
-        },
-        (err: Error) => {
-          counter.unsynced += flushed;
-          this.storeFailed(err);
-          return false;
-        },
-      )
-      .finally(() => {
-        counter.inflight = undefined;
-      });
+    counter.inflight = (counter.needsRestore ? this.restore(counter, now) : this.lease(counter, limit, now)).finally(() => {
+      counter.inflight = undefined;
+    });
     return counter.inflight;
   }
 
-  private giveBack(counter: Counter, amount: number, now: Date): void {
+  private lease(counter: Counter, limit: number, now: Date): Promise<boolean> {
+    const block = leaseSize(limit - counter.knownTotal);
+    const flushed = counter.unsynced;
+    counter.unsynced = 0;
+    return this.store.reserve(counter.id, block + flushed, nextMonthStart(now), counter.registered).then(
+      (total) => {
+        this.storeAnswered();
+        if (total === null || total - block - flushed < counter.knownServed) {
+          // The store lost this counter: no lease from a count that starts again at zero. When the reservation
+          // was applied anyway (only the key was lost), the restore takes it back through the registration.
+          if (total === null) counter.unsynced += flushed;
+          else counter.registered = true;
+          counter.needsRestore = true;
+          return true;
+        }
+        counter.registered = true;
+        const grant = granted(limit, total, block);
+        counter.leased += grant;
+        counter.knownTotal = total;
+        counter.knownAt = Date.now();
+        if (grant < block) void this.giveBack(counter, block - grant, now);
+        return true;
+      },
+      (err: Error) => {
+        counter.unsynced += flushed;
+        this.storeFailed(err);
+        return false;
+      },
+    );
+  }
+
+  /**
+   * Brings the store's counter up to what is known durably (PostgreSQL) and locally, taking the larger, and
+   * registers this replica's outstanding lease again, so the count never goes down and a spent quota stays spent.
+   */
+  private async restore(counter: Counter, now: Date): Promise<boolean> {
+    let durable = 0;
+    let fromDatabase = false;
+    try {
+      durable = (await this.usageStore.served([counter.environmentId], counter.month)).get(counter.environmentId) ?? 0;
+      fromDatabase = true;
+      this.databaseAnswered();
+    } catch (err) {
+      this.databaseFailed(err as Error);
+    }
+    // Counts already in PostgreSQL but still on their way to the store would otherwise be counted twice.
+    const ahead = fromDatabase ? Math.max(0, counter.served - (counter.unpersisted - counter.persisting)) : 0;
+    const floor = Math.max(durable - ahead, counter.knownServed);
+    const own = counter.leased + counter.served - counter.unsynced;
+    try {
+      const restored = await this.store.restore(counter.id, floor, own, nextMonthStart(now));
+      this.storeAnswered();
+      counter.knownTotal = restored.total;
+      counter.knownServed = restored.served;
+      counter.knownAt = Date.now();
+      counter.registered = true;
+      counter.needsRestore = false;
+      counter.durablePending = !fromDatabase;
+      return true;
+    } catch (err) {
+      this.storeFailed(err as Error);
+      return false;
+    }
+  }
+
+  private giveBack(counter: Counter, amount: number, now: Date): Promise<void> {
     counter.knownTotal -= amount;
-    this.store.add(counter.key, -amount, nextMonthStart(now)).catch((err: Error) => {
-      // The reservation stays counted: `used` is overstated by at most one lease until the month ends.
-      this.storeFailed(err);
-    });
+    // Skipped by the store when this replica's registration is gone (given back by another replica, or lost).
+    return this.store.reserve(counter.id, -amount, nextMonthStart(now), true).then(
+      () => this.storeAnswered(),
+      (err: Error) => {
+        // The reservation stays counted: `used` is overstated by at most one lease until a restore or the month's end.
+        this.storeFailed(err);
+      },
+    );
   }
 
   private admit(counter: Counter, limit: number, now: Date, reply?: FastifyReply): QuotaDecision {
     counter.served++;
+    counter.unpersisted++;
     const decision = this.decision(counter, limit, now);
     const target = reply ?? RequestContext.reply();
     if (target && decision.limit !== null) {
@@ -277,7 +434,27 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
     const key = counterKey(environmentId, month);
     let counter = this.counters.get(key);
     if (!counter) {
-      counter = { key, servedKey: servedKey(environmentId, month), month, served: 0, leased: 0, knownTotal: 0, knownAt: 0, unsynced: 0, lastUsed: 0 };
+      // A counter new to this process starts from PostgreSQL's count: the store may have lost it, or (process
+      // memory) never had it before this process started.
+      counter = {
+        id: counterId(environmentId, month),
+        environmentId,
+        key,
+        servedKey: servedKey(environmentId, month),
+        month,
+        served: 0,
+        unpersisted: 0,
+        persisting: 0,
+        leased: 0,
+        knownTotal: 0,
+        knownAt: 0,
+        knownServed: 0,
+        unsynced: 0,
+        lastUsed: 0,
+        registered: false,
+        needsRestore: true,
+        durablePending: false,
+      };
       this.counters.set(key, counter);
     }
     this.current.set(environmentId, counter);
@@ -298,20 +475,69 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** Adds local counts to the store, returns idle leases, forgets past months. */
+  private databaseAnswered(): void {
+    if (this.databaseDown) {
+      this.databaseDown = false;
+      this.logger.log('Usage written to PostgreSQL again');
+    }
+  }
+
+  private databaseFailed(err: Error): void {
+    if (!this.databaseDown) {
+      this.databaseDown = true;
+      this.logger.warn(`Usage could not be written to PostgreSQL, kept for the next try: ${err.message}`);
+    }
+  }
+
+  /** Reloads plans marked stale one by one; stops at the first failure (PostgreSQL down) and tries again later. */
+  private async reloadPlans(): Promise<void> {
+    if (this.reloadingPlans) return;
+    this.reloadingPlans = true;
+    try {
+      for (const appId of [...this.stalePlans]) {
+        const plan = await this.apps.planOf(appId);
+        // A plan-changed event meanwhile dropped the entry: the next request loads the new plan.
+        if (this.plans.has(appId)) this.plans.set(appId, plan);
+        this.stalePlans.delete(appId);
+        this.previousPlans.delete(appId);
+      }
+    } catch {
+      // Kept stale: the known plans go on being served.
+    } finally {
+      this.reloadingPlans = false;
+    }
+  }
+
+  /**
+   * Adds local counts to the store, returns idle leases, restores lost counters, renews this replica's
+   * heartbeat (giving back the leases of replicas that stopped), forgets past months.
+   */
   private async housekeeping(all = false): Promise<void> {
     const now = this.clock.now();
     const month = monthOf(now);
     const work: Promise<unknown>[] = [];
+    if (this.stalePlans.size > 0) void this.reloadPlans();
     for (const [key, counter] of this.counters) {
       if (counter.inflight) continue;
+      if (counter.durablePending && !this.databaseDown && counter.month === month) counter.needsRestore = true;
+      if (counter.needsRestore) {
+        // Restore first: counts added to a store that lost the counter would be lost with it.
+        work.push(this.reserve(counter, Number.POSITIVE_INFINITY, now));
+        continue;
+      }
       if (counter.unsynced > 0) {
         const amount = counter.unsynced;
         counter.unsynced = 0;
         work.push(
-          this.store.add(key, amount, nextMonthStart(now)).then(
+          this.store.reserve(counter.id, amount, nextMonthStart(now), counter.registered).then(
             (total) => {
               this.storeAnswered();
+              if (total === null) {
+                counter.unsynced += amount;
+                counter.needsRestore = true;
+                return;
+              }
+              counter.registered = true;
               counter.knownTotal = total;
               counter.knownAt = Date.now();
             },
@@ -326,12 +552,24 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
       if (counter.leased > 0 && (all || counter.month !== month || now.getTime() - counter.lastUsed > IDLE_LEASE_MS)) {
         const amount = counter.leased;
         counter.leased = 0;
-        this.giveBack(counter, amount, now);
+        work.push(this.giveBack(counter, amount, now));
       }
-      if (counter.month !== month && counter.unsynced === 0 && counter.served === 0) {
+      if (counter.month !== month && counter.unsynced === 0 && counter.served === 0 && counter.leased === 0 && counter.unpersisted === 0) {
         this.counters.delete(key);
         for (const [env, c] of this.current) if (c === counter) this.current.delete(env);
+        work.push(this.store.forget(counter.id).catch(() => undefined));
       }
+    }
+    for (const key of this.reported.keys()) if (!key.endsWith(month)) this.reported.delete(key);
+    if (!all) {
+      work.push(
+        this.store.heartbeat().then(
+          (reclaimed) => {
+            if (reclaimed > 0) this.logger.warn(`Gave back the quota leases of ${reclaimed} replica(s) that stopped without returning them`);
+          },
+          (err: Error) => this.storeFailed(err),
+        ),
+      );
     }
     await Promise.all(work);
   }

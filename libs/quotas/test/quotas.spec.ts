@@ -3,6 +3,7 @@ import { DomainError } from '@superflag/core';
 import { granted, leaseSize, MAX_LEASE, monthOf, nextMonthStart } from '../src/quota-math';
 import { MemoryQuotaStore, type QuotaStore } from '../src/quota-store';
 import { QuotasService } from '../src/quotas.service';
+import { MemoryUsageStore } from './fakes';
 
 describe('quota arithmetic', () => {
   it('names months and their ends in UTC', () => {
@@ -32,7 +33,7 @@ function replicas(count: number, limit: number, store: QuotaStore) {
   const clock = { now: () => new Date('2026-11-10T12:00:00Z') };
   const config = { QUOTAS_ENABLED: true, QUOTA_FREE: limit, QUOTA_PRO: limit * 2, QUOTA_ENTERPRISE: 0, BURST_KEY_LIMIT: 0 };
   const bus = { subscribe: () => undefined, publish: async () => undefined };
-  return Array.from({ length: count }, () => new QuotasService(store, config as never, clock as never, {} as never, bus as never, {} as never));
+  return Array.from({ length: count }, () => new QuotasService(store, new MemoryUsageStore(), config as never, clock as never, {} as never, bus as never, {} as never));
 }
 
 async function consume(q: QuotasService): Promise<boolean> {
@@ -90,9 +91,15 @@ describe('QuotasService over a shared store', () => {
   it('fails open while the store is down and adds the local counts when it returns', async () => {
     const memory = new MemoryQuotaStore();
     let down = false;
+    const fail = () => Promise.reject(new Error('connection refused'));
     const flaky: QuotaStore = {
-      add: (k, by, at) => (down ? Promise.reject(new Error('connection refused')) : memory.add(k, by, at)),
-      get: (keys) => (down ? Promise.reject(new Error('connection refused')) : memory.get(keys)),
+      reserve: (id, by, at) => (down ? fail() : memory.reserve(id, by, at)),
+      addServed: (id, by, at) => (down ? fail() : memory.addServed(id, by, at)),
+      get: (keys) => (down ? fail() : memory.get(keys)),
+      restore: (id, served, own, at) => (down ? fail() : memory.restore(id, served, own, at)),
+      heartbeat: () => (down ? fail() : memory.heartbeat()),
+      forget: () => memory.forget(),
+      unregister: () => memory.unregister(),
     };
     const [q] = replicas(1, 10_000, flaky);
     for (let i = 0; i < 5; i++) expect(await consume(q)).toBe(true);
