@@ -61,9 +61,8 @@ describe('HTTP errors, health and docs', () => {
   it('reports liveness and readiness', async () => {
     expect((await t.http().get('/health/live').expect(200)).body).toEqual({ status: 'ok' });
     const ready = await t.http().get('/health/ready').expect(200);
-    expect(ready.body.status).toBe('ok');
-    expect(ready.body.details.database.status).toBe('up');
-    if (t.config.REDIS_URL) expect(ready.body.details.redis.status).toBe('up');
+    // Redis connects in the background: right after start-up it may not be ready yet.
+    expect(ready.body).toEqual({ status: 'ok', database: 'up', redis: t.config.REDIS_URL ? expect.stringMatching(/^(up|degraded)$/) : 'off' });
   });
 
   it('serves Swagger UI at /docs', async () => {

@@ -118,6 +118,15 @@ describe('metrics', () => {
     expect(sample(text, 'superflag_http_requests_in_flight')).toBeGreaterThanOrEqual(1);
   });
 
+  it('reports whether each dependency answers (redis only when REDIS_URL is set), as the readiness body does', async () => {
+    const text = await scrape();
+    expect(text).toMatch(/^# TYPE superflag_dependency_up gauge$/m);
+    expect(sample(text, 'superflag_dependency_up', { dependency: 'database' })).toBe(1);
+    const ready = (await t.http().get('/health/ready').expect(200)).body;
+    if (t.config.REDIS_URL) expect(sample(text, 'superflag_dependency_up', { dependency: 'redis' })).toBe(ready.redis === 'up' ? 1 : 0);
+    else expect(sample(text, 'superflag_dependency_up', { dependency: 'redis' })).toBeUndefined();
+  });
+
   it('is documented in OpenAPI as text/plain behind the optional metrics bearer scheme', async () => {
     const doc = (await t.http().get('/docs-json').expect(200)).body;
     const op = doc.paths['/metrics'].get;

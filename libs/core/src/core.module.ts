@@ -1,10 +1,10 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { ThrottlerStorageService } from '@nestjs/throttler';
-import { TerminusModule } from '@nestjs/terminus';
 import { Clock } from './clock';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import type { MigrationList } from './database/data-source-options';
+import { DependencyMonitor } from './health/dependency-monitor';
 import { HealthController } from './health/health.controller';
 import { RequestHooks } from './http/request-hooks';
 import { DatabasePoolMetrics } from './metrics/database-pool.metrics';
@@ -41,7 +41,7 @@ export class CoreModule {
   static forRoot(config: AppConfig, migrations: MigrationList): DynamicModule {
     return {
       module: CoreModule,
-      imports: [DatabaseModule.forRoot(migrations), TerminusModule.forRoot({ logger: false })],
+      imports: [DatabaseModule.forRoot(migrations)],
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: AppConfig, useValue: config },
@@ -49,6 +49,7 @@ export class CoreModule {
         IdGenerator,
         MetricsService,
         DatabasePoolMetrics,
+        DependencyMonitor,
         HttpDrain,
         RequestHooks,
         { provide: REDIS, useFactory: () => (config.REDIS_URL ? connectRedis(config.REDIS_URL) : null) },
@@ -70,7 +71,7 @@ export class CoreModule {
           useFactory: (redis: RedisClient | null, memory: ThrottlerStorageService) => (redis ? new RedisThrottlerStorage(redis) : memory),
         },
       ],
-      exports: [AppConfig, Clock, IdGenerator, REDIS, RATE_LIMIT_STORE, CLUSTER_BUS, DatabaseModule, MetricsService, HttpDrain],
+      exports: [AppConfig, Clock, IdGenerator, REDIS, RATE_LIMIT_STORE, CLUSTER_BUS, DatabaseModule, MetricsService, HttpDrain, DependencyMonitor],
     };
   }
 }

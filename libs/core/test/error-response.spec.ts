@@ -1,7 +1,12 @@
 import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
+import { CannotExecuteNotConnectedError, ConnectionIsNotSetError, QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { conflict, DomainError, notFound, tooManyRequests } from '../src/errors/domain-error';
-import { toErrorResponse } from '../src/errors/error-response';
+import { databaseUnavailableReason, toErrorResponse } from '../src/errors/error-response';
+
+/** An error as `pg` or Node's net module raises it. */
+const driverError = (message: string, fields: Record<string, unknown> = {}) => Object.assign(new Error(message), fields);
+const queryFailed = (driver: Error) => new QueryFailedError('UPDATE flags SET name = $1 WHERE id = $2', ['secret-name', 'id-1'], driver);
+const UNAVAILABLE = { status: 503, body: { error: 'Service unavailable' }, headers: { 'retry-after': '5' }, internal: false };
 
 describe('toErrorResponse', () => {
   it('passes domain errors through with their status, extra fields and headers', () => {
@@ -37,5 +42,61 @@ describe('toErrorResponse', () => {
   it('keeps the message of client HttpExceptions', () => {
     expect(toErrorResponse(new BadRequestException('name is required')).body).toEqual({ error: 'name is required' });
     expect(toErrorResponse(new HttpException('Slow down', 429)).body).toEqual({ error: 'Slow down' });
+  });
+
+  describe('database unreachable → 503 Service unavailable with Retry-After, logged once per outage, not as an internal error', () => {
+    const socketErrors = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND'].map((code) => [code, driverError(`connect ${code} 127.0.0.1:5432`, { code, syscall: 'connect' })] as const);
+    const pgMessages = [
+      'Connection terminated',
+      'Connection terminated unexpectedly',
+      'Connection terminated due to connection timeout',
+      'timeout exceeded when trying to connect',
+      'Query read timeout',
+      'Client has encountered a connection error and is not queryable',
+      'Cannot use a pool after calling end on the pool',
+    ].map((message) => [message, driverError(message)] as const);
+    const sqlStates = [
+      ['08006', 'connection failure'],
+      ['08001', 'unable to establish connection'],
+      ['08P01', 'protocol violation'],
+      ['57P01', 'terminating connection due to administrator command'],
+      ['57P02', 'crash shutdown'],
+      ['57P03', 'the database system is starting up'],
+      ['53300', 'sorry, too many clients already'],
+      ['57014', 'canceling statement due to statement timeout'],
+    ].map(([code, message]) => [code, driverError(message, { code, severity: 'FATAL' })] as const);
+
+    it.each([...socketErrors, ...pgMessages, ...sqlStates])('%s, raw (pool checkout) or wrapped in QueryFailedError', (reason, error) => {
+      expect(toErrorResponse(error)).toEqual({ ...UNAVAILABLE, databaseUnavailable: reason });
+      const wrapped = toErrorResponse(queryFailed(error));
+      expect(wrapped).toEqual({ ...UNAVAILABLE, databaseUnavailable: reason });
+      expect(JSON.stringify(wrapped)).not.toMatch(/UPDATE|secret-name/);
+    });
+
+    it("TypeORM's not-connected errors", () => {
+      for (const error of [new ConnectionIsNotSetError('postgres'), new CannotExecuteNotConnectedError(), new QueryRunnerAlreadyReleasedError()]) {
+        expect(toErrorResponse(error)).toEqual({ ...UNAVAILABLE, databaseUnavailable: error.name });
+      }
+      expect(toErrorResponse(driverError('Driver not Connected'))).toMatchObject(UNAVAILABLE);
+    });
+
+    it('looks through cause and AggregateError (one failure per address of the host)', () => {
+      const refused = driverError('connect ECONNREFUSED ::1:5432', { code: 'ECONNREFUSED' });
+      expect(databaseUnavailableReason(new AggregateError([refused, refused], 'all addresses failed'))).toBe('ECONNREFUSED');
+      expect(databaseUnavailableReason(new Error('Connection terminated due to connection timeout', { cause: driverError('timeout', { code: 'ETIMEDOUT' }) }))).toBe(
+        'Connection terminated due to connection timeout',
+      );
+      expect(databaseUnavailableReason(new Error('wrapper', { cause: driverError('read ECONNRESET', { code: 'ECONNRESET' }) }))).toBe('ECONNRESET');
+    });
+
+    it('leaves statement errors alone: they are bugs (500) or conflicts, not an outage', () => {
+      expect(toErrorResponse(queryFailed(driverError('syntax error at or near "x"', { code: '42601' })))).toMatchObject({ status: 500, internal: true });
+      expect(toErrorResponse(queryFailed(driverError('division by zero', { code: '22012' })))).toMatchObject({ status: 500 });
+      expect(toErrorResponse(queryFailed(driverError('duplicate key', { code: '23505' })))).toMatchObject({ status: 409 });
+      expect(toErrorResponse(queryFailed(driverError('could not serialize', { code: '40001' })))).toMatchObject({ status: 503, headers: { 'retry-after': '1' } });
+      expect(databaseUnavailableReason(driverError('Connection terminated by a rule of ours, said a message that merely looks alike'))).toBeUndefined();
+      expect(databaseUnavailableReason(undefined)).toBeUndefined();
+      expect(databaseUnavailableReason('ECONNREFUSED')).toBeUndefined();
+    });
   });
 });

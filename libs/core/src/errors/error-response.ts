@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
+import { CannotExecuteNotConnectedError, CannotGetEntityManagerNotConnectedError, ConnectionIsNotSetError, QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { DomainError } from './domain-error';
 
 export interface ErrorResponse {
@@ -8,7 +8,70 @@ export interface ErrorResponse {
   headers: Record<string, string>;
   /** True when the failure is ours, not the caller's: it is logged with its stack. */
   internal: boolean;
+  /**
+   * Set when the database could not be reached (a short reason: an error code or the driver's message, never
+   * SQL or parameters): the filter logs one warning per outage instead of a stack per request.
+   */
+  databaseUnavailable?: string;
 }
+
+/** How long a client should wait before retrying while the database is unreachable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** Socket errors of the link to PostgreSQL: refused, reset, timed out, broken, unresolvable. */
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** What `pg`, `pg-pool` and TypeORM say when the connection, not the statement, failed. */
+const CONNECTION_ERROR_MESSAGES = new Set([
+  'Connection terminated',
+  'Connection terminated unexpectedly',
+  'Connection terminated due to connection timeout',
+  'timeout exceeded when trying to connect',
+  'Query read timeout',
+  'Client has encountered a connection error and is not queryable',
+  'Client was closed and is not queryable',
+  'Cannot use a pool after calling end on the pool',
+  'Driver not Connected',
+]);
+
+/**
+ * SQLSTATEs that say "the server cannot serve this now", not "this statement is wrong": class 08 (connection
+ * exception), 57P01–57P03 (admin shutdown, crash shutdown, cannot connect now: a restart or failover), 53300
+ * (too many connections) and 57014 (statement_timeout or a cancel: a stalled server).
+ */
+const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123]|53300|57014)$/;
+
+/** TypeORM's own errors for "there is no usable connection". */
+const NOT_CONNECTED_ERRORS = [ConnectionIsNotSetError, CannotExecuteNotConnectedError, CannotGetEntityManagerNotConnectedError, QueryRunnerAlreadyReleasedError];
+
+/**
+ * The reason, when `exception` means the database could not be reached (rather than a query or a rule being
+ * wrong); undefined otherwise. Looks through TypeORM's QueryFailedError to the driver's error, and through
+ * `cause` and AggregateError (a host name with several addresses fails once per address).
+ */
+export function databaseUnavailableReason(exception: unknown, depth = 0): string | undefined {
+  if (typeof exception !== 'object' || exception === null || depth > 3) return undefined;
+  if (NOT_CONNECTED_ERRORS.some((type) => exception instanceof type)) return (exception as Error).name;
+  if (exception instanceof QueryFailedError) return databaseUnavailableReason(exception.driverError, depth + 1);
+  const e = exception as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof e.code === 'string' && (CONNECTION_ERROR_CODES.has(e.code) || UNAVAILABLE_SQLSTATE.test(e.code))) return e.code;
+  if (typeof e.message === 'string' && CONNECTION_ERROR_MESSAGES.has(e.message)) return e.message;
+  if (Array.isArray(e.errors)) {
+    for (const inner of e.errors) {
+      const reason = databaseUnavailableReason(inner, depth + 1);
+      if (reason) return reason;
+    }
+  }
+  return databaseUnavailableReason(e.cause, depth + 1);
+}
+
+const databaseUnavailable = (reason: string): ErrorResponse => ({
+  status: 503,
+  body: { error: 'Service unavailable' },
+  headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) },
+  internal: false,
+  databaseUnavailable: reason,
+});
 
 /** Fastify's own errors (body parsing, content type) carry a code and a status. */
 const FASTIFY_ERRORS: Record<string, [number, string]> = {
@@ -54,6 +117,8 @@ export function toErrorResponse(exception: unknown): ErrorResponse {
     }
     return status >= 500 ? internalError() : { status, body: { error: message }, headers: {}, internal: false };
   }
+  const unreachable = databaseUnavailableReason(exception);
+  if (unreachable) return databaseUnavailable(unreachable);
   if (exception instanceof QueryFailedError) {
     const code = (exception.driverError as { code?: string } | undefined)?.code;
     if (code === '23505') return { status: 409, body: { error: 'Conflict' }, headers: {}, internal: false };
