@@ -31,7 +31,16 @@ export class HealthController {
   })
   @ApiOkResponse({
     description: 'Ready. `database`: up | down; `redis`: up | degraded (configured, not connected or not answering) | off (REDIS_URL not set)',
-    schema: { example: { status: 'ok', database: 'up', redis: 'up' } },
+    schema: {
+      type: 'object',
+      required: ['status', 'database', 'redis'],
+      properties: {
+        status: { type: 'string', enum: ['ok'] },
+        database: { type: 'string', enum: ['up', 'down'] },
+        redis: { type: 'string', enum: ['up', 'degraded', 'off'] },
+      },
+      example: { status: 'ok', database: 'up', redis: 'up' },
+    },
   })
   @ApiServiceUnavailableResponse({ description: 'The replica is shutting down (`{"error":"Shutting down"}`)' })
   ready() {
