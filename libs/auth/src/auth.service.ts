@@ -22,6 +22,8 @@ const TOUCH_INTERVAL_MS = 60_000;
  */
 const TOKEN_CACHE_MS = 30_000;
 const TOKEN_CACHE_MAX = 100_000;
+/** User ids per statement in emailsOf. */
+const EMAILS_CHUNK = 1000;
 
 interface CachedToken {
   principal: Principal;
@@ -217,9 +219,13 @@ export class AuthService implements OnApplicationBootstrap, OnModuleInit {
   }
 
   async emailsOf(userIds: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, string>> {
-    if (userIds.length === 0) return new Map();
-    const users = await manager.find(User, { select: { id: true, email: true }, where: { id: In(userIds) } });
-    return new Map(users.map((u) => [u.id, u.email]));
+    const emails = new Map<string, string>();
+    // In bounded chunks: an app's member list has no upper size, one statement at most 65,535 parameters.
+    for (let i = 0; i < userIds.length; i += EMAILS_CHUNK) {
+      const users = await manager.find(User, { select: { id: true, email: true }, where: { id: In(userIds.slice(i, i + EMAILS_CHUNK)) } });
+      for (const u of users) emails.set(u.id, u.email);
+    }
+    return emails;
   }
 
   /**

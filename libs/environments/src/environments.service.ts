@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type AppRight, type AppRole, AppsService, roleAllows } from '@superflag/apps';
 import type { Principal } from '@superflag/auth';
@@ -10,9 +10,13 @@ import { Environment } from './environment.entity';
 /** Created with every app, in the same transaction; they cannot be deleted. */
 export const DEFAULT_ENVIRONMENTS = ['development', 'staging', 'production'] as const;
 const ENV_ID = /^env_[0-9A-Za-z]{1,28}$/;
+/** Ids per statement in versionsOf: far below PostgreSQL's 65,535 parameters, small enough to stay a quick index scan. */
+export const VERSIONS_CHUNK = 1000;
 
 @Injectable()
 export class EnvironmentsService implements OnModuleInit {
+  private readonly logger = new Logger('Environments');
+
   constructor(
     @InjectRepository(Environment) private readonly environments: Repository<Environment>,
     private readonly apps: AppsService,
@@ -69,11 +73,30 @@ export class EnvironmentsService implements OnModuleInit {
     await this.environments.delete({ id: env.id });
   }
 
-  /** Current versions of the given environments (missing ones were deleted): the runtime cache's safety net. */
-  async versionsOf(ids: string[]): Promise<Map<string, number>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.environments.find({ select: { id: true, version: true }, where: { id: In(ids) } });
-    return new Map(rows.map((r) => [r.id, r.version]));
+  /**
+   * Current versions of the given environments, for the runtime cache's safety net (called with every cached id
+   * every few seconds). `null`: checked, and deleted. Absent: not checked, because its chunk's query failed; the
+   * caller keeps what it has. Ids go in bounded chunks: one statement may carry at most 65,535 parameters, and a
+   * smaller statement is cheaper to retry. Rejects only when no chunk could be read at all.
+   */
+  async versionsOf(ids: readonly string[]): Promise<Map<string, number | null>> {
+    const versions = new Map<string, number | null>();
+    let firstError: unknown;
+    let failed = 0;
+    for (let i = 0; i < ids.length; i += VERSIONS_CHUNK) {
+      const chunk = ids.slice(i, i + VERSIONS_CHUNK);
+      try {
+        const rows = await this.environments.find({ select: { id: true, version: true }, where: { id: In(chunk) } });
+        for (const id of chunk) versions.set(id, null);
+        for (const row of rows) versions.set(row.id, row.version);
+      } catch (err) {
+        firstError ??= err;
+        failed++;
+      }
+    }
+    if (failed > 0 && versions.size === 0) throw firstError;
+    if (failed > 0) this.logger.warn(`Environment versions: ${failed} chunk(s) of ${VERSIONS_CHUNK} ids failed (${(firstError as Error).message})`);
+    return versions;
   }
 
   /**

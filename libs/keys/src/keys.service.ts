@@ -23,6 +23,8 @@ const NEGATIVE_MAX = 50_000;
 /** Safety net for missed revocation events (e.g. a Redis blip): cached keys are re-checked this often. */
 const REVALIDATE_MS = 5_000;
 const TOUCH_INTERVAL_MS = 60_000;
+/** Key ids per revalidation statement. */
+const REVALIDATE_CHUNK = 1000;
 
 export type KeyRevokedListener = (key: VerifiedKey) => void;
 
@@ -158,15 +160,27 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
     for (const listener of this.revokedListeners) listener(key);
   }
 
-  /** Drops cached keys that were revoked or deleted (with their environment or app) while this replica was not told. */
+  /**
+   * Drops cached keys that were revoked or deleted (with their environment or app) while this replica was not told.
+   * Checked in bounded chunks (one statement carries at most 65,535 parameters); keys of a chunk whose query
+   * failed stay cached until the next round: an outage must not log every client out.
+   */
   private async revalidate(): Promise<void> {
     if (this.valid.size === 0 || !this.dataSource.isInitialized) return;
-    try {
-      const cachedIds = [...this.valid.values()].map((k) => k.keyId);
-      const alive = new Set((await this.keys.find({ select: { id: true }, where: { id: In(cachedIds), revokedAt: IsNull() } })).map((k) => k.id));
-      for (const [hash, key] of this.valid) if (!alive.has(key.keyId)) this.forget(hash);
-    } catch (err) {
-      this.logger.warn(`Key revalidation failed: ${(err as Error).message}`);
+    const cached = [...this.valid.entries()];
+    let firstError: Error | undefined;
+    let failed = 0;
+    for (let i = 0; i < cached.length; i += REVALIDATE_CHUNK) {
+      const chunk = cached.slice(i, i + REVALIDATE_CHUNK);
+      try {
+        const rows = await this.keys.find({ select: { id: true }, where: { id: In(chunk.map(([, k]) => k.keyId)), revokedAt: IsNull() } });
+        const alive = new Set(rows.map((k) => k.id));
+        for (const [hash, key] of chunk) if (!alive.has(key.keyId)) this.forget(hash);
+      } catch (err) {
+        firstError ??= err as Error;
+        failed++;
+      }
     }
+    if (firstError) this.logger.warn(`Key revalidation failed for ${failed} chunk(s) of ${REVALIDATE_CHUNK}: ${firstError.message}`);
   }
 }

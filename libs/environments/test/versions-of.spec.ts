@@ -1,0 +1,59 @@
+import { Logger } from '@nestjs/common';
+import type { AppsService } from '@superflag/apps';
+import type { IdGenerator } from '@superflag/core';
+import type { QuotasService } from '@superflag/quotas';
+import type { Repository } from 'typeorm';
+import type { Environment } from '../src/environment.entity';
+import { EnvironmentsService, VERSIONS_CHUNK } from '../src/environments.service';
+
+/** A repository answering `find({ where: { id: In(ids) } })`, whose statements can be made to fail. */
+function repository(versions: Map<string, number>, fail: (statement: number) => boolean) {
+  const sizes: number[] = [];
+  const repo = {
+    find: async ({ where }: { where: { id: { value: string[] } } }) => {
+      const ids = where.id.value;
+      sizes.push(ids.length);
+      if (fail(sizes.length)) throw new Error('Connection terminated unexpectedly');
+      return ids.filter((id) => versions.has(id)).map((id) => ({ id, version: versions.get(id)! }));
+    },
+  };
+  return { repo: repo as unknown as Repository<Environment>, sizes };
+}
+
+const service = (repo: Repository<Environment>) =>
+  new EnvironmentsService(repo, {} as AppsService, {} as IdGenerator, {} as QuotasService);
+
+// The failures these tests provoke are logged as warnings: expected here, noise in the output.
+beforeAll(() => Logger.overrideLogger(false));
+
+describe('EnvironmentsService.versionsOf', () => {
+  const ids = Array.from({ length: 2 * VERSIONS_CHUNK + 10 }, (_, i) => `env_${i}`);
+  const versions = new Map(ids.filter((_, i) => i % 3 !== 0).map((id, i) => [id, i]));
+
+  it('asks in bounded chunks and says which ids are gone', async () => {
+    const { repo, sizes } = repository(versions, () => false);
+    const answer = await service(repo).versionsOf(ids);
+    expect(sizes).toEqual([VERSIONS_CHUNK, VERSIONS_CHUNK, 10]);
+    expect(answer.size).toBe(ids.length);
+    for (const id of ids) expect(answer.get(id)).toBe(versions.get(id) ?? null);
+  });
+
+  it('leaves out the ids of a failed chunk, answers for the others', async () => {
+    const { repo } = repository(versions, (n) => n === 2);
+    const answer = await service(repo).versionsOf(ids);
+    expect(answer.size).toBe(VERSIONS_CHUNK + 10);
+    for (const id of ids.slice(VERSIONS_CHUNK, 2 * VERSIONS_CHUNK)) expect(answer.has(id)).toBe(false);
+    expect(answer.get(ids[ids.length - 1])).toBe(versions.get(ids[ids.length - 1]) ?? null);
+  });
+
+  it('rejects when no chunk could be read', async () => {
+    const { repo } = repository(versions, () => true);
+    await expect(service(repo).versionsOf(ids)).rejects.toThrow('Connection terminated unexpectedly');
+  });
+
+  it('asks nothing for no ids', async () => {
+    const { repo, sizes } = repository(versions, () => true);
+    expect((await service(repo).versionsOf([])).size).toBe(0);
+    expect(sizes).toEqual([]);
+  });
+});
