@@ -20,6 +20,10 @@ export class RuntimeMetrics implements OnModuleInit {
     const { metrics, snapshots, streams, quotas } = this;
     metrics.counter('superflag_config_cache_hits_total', 'Runtime config reads served from the in-memory snapshot', () => snapshots.hits);
     metrics.counter('superflag_config_cache_misses_total', 'Runtime config reads that waited for the environment to be loaded from the database', () => snapshots.misses);
+    metrics.gauge('superflag_config_snapshots_stale', 'Environments served from a snapshot whose last reload from the database failed', () => snapshots.staleCount);
+    metrics.gauge('superflag_config_snapshot_stale_seconds', 'How long the stalest of those snapshots has been served without a successful reload (0: none)', () => snapshots.oldestStaleSeconds());
+    metrics.counter('superflag_config_reload_failures_total', 'Snapshot reloads from the database that failed (each backs off further)', () => snapshots.reloadFailures);
+    metrics.counter('superflag_config_stale_reads_total', 'Runtime config reads answered from a stale snapshot because its reload failed', () => snapshots.staleReads);
     metrics.gauge('superflag_sse_connections', 'Open Server-Sent Events config streams on this replica', () => streams.size);
     metrics.counter('superflag_quota_rejections_total', 'Runtime requests refused with 429 because the monthly quota was spent', () => quotas.rejections);
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { CLUSTER_BUS, type ClusterBus } from '@superflag/core';
 import { EnvironmentsService } from '@superflag/environments';
 import { FlagsService } from '@superflag/flags';
+import { Backoff, serviceUnavailable } from './backoff';
 import { Snapshot } from './snapshot';
 
 interface Entry {
@@ -9,6 +10,12 @@ interface Entry {
   /** Highest version this replica has heard of; a snapshot older than this is reloaded before use. */
   wanted: number;
   loading?: Promise<Snapshot | null>;
+  /** Reload failures in a row. While any, the snapshot is served as it is (stale-if-error) and reloads back off. */
+  backoff: Backoff;
+  /** When the current run of failures began (epoch ms): how long a stale snapshot has been served. */
+  staleSince?: number;
+  /** The backed-off reload of a stale snapshot, so it refreshes once the database is back without waiting for an event. */
+  retry?: NodeJS.Timeout;
 }
 
 /** Safety net for missed change events (Redis blip): cached versions are compared with the database this often. */
@@ -18,10 +25,17 @@ const MAX_RELOADS = 5;
 export type SnapshotListener = (snapshot: Snapshot) => void;
 export type EnvironmentGoneListener = (environmentId: string) => void;
 
+const ignore = () => undefined;
+
 /**
  * The runtime's in-memory copy of each served environment. Reads never touch PostgreSQL in the steady state;
  * a write (here: synchronously after commit; elsewhere: through the cluster bus) marks the environment's
  * snapshot stale and it is reloaded once (single flight), then pushed to open streams.
+ *
+ * When a reload fails (PostgreSQL down), the last snapshot keeps being served: an old flag set beats no flag
+ * set for every client application. Reloads then back off (250 ms doubling to 10 s, jittered) and reads stop
+ * waiting for them. An environment never loaded has nothing to serve: it answers 503 with Retry-After, and
+ * within the backoff window without asking the database again.
  */
 @Injectable()
 export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
@@ -32,6 +46,9 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
   hits = 0;
   misses = 0;
+  /** Reads answered from a snapshot whose reload failed (also counted in `hits`). */
+  staleReads = 0;
+  reloadFailures = 0;
 
   constructor(
     private readonly flags: FlagsService,
@@ -53,6 +70,7 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
 
   onApplicationShutdown(): void {
     clearInterval(this.timer);
+    for (const entry of this.entries.values()) clearTimeout(entry.retry);
   }
 
   /** Called with every new snapshot of an environment (open streams push it). */
@@ -64,15 +82,31 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
     this.goneListeners.push(listener);
   }
 
-  /** The current snapshot: from memory when fresh, else loaded once however many requests wait for it. */
+  /** Environments served from a snapshot whose last reload failed. */
+  get staleCount(): number {
+    let n = 0;
+    for (const entry of this.entries.values()) if (entry.snapshot && entry.staleSince !== undefined) n++;
+    return n;
+  }
+
+  /** How long the stalest of them has been served without a successful reload (0 when none). */
+  oldestStaleSeconds(now = Date.now()): number {
+    let oldest = now;
+    for (const entry of this.entries.values()) if (entry.snapshot && entry.staleSince !== undefined) oldest = Math.min(oldest, entry.staleSince);
+    return (now - oldest) / 1000;
+  }
+
+  /**
+   * The current snapshot: from memory when fresh, else loaded once however many requests wait for it. After a
+   * failed reload: the stale snapshot at once, or (never loaded) a 503, thrown synchronously within the backoff window.
+   */
   get(environmentId: string): Snapshot | Promise<Snapshot | null> {
     const entry = this.entries.get(environmentId);
     if (entry?.snapshot && entry.snapshot.version >= entry.wanted) {
       this.hits++;
       return entry.snapshot;
     }
-    this.misses++;
-    return this.reload(environmentId);
+    return this.afterMiss(environmentId, entry);
   }
 
   invalidate(environmentId: string, version: number): void {
@@ -80,26 +114,47 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
     if (!entry) return; // never served here: nothing to refresh
     if (version <= entry.wanted && (entry.snapshot?.version ?? -1) >= version) return;
     entry.wanted = Math.max(entry.wanted, version);
+    // While the database is failing, the backed-off retry (or the next read past the window) picks the change up.
+    if (entry.backoff.waiting(Date.now())) return;
     // Refresh now rather than on the next read, so open streams get the change within the second.
-    void this.reload(environmentId);
+    this.refresh(environmentId);
+  }
+
+  private afterMiss(environmentId: string, entry: Entry | undefined): Snapshot | Promise<Snapshot | null> {
+    if (entry && entry.backoff.failures > 0) {
+      // The last reload failed: answer now instead of queueing behind a reload that is likely to fail as well.
+      if (entry.snapshot) {
+        this.hits++;
+        this.staleReads++;
+        return entry.snapshot;
+      }
+      const now = Date.now();
+      if (entry.loading || entry.backoff.waiting(now)) throw serviceUnavailable(entry.backoff.retryAfterSeconds(now));
+    }
+    this.misses++;
+    return this.reload(environmentId);
+  }
+
+  /** A reload nobody waits for: its failure is already logged and counted. */
+  private refresh(environmentId: string): void {
+    this.reload(environmentId).catch(ignore);
   }
 
   private reload(environmentId: string): Promise<Snapshot | null> {
     let entry = this.entries.get(environmentId);
     if (!entry) {
-      entry = { wanted: 0 };
+      entry = { wanted: 0, backoff: new Backoff() };
       this.entries.set(environmentId, entry);
     }
     if (entry.loading) return entry.loading;
     const target = entry;
     target.loading = (async () => {
+      const previous = target.snapshot?.version;
       try {
-        const previous = target.snapshot?.version;
         for (let i = 0; i < MAX_RELOADS; i++) {
           const data = await this.flags.loadEnvironment(environmentId);
           if (!data) {
-            this.entries.delete(environmentId);
-            for (const listener of this.goneListeners) listener(environmentId);
+            this.drop(environmentId, target);
             return null;
           }
           target.snapshot = new Snapshot(environmentId, data.version, data.flags);
@@ -107,31 +162,76 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
         }
         const snapshot = target.snapshot!;
         target.wanted = Math.max(target.wanted, snapshot.version);
-        if (snapshot.version !== previous) for (const listener of this.listeners) listener(snapshot);
+        if (target.backoff.failures > 0) this.recovered(environmentId, target);
         return snapshot;
+      } catch (err) {
+        return this.failed(environmentId, target, err as Error);
       } finally {
         target.loading = undefined;
+        const snapshot = target.snapshot;
+        if (snapshot && snapshot.version !== previous && this.entries.get(environmentId) === target) {
+          for (const listener of this.listeners) listener(snapshot);
+        }
       }
     })();
     return target.loading;
   }
 
+  /** Serves the stale snapshot (and schedules the next attempt) or, with none, fails with 503. */
+  private failed(environmentId: string, entry: Entry, err: Error): Snapshot {
+    const now = Date.now();
+    this.reloadFailures++;
+    const first = entry.backoff.failures === 0;
+    const delay = entry.backoff.failed(now);
+    if (!entry.snapshot) {
+      if (first) this.logger.warn(`Environment ${environmentId} could not be loaded: ${err.message}`);
+      throw serviceUnavailable(delay / 1000);
+    }
+    entry.staleSince ??= now;
+    if (first) this.logger.warn(`Environment ${environmentId}: reload failed (${err.message}); serving its snapshot at version ${entry.snapshot.version} until it succeeds`);
+    clearTimeout(entry.retry);
+    entry.retry = setTimeout(() => {
+      entry.retry = undefined;
+      if (this.entries.get(environmentId) === entry) this.refresh(environmentId);
+    }, delay).unref();
+    return entry.snapshot;
+  }
+
+  private recovered(environmentId: string, entry: Entry): void {
+    this.logger.log(`Environment ${environmentId} reloaded after ${entry.backoff.failures} failed attempt(s)`);
+    entry.backoff.succeeded();
+    entry.staleSince = undefined;
+    clearTimeout(entry.retry);
+    entry.retry = undefined;
+  }
+
+  private drop(environmentId: string, entry: Entry): void {
+    clearTimeout(entry.retry);
+    if (this.entries.get(environmentId) !== entry) return;
+    this.entries.delete(environmentId);
+    for (const listener of this.goneListeners) listener(environmentId);
+  }
+
   private async revalidate(): Promise<void> {
     if (this.entries.size === 0) return;
+    let versions: Map<string, number | null>;
     try {
-      const versions = await this.environments.versionsOf([...this.entries.keys()]);
-      for (const [id, entry] of this.entries) {
-        const current = versions.get(id);
-        if (current === undefined) {
-          this.entries.delete(id);
-          for (const listener of this.goneListeners) listener(id);
-        } else if (current !== entry.snapshot?.version) {
-          entry.wanted = Math.max(entry.wanted, current);
-          void this.reload(id);
-        }
-      }
+      versions = await this.environments.versionsOf([...this.entries.keys()]);
     } catch (err) {
       this.logger.warn(`Snapshot revalidation failed: ${(err as Error).message}`);
+      return;
+    }
+    for (const [id, entry] of this.entries) {
+      // Not in the answer: its chunk failed (or it was first served since the query began); next round.
+      if (!versions.has(id)) continue;
+      const current = versions.get(id);
+      if (current === null) {
+        this.drop(id, entry);
+      } else if (current !== entry.snapshot?.version) {
+        entry.wanted = Math.max(entry.wanted, current!);
+        // The database just answered: no reason to wait out a failed reload's backoff.
+        this.refresh(id);
+      }
     }
   }
 }

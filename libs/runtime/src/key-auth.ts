@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { notAuthenticated } from '@superflag/core';
+import { DomainError, notAuthenticated } from '@superflag/core';
 import { KeysService, type VerifiedKey } from '@superflag/keys';
 import type { FastifyRequest } from 'fastify';
+import { serviceUnavailable } from './backoff';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/;
 
 /**
  * Authenticates runtime calls by their pub_/sdk_ key: `Authorization: Bearer <key>` or `X-API-Key: <key>`;
  * where browsers cannot set headers (EventSource), a pub_ key may come as `?key=`. Anything else,
- * cli_ tokens included, is 401 Not authenticated.
+ * cli_ tokens included, is 401 Not authenticated. Keys verified before keep working from memory while PostgreSQL is
+ * down; a key not seen yet cannot be checked then, which is 503 (retry), not 401 (the client would drop a good key).
  */
 @Injectable()
 export class RuntimeKeyAuth {
@@ -20,7 +22,7 @@ export class RuntimeKeyAuth {
     const secret = fromHeader ?? (typeof fromQuery === 'string' && fromQuery.startsWith('pub_') ? fromQuery : undefined);
     if (!secret) throw notAuthenticated();
     const key = this.keys.verify(secret);
-    if (key instanceof Promise) return key.then(orRefuse);
+    if (key instanceof Promise) return key.then(orRefuse, unavailable);
     return orRefuse(key);
   }
 }
@@ -28,6 +30,10 @@ export class RuntimeKeyAuth {
 function orRefuse(key: VerifiedKey | null): VerifiedKey {
   if (!key) throw notAuthenticated();
   return key;
+}
+
+function unavailable(err: unknown): never {
+  throw err instanceof DomainError ? err : serviceUnavailable(1);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
