@@ -4,80 +4,16 @@
  * refused or reset connection after the listener closed, fails readiness at once, sends open SSE streams a
  * final `reconnect` event, lets a request that is still arriving finish, and exits 0.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppConfig, loadConfig } from '@superflag/core';
+import { call, ensureBuilt, startServer, type ServerProcess as Server } from './support/server-process';
 import { SseClient } from './support/sse';
 
 jest.setTimeout(180_000);
-
-const root = join(__dirname, '..');
-const MAIN = join(root, 'dist/apps/api/src/main.js');
-
-interface Server {
-  url: string;
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  server.close();
-  return port;
-}
-
-/** The built server on the embedded database in `dataDir`, without PostgreSQL or Redis, ready to serve. */
-async function startServer(dataDir: string, settings: Record<string, string> = {}): Promise<Server> {
-  const port = await freePort();
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    NODE_OPTIONS: '',
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-    SHUTDOWN_GRACE_MS: '10000',
-    BURST_TOKEN_LIMIT: '0',
-    LOGIN_RATE_LIMIT: '1000',
-    ...settings,
-  };
-  delete env.DATABASE_URL;
-  delete env.REDIS_URL;
-  const child = spawn(process.execPath, [MAIN], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
-    const ready = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
-    if (ready) return { url, child, output: () => output, exited };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`server not ready after 60 s:\n${output}`);
-}
-
-async function call(url: string, method: string, path: string, token?: string, body?: unknown): Promise<any> {
-  const res = await fetch(url + path, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
-  return JSON.parse(text);
-}
 
 /** A request over a given agent (a kept-alive connection), read to the end. */
 function get(url: string, agent: Agent): Promise<{ status: number; headers: IncomingMessage['headers']; body: string }> {
@@ -103,10 +39,7 @@ interface Failure {
 
 describe('graceful shutdown of the server process', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'superflag-shutdown-'));
-  beforeAll(() => {
-    // CI builds before `npm test`; a checkout without dist/ gets it here.
-    if (!existsSync(MAIN)) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
-  });
+  beforeAll(ensureBuilt);
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('drains in-flight requests, loses no acknowledged write, says reconnect to streams, and exits 0', async () => {
@@ -199,7 +132,7 @@ describe('graceful shutdown of the server process', () => {
       expect(JSON.parse(readiness.body)).toEqual({ error: 'Shutting down' });
       expect(readiness.headers.connection).toBe('close');
 
-      // New connections are refused while the drain goes on.
+      // With SHUTDOWN_DELAY_MS=0 (the default), new connections are refused at once.
       const fresh = connect(Number(new URL(url).port), '127.0.0.1');
       const refused = await new Promise<string>((resolve) => {
         fresh.once('connect', () => resolve('accepted'));
@@ -273,10 +206,13 @@ describe('graceful shutdown of the server process', () => {
     }
   });
 
-  it('reads SHUTDOWN_GRACE_MS from the environment: 10 s by default, a whole number of milliseconds up to 10 minutes', () => {
+  it('reads SHUTDOWN_GRACE_MS (10 s by default, up to 10 minutes) and SHUTDOWN_DELAY_MS (0 by default) from the environment', () => {
     expect(new AppConfig().SHUTDOWN_GRACE_MS).toBe(10_000);
     expect(loadConfig({ SHUTDOWN_GRACE_MS: '2500' }).SHUTDOWN_GRACE_MS).toBe(2500);
     expect(() => loadConfig({ SHUTDOWN_GRACE_MS: '-1' })).toThrow('Invalid configuration: SHUTDOWN_GRACE_MS=-1');
     expect(() => loadConfig({ SHUTDOWN_GRACE_MS: '5s' })).toThrow('Invalid configuration: SHUTDOWN_GRACE_MS="5s"');
+    expect(new AppConfig().SHUTDOWN_DELAY_MS).toBe(0);
+    expect(loadConfig({ SHUTDOWN_DELAY_MS: '1500' }).SHUTDOWN_DELAY_MS).toBe(1500);
+    expect(() => loadConfig({ SHUTDOWN_DELAY_MS: '-1' })).toThrow('Invalid configuration: SHUTDOWN_DELAY_MS=-1');
   });
 });

@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, OnModuleInit } from '@nestjs/common';
+import { HttpDrain } from '@superflag/core';
 import { KeysService, type VerifiedKey } from '@superflag/keys';
 import type { ServerResponse } from 'node:http';
 import { ConfigSnapshots } from './config-snapshots';
@@ -6,6 +7,8 @@ import type { Snapshot } from './snapshot';
 
 /** Proxies close idle connections after ~60 s; a comment every 25 s keeps streams open through them. */
 export const HEARTBEAT_MS = 25_000;
+
+const RECONNECT_EVENT = 'event: reconnect\ndata: {"reason":"server shutting down"}\n\n';
 
 interface Stream {
   key: VerifiedKey;
@@ -25,6 +28,7 @@ export class ConfigStreams implements OnModuleInit, BeforeApplicationShutdown {
   constructor(
     private readonly snapshots: ConfigSnapshots,
     private readonly keys: KeysService,
+    private readonly drain: HttpDrain,
   ) {}
 
   get size(): number {
@@ -47,15 +51,21 @@ export class ConfigStreams implements OnModuleInit, BeforeApplicationShutdown {
 
   /** Starts a stream on a hijacked response: headers, the retry hint and the current config. */
   open(key: VerifiedKey, snapshot: Snapshot, response: ServerResponse, headers: Record<string, string>): void {
+    // Opened during SHUTDOWN_DELAY_MS: the client gets the config, then is sent elsewhere like every other stream.
+    const draining = this.drain.draining;
     response.writeHead(200, {
       ...headers,
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
+      connection: draining ? 'close' : 'keep-alive',
       'x-accel-buffering': 'no',
     });
     response.write('retry: 2000\n\n');
     response.write(snapshot.for(key.type).sseEvent());
+    if (draining) {
+      response.end(RECONNECT_EVENT);
+      return;
+    }
     const stream: Stream = { key, response, version: snapshot.version };
     let set = this.byEnvironment.get(key.environmentId);
     if (!set) this.byEnvironment.set(key.environmentId, (set = new Set()));
@@ -79,7 +89,7 @@ export class ConfigStreams implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   private closeWhere(predicate: (s: Stream) => boolean, reason: 'revoked' | 'reconnect'): void {
-    const event = reason === 'revoked' ? 'event: revoked\ndata: {"reason":"key revoked"}\n\n' : 'event: reconnect\ndata: {"reason":"server shutting down"}\n\n';
+    const event = reason === 'revoked' ? 'event: revoked\ndata: {"reason":"key revoked"}\n\n' : RECONNECT_EVENT;
     this.forEach((s) => {
       if (!predicate(s)) return;
       s.response.end(event);

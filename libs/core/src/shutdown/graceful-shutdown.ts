@@ -6,9 +6,11 @@ import { HttpDrain } from './http-drain';
 const CLOSE_MARGIN_MS = 10_000;
 
 /**
- * SIGTERM or SIGINT: readiness fails and the listener closes at once (HttpDrain.begin), then app.close() runs
- * Nest's shutdown in its order: SSE streams get a final `reconnect` event, in-flight requests finish (at most
- * SHUTDOWN_GRACE_MS), the HTTP server closes, and only then the database pool and Redis; the process exits 0.
+ * SIGTERM or SIGINT: readiness fails at once and the listener closes after SHUTDOWN_DELAY_MS (HttpDrain.begin),
+ * then app.close() runs Nest's shutdown in its order: SSE streams get a final `reconnect` event, requests on
+ * open connections are answered with `Connection: close` and idle connections closed (at most
+ * SHUTDOWN_GRACE_MS in all), the HTTP server closes, and only then the database pool and Redis; the process
+ * exits 0. Docker, systemd and Kubernetes all stop a process this way, so none needs a preStop hook for it.
  * Used instead of Nest's enableShutdownHooks(), which ends by re-raising the signal (exit status 143).
  * A second signal exits at once, with status 1.
  */
