@@ -1,4 +1,5 @@
-import { connectRedis, RedisClient, RedisThrottlerStorage } from '@superflag/core';
+import { ThrottlerStorageService } from '@nestjs/throttler';
+import { closeRedis, connectRedis, RedisClient, RedisThrottlerStorage } from '@superflag/core';
 import { unique } from './support/factories';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -10,12 +11,12 @@ describe('RedisThrottlerStorage (real Redis)', () => {
     [a, b] = await Promise.all([connectRedis(REDIS_URL), connectRedis(REDIS_URL)]);
   });
   afterAll(async () => {
-    await Promise.all([a.quit(), b.isOpen ? b.quit() : undefined]);
+    await Promise.all([closeRedis(a), closeRedis(b)]);
   });
 
   it('counts hits of one key across replicas in one fixed window', async () => {
-    const replica1 = new RedisThrottlerStorage(a);
-    const replica2 = new RedisThrottlerStorage(b);
+    const replica1 = new RedisThrottlerStorage(a, new ThrottlerStorageService());
+    const replica2 = new RedisThrottlerStorage(b, new ThrottlerStorageService());
     const key = unique('ip');
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? replica1 : replica2).increment(key, 60_000, 5, 0, 'test')));
     expect(results.map((r) => r.totalHits).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -27,7 +28,7 @@ describe('RedisThrottlerStorage (real Redis)', () => {
   });
 
   it('starts a new window when the old one expires', async () => {
-    const store = new RedisThrottlerStorage(a);
+    const store = new RedisThrottlerStorage(a, new ThrottlerStorageService());
     const key = unique('ip');
     await store.increment(key, 50, 1, 0, 'test');
     await store.increment(key, 50, 1, 0, 'test');
@@ -41,7 +42,7 @@ describe('RedisThrottlerStorage (real Redis)', () => {
   });
 
   it('blocks until the window ends once over the limit, without blocking callers with a higher limit', async () => {
-    const store = new RedisThrottlerStorage(a);
+    const store = new RedisThrottlerStorage(a, new ThrottlerStorageService());
     const key = unique('ip');
     await store.increment(key, 60_000, 1, 60_000, 'test');
     const over = await store.increment(key, 60_000, 1, 60_000, 'test');
@@ -53,7 +54,7 @@ describe('RedisThrottlerStorage (real Redis)', () => {
   });
 
   it('keeps a longer penalty (blockDuration beyond the window) in a block key', async () => {
-    const store = new RedisThrottlerStorage(a);
+    const store = new RedisThrottlerStorage(a, new ThrottlerStorageService());
     const key = unique('ip');
     await store.increment(key, 60_000, 1, 120_000, 'test');
     const over = await store.increment(key, 60_000, 1, 120_000, 'test');
@@ -61,9 +62,16 @@ describe('RedisThrottlerStorage (real Redis)', () => {
     expect(over.timeToBlockExpire).toBe(120);
   });
 
-  it('fails open when Redis is unreachable', async () => {
-    const store = new RedisThrottlerStorage(b);
-    b.destroy();
-    expect(await store.increment(unique('ip'), 60_000, 1, 0, 'test')).toEqual({ totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 });
+  it('counts in this replica while Redis is unreachable, so limits still hold per replica', async () => {
+    const store = new RedisThrottlerStorage(b, new ThrottlerStorageService());
+    await closeRedis(b);
+    const key = unique('ip');
+    const started = Date.now();
+    const first = await store.increment(key, 60_000, 1, 0, 'test');
+    const second = await store.increment(key, 60_000, 1, 0, 'test');
+    expect(Date.now() - started).toBeLessThan(50);
+    expect(first).toMatchObject({ totalHits: 1, isBlocked: false });
+    expect(second).toMatchObject({ totalHits: 2, isBlocked: true });
+    expect(second.timeToBlockExpire).toBeGreaterThan(55);
   });
 });

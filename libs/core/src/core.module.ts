@@ -13,7 +13,7 @@ import { MetricsService } from './metrics/metrics.service';
 import { HttpDrain } from './shutdown/http-drain';
 import { CLUSTER_BUS, type ClusterBus, LocalClusterBus, RedisClusterBus } from './events/cluster-bus';
 import { IdGenerator } from './ids';
-import { connectRedis, REDIS, type RedisClient } from './redis/redis';
+import { closeRedis, openRedis, REDIS, type RedisClient } from './redis/redis';
 import { RedisThrottlerStorage } from './redis/redis-throttler.storage';
 
 /** Injection token of the rate-limit counter store (Redis when configured, process memory otherwise). */
@@ -26,7 +26,7 @@ class RedisLifecycle implements OnApplicationShutdown {
   ) {}
   async onApplicationShutdown(): Promise<void> {
     await this.bus.close();
-    if (this.redis?.isOpen) await this.redis.quit().catch(() => undefined);
+    if (this.redis) await closeRedis(this.redis);
   }
 }
 
@@ -52,7 +52,8 @@ export class CoreModule {
         DependencyMonitor,
         HttpDrain,
         RequestHooks,
-        { provide: REDIS, useFactory: () => (config.REDIS_URL ? connectRedis(config.REDIS_URL) : null) },
+        // Never blocks start-up on Redis: an unreachable one is reported once and connected in the background.
+        { provide: REDIS, useFactory: () => (config.REDIS_URL ? openRedis(config.REDIS_URL) : null) },
         {
           provide: CLUSTER_BUS,
           inject: [REDIS],
@@ -68,7 +69,7 @@ export class CoreModule {
         {
           provide: RATE_LIMIT_STORE,
           inject: [REDIS, ThrottlerStorageService],
-          useFactory: (redis: RedisClient | null, memory: ThrottlerStorageService) => (redis ? new RedisThrottlerStorage(redis) : memory),
+          useFactory: (redis: RedisClient | null, memory: ThrottlerStorageService) => (redis ? new RedisThrottlerStorage(redis, memory) : memory),
         },
       ],
       exports: [AppConfig, Clock, IdGenerator, REDIS, RATE_LIMIT_STORE, CLUSTER_BUS, DatabaseModule, MetricsService, HttpDrain, DependencyMonitor],

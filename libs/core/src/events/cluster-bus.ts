@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
-import type { RedisClient } from '../redis/redis';
+import { closeRedis, duplicateRedis, type RedisClient } from '../redis/redis';
 
 /** Something every replica must hear about: caches key off these. */
 export type ClusterEvent =
@@ -68,37 +68,43 @@ interface PendingConfirm {
   done: () => void;
 }
 
-/** Redis pub/sub bus: a dedicated subscriber connection; handlers run for local and remote events alike. */
+/**
+ * Redis pub/sub bus: a dedicated subscriber connection; handlers run for local and remote events alike.
+ * Redis may be down at start or go away later: both connections then reconnect in the background, events
+ * stay local meanwhile, and once the subscription is back a local `resync` repairs what was missed.
+ */
 export class RedisClusterBus implements ClusterBus {
   private readonly logger = new Logger('ClusterBus');
   private readonly local = new LocalClusterBus();
   private readonly pending = new Map<string, PendingConfirm>();
   private subscriber?: RedisClient;
-  private lostConnection = false;
+  /** Our own subscription is live, so what we publish comes back to us through Redis. */
+  private subscribed = false;
+  /** Listeners registered once; node-redis then resubscribes by itself on every reconnect. */
+  private listening?: Promise<boolean | undefined>;
+  private starting = true;
   private seq = 0;
+  private lastWarning = 0;
   private readonly instance = `${process.pid}-${Math.random().toString(36).slice(2)}`;
 
   constructor(private readonly redis: RedisClient) {}
 
+  /** Resolves once subscribed, or at once when Redis is down: start-up never waits for Redis. */
   async start(): Promise<void> {
-    const subscriber = this.redis.duplicate();
-    subscriber.on('error', () => {
-      this.lostConnection = true;
-    });
-    subscriber.on('ready', () => {
-      if (this.lostConnection) {
-        this.lostConnection = false;
-        this.logger.warn('Reconnected to Redis: revalidating caches');
-        void this.local.publish({ type: 'resync' });
-      }
-    });
-    await subscriber.connect();
-    await subscriber.subscribe(CHANNEL, (message) => this.receive(message));
-    await subscriber.subscribe(ACKS, (ackId) => this.acknowledged(ackId));
-    this.subscriber = subscriber as RedisClient;
+    const subscriber = duplicateRedis(this.redis);
+    this.subscriber = subscriber;
+    const down = () => (this.subscribed = false);
+    subscriber.on('error', down).on('end', down);
+    const subscribed = new Promise<void>((resolve) => subscriber.on('ready', () => void this.listen(subscriber).then(resolve)));
+    if (this.redis.isReady) await Promise.race([subscribed, new Promise((r) => setTimeout(r, 2_000).unref())]);
+    this.starting = false;
   }
 
   async publish(event: ClusterEvent, options: { confirm?: boolean } = {}): Promise<void> {
+    // Redis down: this replica is the only one that can hear it; the others converge when they reconnect.
+    if (!this.redis.isReady) return this.local.publish(event);
+    const echoed = this.subscribed;
+    if (!echoed) await this.local.publish(event);
     const ack = options.confirm ? `${this.instance}:${++this.seq}` : undefined;
     try {
       if (!ack) {
@@ -122,8 +128,11 @@ export class RedisClusterBus implements ClusterBus {
       }
     } catch (err) {
       // Other replicas will converge through revalidation; this one must not wait for Redis.
-      this.logger.warn(`Could not publish ${event.type}: ${(err as Error).message}`);
-      await this.local.publish(event);
+      if (Date.now() - this.lastWarning > 60_000) {
+        this.lastWarning = Date.now();
+        this.logger.warn(`Could not publish ${event.type}: ${(err as Error).message}`);
+      }
+      if (echoed) await this.local.publish(event);
     }
   }
 
@@ -133,7 +142,24 @@ export class RedisClusterBus implements ClusterBus {
 
   async close(): Promise<void> {
     await this.local.close();
-    if (this.subscriber?.isOpen) await this.subscriber.quit().catch(() => undefined);
+    if (this.subscriber) await closeRedis(this.subscriber);
+  }
+
+  /** On every (re)connection of the subscriber: subscribe the first time, then resync whatever was missed. */
+  private async listen(subscriber: RedisClient): Promise<void> {
+    this.listening ??= subscriber
+      // One command and one listener for both channels, so a failure leaves nothing half registered.
+      .subscribe([CHANNEL, ACKS], (message, channel) => (channel === ACKS ? this.acknowledged(message) : this.receive(message)))
+      .then(
+        () => true,
+        // Refused by a dying connection, it leaves no listener behind: the next 'ready' tries again.
+        () => (this.listening = undefined),
+      );
+    if (!(await this.listening) || this.subscribed || !subscriber.isReady) return;
+    this.subscribed = true;
+    if (this.starting) return;
+    this.logger.log('Subscribed to cluster events: revalidating caches');
+    void this.local.publish({ type: 'resync' });
   }
 
   private receive(message: string): void {

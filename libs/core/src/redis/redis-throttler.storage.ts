@@ -6,14 +6,22 @@ import type { RedisClient } from './redis';
 /**
  * Fixed-window counters in Redis, shared by every replica, for @nestjs/throttler and our own limiters.
  * One MULTI per hit (node-redis single commands under load caused long GC pauses; MULTI did not).
- * When Redis is unreachable the limiter fails open: a rate limit must not take the API down with it.
+ * While Redis is unreachable each replica counts in its own memory (`local`): the limits then hold per
+ * replica instead of cluster-wide, and a rate limit never takes the API down with Redis.
  */
 export class RedisThrottlerStorage implements ThrottlerStorage {
   private readonly logger = new Logger('RateLimit');
+  private lastWarning = 0;
 
-  constructor(private readonly redis: RedisClient, private readonly prefix = 'sf:rl:') {}
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly local: ThrottlerStorage,
+    private readonly prefix = 'sf:rl:',
+  ) {}
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+    // Known down: the connection's own log line has said so; do not wait for a command to fail.
+    if (!this.redis.isReady) return this.local.increment(key, ttl, limit, blockDuration, throttlerName);
     const hitKey = `${this.prefix}${throttlerName}:${key}`;
     const blockKey = `${hitKey}:blocked`;
     try {
@@ -38,8 +46,11 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
         timeToBlockExpire: Math.ceil(timeToBlockExpire / 1000),
       };
     } catch (err) {
-      this.logger.warn(`Rate limit store unavailable, allowing request: ${(err as Error).message}`);
-      return { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };
+      if (Date.now() - this.lastWarning > 60_000) {
+        this.lastWarning = Date.now();
+        this.logger.warn(`Rate limit store unavailable, counting in this replica: ${(err as Error).message}`);
+      }
+      return this.local.increment(key, ttl, limit, blockDuration, throttlerName);
     }
   }
 }
