@@ -8,7 +8,10 @@ export type ClusterEvent =
   | { type: 'key-revoked'; keyId: string; keyHash: string }
   | { type: 'token-revoked'; tokenHash: string }
   | { type: 'plan-changed'; appId: string }
-  /** Emitted locally (never published) when this replica may have missed events, e.g. after a Redis reconnect. */
+  /**
+   * Caches may have missed events: revalidate now. Emitted locally when this replica's subscription comes back,
+   * and published by a replica that changed things while it could not publish, once it can again.
+   */
   | { type: 'resync' };
 
 export type ClusterEventHandler = (event: ClusterEvent) => void;
@@ -79,22 +82,34 @@ export class RedisClusterBus implements ClusterBus {
   private readonly pending = new Map<string, PendingConfirm>();
   private subscriber?: RedisClient;
   /** Our own subscription is live, so what we publish comes back to us through Redis. */
-  private subscribed = false;
+  private live = false;
   /** Listeners registered once; node-redis then resubscribes by itself on every reconnect. */
   private listening?: Promise<boolean | undefined>;
   private starting = true;
+  /** Something was published while Redis could not carry it: the other replicas are told to resync later. */
+  private unpublished = false;
   private seq = 0;
   private lastWarning = 0;
   private readonly instance = `${process.pid}-${Math.random().toString(36).slice(2)}`;
 
   constructor(private readonly redis: RedisClient) {}
 
+  /** Whether this replica hears the others right now (subscribed), as opposed to converging by revalidation. */
+  get subscribed(): boolean {
+    return this.live;
+  }
+
   /** Resolves once subscribed, or at once when Redis is down: start-up never waits for Redis. */
   async start(): Promise<void> {
     const subscriber = duplicateRedis(this.redis);
     this.subscriber = subscriber;
-    const down = () => (this.subscribed = false);
+    const down = () => (this.live = false);
     subscriber.on('error', down).on('end', down);
+    this.redis.on('ready', () => {
+      if (!this.unpublished) return;
+      this.unpublished = false;
+      void this.publish({ type: 'resync' });
+    });
     const subscribed = new Promise<void>((resolve) => subscriber.on('ready', () => void this.listen(subscriber).then(resolve)));
     if (this.redis.isReady) await Promise.race([subscribed, new Promise((r) => setTimeout(r, 2_000).unref())]);
     this.starting = false;
@@ -102,8 +117,11 @@ export class RedisClusterBus implements ClusterBus {
 
   async publish(event: ClusterEvent, options: { confirm?: boolean } = {}): Promise<void> {
     // Redis down: this replica is the only one that can hear it; the others converge when they reconnect.
-    if (!this.redis.isReady) return this.local.publish(event);
-    const echoed = this.subscribed;
+    if (!this.redis.isReady) {
+      this.unpublished = true;
+      return this.local.publish(event);
+    }
+    const echoed = this.live;
     if (!echoed) await this.local.publish(event);
     const ack = options.confirm ? `${this.instance}:${++this.seq}` : undefined;
     try {
@@ -132,6 +150,7 @@ export class RedisClusterBus implements ClusterBus {
         this.lastWarning = Date.now();
         this.logger.warn(`Could not publish ${event.type}: ${(err as Error).message}`);
       }
+      this.unpublished = true;
       if (echoed) await this.local.publish(event);
     }
   }
@@ -155,8 +174,8 @@ export class RedisClusterBus implements ClusterBus {
         // Refused by a dying connection, it leaves no listener behind: the next 'ready' tries again.
         () => (this.listening = undefined),
       );
-    if (!(await this.listening) || this.subscribed || !subscriber.isReady) return;
-    this.subscribed = true;
+    if (!(await this.listening) || this.live || !subscriber.isReady) return;
+    this.live = true;
     if (this.starting) return;
     this.logger.log('Subscribed to cluster events: revalidating caches');
     void this.local.publish({ type: 'resync' });
