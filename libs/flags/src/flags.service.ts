@@ -236,7 +236,14 @@ export class FlagsService {
       const currentTargets = new Map<string, { flagKey: string; row: FlagTarget }>();
       if (current.size > 0) {
         const byId = new Map([...current.values()].map((f) => [f.id, f.key]));
-        for (const row of await manager.findBy(FlagTarget, { flagId: In([...byId.keys()]) })) {
+        // By environment, not by a list of flag ids: an environment may hold more flags than one statement
+        // may carry parameters.
+        const rows = await manager
+          .createQueryBuilder(FlagTarget, 't')
+          .innerJoin(Flag, 'f', 'f.id = t.flag_id')
+          .where('f.environment_id = :environmentId', { environmentId: env.id })
+          .getMany();
+        for (const row of rows) {
           const flagKey = byId.get(row.flagId)!;
           currentTargets.set(targetMapKey(flagKey, row.targetType, row.targetId), { flagKey, row });
         }
