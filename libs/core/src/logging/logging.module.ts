@@ -101,7 +101,9 @@ export class RequestLog {
   constructor(private readonly logger: Logger) {}
 
   write(request: FastifyRequest, reply: FastifyReply, route: string, status: number): void {
-    const level = status >= 500 ? 'error' : 'info';
+    // 503 is a dependency outage or a drain, already reported once by its own warning; a line per request at
+    // error level would bury real failures.
+    const level = status >= 500 ? (status === 503 ? 'warn' : 'error') : 'info';
     if (!this.logger.isLevelEnabled(level) || UNLOGGED_ROUTES.has(route)) return;
     const line: Record<string, unknown> = {
       requestId: request.id,
