@@ -131,7 +131,7 @@ function supervise(client: RedisClient, log?: RedisOutageLog): void {
     if (beating || !client.isReady) return;
     beating = true;
     let timer: NodeJS.Timeout | undefined;
-    const silent = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), HEARTBEAT_TIMEOUT_MS)));
+    const silent = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), HEARTBEAT_TIMEOUT_MS).unref()));
     void Promise.race([client.ping().then(() => false, () => false), silent]).then((dead) => {
       clearTimeout(timer);
       beating = false;
