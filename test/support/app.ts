@@ -20,7 +20,7 @@ export interface TestApp {
  */
 export async function startApp(overrides: Record<string, string> = {}): Promise<TestApp> {
   // Test files share one Redis and one client IP: per-IP and per-token limits get their own tests (which override these).
-  const env: Record<string, string | undefined> = { ...process.env, LOGIN_RATE_LIMIT: '100000', BURST_IP_LIMIT: '100000', BURST_TOKEN_LIMIT: '100000', ...overrides };
+  const env: Record<string, string | undefined> = { ...process.env, LOGIN_RATE_LIMIT: '100000', BURST_IP_LIMIT: '100000', BURST_TOKEN_LIMIT: '100000', BURST_PUB_IP_LIMIT: '0', BURST_AUTH_FAIL_IP_LIMIT: '0', ...overrides };
   if (!env.DATABASE_URL && !overrides.DATA_DIR) env.DATA_DIR = 'memory://';
   const config = loadConfig(env);
   const app = await createApp(config, { logger: ['error'] });

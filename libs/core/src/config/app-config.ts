@@ -112,6 +112,62 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(0)
   BURST_KEY_LIMIT: number = 0;
 
+  /** Requests a minute per pub_ key and client address on the runtime API (`0` = off): a key copied out of a browser cannot burn the month. */
+  @Transform(toInt) @IsInt() @Min(0)
+  BURST_PUB_IP_LIMIT: number = 300;
+
+  /** Failed authentications (unknown, revoked or expired credentials) a minute per client address (`0` = off). */
+  @Transform(toInt) @IsInt() @Min(0)
+  BURST_AUTH_FAIL_IP_LIMIT: number = 120;
+
+  /** Days a signup/login cli_ token stays valid after its last use (sliding). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  LOGIN_TOKEN_TTL_DAYS: number = 90;
+
+  /** Flags per environment. */
+  @Transform(toInt) @IsInt() @Min(1)
+  LIMIT_FLAGS_PER_ENV: number = 5_000;
+
+  /** User and company targets per flag. */
+  @Transform(toInt) @IsInt() @Min(1)
+  LIMIT_TARGETS_PER_FLAG: number = 10_000;
+
+  /** Environments per app. */
+  @Transform(toInt) @IsInt() @Min(1)
+  LIMIT_ENVS_PER_APP: number = 50;
+
+  /** Active runtime keys per environment. */
+  @Transform(toInt) @IsInt() @Min(1)
+  LIMIT_KEYS_PER_ENV: number = 100;
+
+  /** Apps a user may own. */
+  @Transform(toInt) @IsInt() @Min(1)
+  LIMIT_APPS_PER_USER: number = 100;
+
+  /** Active cli_ tokens per user (sessions and minted tokens). */
+  @Transform(toInt) @IsInt() @Min(1)
+  LIMIT_TOKENS_PER_USER: number = 100;
+
+  /** Open SSE streams per runtime key on one replica; the next one gets 429. */
+  @Transform(toInt) @IsInt() @Min(1)
+  LIMIT_STREAMS_PER_KEY: number = 1_000;
+
+  /** Open SSE streams per replica; the next one gets 503 with Retry-After (another replica may have room). */
+  @Transform(toInt) @IsInt() @Min(1)
+  LIMIT_STREAMS: number = 10_000;
+
+  /** Memory budget of the runtime's snapshot cache, in MiB (least recently used environments are evicted past it). */
+  @Transform(toInt) @IsInt() @Min(1)
+  CACHE_MEMORY_MB: number = 256;
+
+  /** Verified runtime keys and tokens kept in memory per replica (least recently used evicted past it). */
+  @Transform(toInt) @IsInt() @Min(100)
+  CACHE_MAX_KEYS: number = 100_000;
+
+  /** Bytes an SSE stream may have buffered unsent before the slow consumer is dropped. */
+  @Transform(toInt) @IsInt() @Min(1024)
+  SSE_MAX_BUFFER_BYTES: number = 1_048_576;
+
   /** Serve Swagger UI at /docs and the document at /docs-json. */
   @Transform(toBool) @IsBoolean()
   DOCS_ENABLED: boolean = true;
