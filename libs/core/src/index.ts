@@ -7,6 +7,7 @@ export * from './errors/error-response';
 export * from './errors/error.filter';
 export * from './http/validation.pipe';
 export * from './http/api-response';
+export * from './http/pagination';
 export * from './http/public.decorator';
 export * from './redis/redis';
 export * from './redis/redis-throttler.storage';

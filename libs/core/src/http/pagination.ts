@@ -1,0 +1,88 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { badRequest } from '../errors/domain-error';
+
+/**
+ * One paging convention for every list that can grow: `?limit=&cursor=` in, `{"data": […], "nextCursor": …}` out.
+ * Without either parameter a list answers exactly as before (the seed's shapes); with one, `nextCursor` is added
+ * and is null on the last page. A cursor is opaque to clients: base64url of the last row's sort key as JSON.
+ */
+export const PAGE_DEFAULT_LIMIT = 100;
+export const PAGE_MAX_LIMIT = 1000;
+const CURSOR_MAX_LENGTH = 1024;
+
+export class PageQueryDto {
+  @ApiPropertyOptional({ example: 100, minimum: 1, maximum: PAGE_MAX_LIMIT, default: PAGE_DEFAULT_LIMIT, description: 'Page size; giving it (or `cursor`) adds `nextCursor` to the answer' })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(PAGE_MAX_LIMIT)
+  limit?: number;
+
+  @ApiPropertyOptional({ example: 'WyIxNzM1Njg5NjAwMTIzNDU2Iiwia2V5XzEyMyJd', maxLength: CURSOR_MAX_LENGTH, description: "Opaque: the previous page's `nextCursor`" })
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(CURSOR_MAX_LENGTH)
+  cursor?: string;
+}
+
+/** What a service needs to read one page; `undefined` means "the whole list, as unpaged clients expect". */
+export interface PageRequest {
+  limit: number;
+  /** The decoded sort key of the last row of the previous page. */
+  after?: readonly unknown[];
+}
+
+export interface Page<T> {
+  items: T[];
+  /** null on the last page. */
+  nextCursor: string | null;
+}
+
+export const encodeCursor = (key: readonly (string | number)[]): string => Buffer.from(JSON.stringify(key)).toString('base64url');
+
+/** A cursor key's parts: text, a safe integer, or an integer as decimal digits (bigint ids, microseconds). */
+export type CursorPart = 'string' | 'number' | 'digits';
+
+const partOk = (v: unknown, part: CursorPart) => {
+  if (part === 'number') return typeof v === 'number' && Number.isSafeInteger(v);
+  if (typeof v !== 'string') return false;
+  if (part === 'digits') return /^-?[0-9]{1,19}$/.test(v);
+  return v.length > 0 && v.length <= 256 && !v.includes('\u0000');
+};
+
+/**
+ * The sort key inside a cursor, checked against the list's key shape: anything else, including a cursor of
+ * another list, is a 400 (never a malformed value reaching SQL).
+ */
+export function decodeCursor(cursor: string, shape: readonly CursorPart[]): Array<string | number> {
+  let key: unknown;
+  try {
+    if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error('not base64url');
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw badRequest('Invalid cursor');
+  }
+  if (!Array.isArray(key) || key.length !== shape.length || !key.every((v, i) => partOk(v, shape[i]))) throw badRequest('Invalid cursor');
+  return key as Array<string | number>;
+}
+
+/**
+ * The page a query asked for, or undefined for an unpaged request. `shape` describes the list's cursor key;
+ * `defaultLimit` lets lists that were already paged before this convention keep their default.
+ */
+export function pageRequest(query: PageQueryDto, shape: readonly CursorPart[], defaultLimit = PAGE_DEFAULT_LIMIT): PageRequest | undefined {
+  if (query.limit === undefined && query.cursor === undefined) return undefined;
+  return { limit: query.limit ?? defaultLimit, after: query.cursor === undefined ? undefined : decodeCursor(query.cursor, shape) };
+}
+
+/** Cuts rows read with `limit + 1` into a page: the extra row only says that there is a next page. */
+export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => readonly (string | number)[]): Page<T> {
+  if (rows.length <= limit) return { items: rows, nextCursor: null };
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: encodeCursor(keyOf(items[items.length - 1])) };
+}
+
+/**
+ * A timestamptz as whole microseconds since the epoch (text: beyond 2^53 is not a concern, but exactness is): JS
+ * dates keep milliseconds only, so a cursor built from one would repeat or skip rows created in the same ms.
+ */
+export const micros = (column: string) => `(extract(epoch from ${column}) * 1000000)::bigint::text`;
+/** The inverse of `micros` for a bound parameter, exact (no floating point). */
+export const fromMicros = (param: string) => `(timestamptz 'epoch' + (${param})::bigint * interval '1 microsecond')`;
