@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { actorOf, type Principal } from '@superflag/auth';
-import { badRequest, conflict, DomainError, IdGenerator, notFound } from '@superflag/core';
+import { AppConfig, badRequest, conflict, DomainError, IdGenerator, limitReached, notFound } from '@superflag/core';
 import { type Environment, EnvironmentsService } from '@superflag/environments';
 import { DataSource, EntityManager, In, LessThan, MoreThan, QueryFailedError } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
@@ -104,6 +104,7 @@ export class FlagsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly environments: EnvironmentsService,
     private readonly ids: IdGenerator,
+    private readonly config: AppConfig,
   ) {}
 
   onFlagsChanged(listener: FlagsChangedListener): void {
@@ -145,6 +146,10 @@ export class FlagsService {
       try {
         // A savepoint-free existence check: the environment row lock serialises writers of this environment.
         if (await manager.existsBy(Flag, { environmentId: env.id, key: input.key })) throw conflict('Flag already exists');
+        // Counted under the same lock, so parallel creates cannot overshoot the limit.
+        if ((await manager.countBy(Flag, { environmentId: env.id })) >= this.config.LIMIT_FLAGS_PER_ENV) {
+          throw limitReached('Flags per environment', this.config.LIMIT_FLAGS_PER_ENV);
+        }
         await insertFlag(manager, flag);
       } catch (err) {
         if (err instanceof QueryFailedError && (err.driverError as { code?: string })?.code === '23505') throw conflict('Flag already exists');
@@ -259,6 +264,7 @@ export class FlagsService {
           else wanted.set(diff.key, diff.before ? { ...diff.before, rollout: diff.before.rollout ?? null } : null);
         }
       }
+      this.assertRollbackWithinLimits(current.size, wanted, currentTargets, wantedTargets);
 
       const diffs: ChangeDiff[] = [];
       const flagIds = new Map([...current].map(([k, f]) => [k, f.id]));
@@ -316,6 +322,8 @@ export class FlagsService {
     const keys = [...new Set(updates.map((u) => u.flagKey))];
     const { version, result } = await this.write(principal, ref, 'targets', options, async (manager, env) => {
       const flags = new Map((await manager.findBy(Flag, { environmentId: env.id, key: In(keys) })).map((f) => [f.key, f]));
+      const before = await this.targetCounts(manager, [...flags.values()].map((f) => f.id));
+      const after = new Map(before);
       const diffs: TargetDiff[] = [];
       for (const [i, u] of updates.entries()) {
         const flag = flags.get(u.flagKey);
@@ -324,12 +332,55 @@ export class FlagsService {
         const targetId = (u.userId ?? u.companyId)!;
         const value = u.value === null ? null : assertFlagValue(flag.type, u.value, u.flagKey);
         const existing = await manager.findOneBy(FlagTarget, { flagId: flag.id, targetType, targetId });
+        const added = (value === null ? 0 : 1) - (existing ? 1 : 0);
+        if (added !== 0) after.set(flag.id, (after.get(flag.id) ?? 0) + added);
         await this.setTarget(manager, flag.id, targetType, targetId, value);
         diffs.push({ key: flag.key, targetType, targetId, before: existing?.value ?? null, after: value });
       }
+      // On the batch's end state (a batch may remove some targets to make room for others); the environment
+      // lock serialises writers, and throwing here rolls the whole batch back.
+      for (const flag of flags.values()) this.assertTargetsWithinLimit(flag.key, before.get(flag.id) ?? 0, after.get(flag.id) ?? 0);
       return { diffs, result: updates.length };
     });
     return { version, updated: result };
+  }
+
+  /**
+   * A rollback restores a set that once fitted the limits, so it only trips over them when a limit was lowered
+   * since: then it may not grow what is already over the limit.
+   */
+  private assertRollbackWithinLimits(
+    flagsBefore: number,
+    wanted: ReadonlyMap<string, FlagState | null>,
+    currentTargets: ReadonlyMap<string, { flagKey: string }>,
+    wantedTargets: ReadonlyMap<string, { key: string; value: FlagValue | null }>,
+  ): void {
+    const flagsAfter = [...wanted.values()].filter((state) => state !== null).length;
+    if (flagsAfter > this.config.LIMIT_FLAGS_PER_ENV && flagsAfter > flagsBefore) throw limitReached('Flags per environment', this.config.LIMIT_FLAGS_PER_ENV);
+    const before = new Map<string, number>();
+    for (const t of currentTargets.values()) before.set(t.flagKey, (before.get(t.flagKey) ?? 0) + 1);
+    const after = new Map<string, number>();
+    for (const t of wantedTargets.values()) if (t.value !== null && wanted.get(t.key)) after.set(t.key, (after.get(t.key) ?? 0) + 1);
+    for (const [key, n] of after) this.assertTargetsWithinLimit(key, before.get(key) ?? 0, n);
+  }
+
+  /** Overrides per flag id (flags without any are absent). */
+  private async targetCounts(manager: EntityManager, flagIds: string[]): Promise<Map<string, number>> {
+    if (flagIds.length === 0) return new Map();
+    const rows: Array<{ flagId: string; n: number }> = await manager
+      .createQueryBuilder(FlagTarget, 't')
+      .select('t.flag_id', 'flagId')
+      .addSelect('count(*)::int', 'n')
+      .where('t.flag_id IN (:...flagIds)', { flagIds })
+      .groupBy('t.flag_id')
+      .getRawMany();
+    return new Map(rows.map((r) => [r.flagId, Number(r.n)]));
+  }
+
+  /** A write may not take a flag past LIMIT_TARGETS_PER_FLAG; one that does not add (or that shrinks a flag left over a lowered limit) may. */
+  private assertTargetsWithinLimit(key: string, before: number, after: number): void {
+    const limit = this.config.LIMIT_TARGETS_PER_FLAG;
+    if (after > limit && after > before) throw limitReached('Targets per flag', limit, { key });
   }
 
   /** The overrides of one flag. */
