@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { type Principal, requireUser } from '@superflag/auth';
-import { conflict, forbidden, IdGenerator, notFound } from '@superflag/core';
+import { AppConfig, conflict, forbidden, IdGenerator, limitReached, notFound } from '@superflag/core';
 import { DataSource, EntityManager, ObjectLiteral, QueryFailedError, Repository, SelectQueryBuilder } from 'typeorm';
 import { AppMember } from './app-member.entity';
 import { APP_KEY_ROLE, AppRight, roleAllows, type AppRole } from './app-rights';
@@ -29,6 +29,7 @@ export class AppsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly ids: IdGenerator,
     private readonly auditLog: AuditLog,
+    private readonly config: AppConfig,
   ) {}
 
   /** Lets other modules add rows in the same transaction as a new app, so an app never exists half-made. */
@@ -48,6 +49,15 @@ export class AppsService {
     const role = row.raw[0].member_role as AppRole;
     if (!roleAllows(role, right)) throw forbidden();
     return { app, role };
+  }
+
+  /**
+   * `authorize` with the app's row locked until the transaction of `manager` ends: changes that count what an app
+   * holds (its environments) take it, so parallel ones cannot overshoot a limit.
+   */
+  async authorizeLocked(principal: Principal, appId: string, right: AppRight, manager: EntityManager): Promise<AppWithRole> {
+    await manager.createQueryBuilder(App, 'app').select('app.id').where('app.id = :appId', { appId }).setLock('pessimistic_write').getOne();
+    return this.authorize(principal, appId, right, manager);
   }
 
   /**
@@ -83,6 +93,12 @@ export class AppsService {
     const user = requireUser(principal);
     try {
       return await this.dataSource.transaction(async (manager) => {
+        // The user has no row of this lib to lock: a transaction-scoped advisory lock on their id serialises their
+        // app creations, so parallel ones cannot overshoot LIMIT_APPS_PER_USER.
+        await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`apps-owned-by:${user.userId}`]);
+        if ((await manager.countBy(App, { ownerId: user.userId })) >= this.config.LIMIT_APPS_PER_USER) {
+          throw limitReached('Apps per user', this.config.LIMIT_APPS_PER_USER);
+        }
         const app = await manager.save(manager.create(App, { id: this.ids.next('app'), name, ownerId: user.userId }));
         await manager.insert(AppMember, { appId: app.id, userId: user.userId, role: 'owner' });
         for (const hook of this.createdHooks) await hook(manager, app);

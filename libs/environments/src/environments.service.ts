@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type AppRight, type AppRole, AppsService, roleAllows } from '@superflag/apps';
 import type { Principal } from '@superflag/auth';
-import { badRequest, conflict, IdGenerator, notFound } from '@superflag/core';
+import { AppConfig, badRequest, conflict, IdGenerator, limitReached, notFound } from '@superflag/core';
 import { type Plan, QuotasService } from '@superflag/quotas';
 import { EntityManager, In, QueryFailedError, Repository } from 'typeorm';
 import { Environment } from './environment.entity';
@@ -22,6 +22,7 @@ export class EnvironmentsService implements OnModuleInit {
     private readonly apps: AppsService,
     private readonly ids: IdGenerator,
     private readonly quotas: QuotasService,
+    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -54,9 +55,15 @@ export class EnvironmentsService implements OnModuleInit {
   }
 
   async create(principal: Principal, appId: string, name: string): Promise<Environment> {
-    await this.apps.authorize(principal, appId, 'manage');
     try {
-      return await this.environments.save(this.environments.create({ id: this.ids.next('env'), appId, name, version: 0 }));
+      return await this.environments.manager.transaction(async (manager) => {
+        // The app's row lock makes count-then-insert atomic among parallel creates (the defaults count too).
+        await this.apps.authorizeLocked(principal, appId, 'manage', manager);
+        if ((await manager.countBy(Environment, { appId })) >= this.config.LIMIT_ENVS_PER_APP) {
+          throw limitReached('Environments per app', this.config.LIMIT_ENVS_PER_APP);
+        }
+        return manager.save(manager.create(Environment, { id: this.ids.next('env'), appId, name, version: 0 }));
+      });
     } catch (err) {
       if (err instanceof QueryFailedError && (err.driverError as { code?: string })?.code === '23505') {
         throw conflict('Environment already exists');

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { AppsService } from '@superflag/apps';
-import type { IdGenerator } from '@superflag/core';
+import type { AppConfig, IdGenerator } from '@superflag/core';
 import type { QuotasService } from '@superflag/quotas';
 import type { Repository } from 'typeorm';
 import type { Environment } from '../src/environment.entity';
@@ -21,7 +21,7 @@ function repository(versions: Map<string, number>, fail: (statement: number) => 
 }
 
 const service = (repo: Repository<Environment>) =>
-  new EnvironmentsService(repo, {} as AppsService, {} as IdGenerator, {} as QuotasService);
+  new EnvironmentsService(repo, {} as AppsService, {} as IdGenerator, {} as QuotasService, {} as AppConfig);
 
 // The failures these tests provoke are logged as warnings: expected here, noise in the output.
 beforeAll(() => Logger.overrideLogger(false));
