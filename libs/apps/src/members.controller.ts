@@ -1,8 +1,8 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, RequireScopes } from '@superflag/auth';
-import { ApiData, ApiErrors, SuccessDto } from '@superflag/core';
-import { AddMemberDto, MemberDto, MemberRoleDto } from './dto/member.dto';
+import { ApiData, ApiErrors, CREATED_CURSOR, listBody, NEXT_CURSOR_DOC, pageRequest, SuccessDto } from '@superflag/core';
+import { AddMemberDto, MemberDto, MemberListQueryDto, MemberRoleDto } from './dto/member.dto';
 import { type MemberWithEmail, MembersService } from './members.service';
 
 const memberView = ({ member, email }: MemberWithEmail) => ({ userId: member.userId, email, role: member.role, createdAt: member.createdAt.toISOString() });
@@ -14,11 +14,13 @@ export class MembersController {
 
   @Get()
   @RequireScopes('apps:read')
-  @ApiOperation({ summary: "List the app's members and their roles (owner only)" })
-  @ApiData(MemberDto, { isArray: true })
-  @ApiErrors(404)
-  async list(@CurrentPrincipal() principal: Principal, @Param('id') appId: string) {
-    return { data: (await this.members.list(principal, appId)).map(memberView) };
+  @ApiOperation({ summary: "List the app's members and their roles (owner only), in the order they joined; with `limit` or `cursor`, one page" })
+  @ApiData(MemberDto, { isArray: true, extra: NEXT_CURSOR_DOC })
+  @ApiErrors(400, 404)
+  async list(@CurrentPrincipal() principal: Principal, @Param('id') appId: string, @Query() query: MemberListQueryDto) {
+    const page = pageRequest(query, CREATED_CURSOR);
+    const { items, nextCursor } = await this.members.list(principal, appId, page);
+    return listBody(page, items.map(memberView), nextCursor);
   }
 
   @Post()

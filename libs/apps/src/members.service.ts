@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuthService, type Principal } from '@superflag/auth';
-import { badRequest, conflict, notFound } from '@superflag/core';
+import { badRequest, conflict, notFound, type Page, type PageRequest, readCreatedPage } from '@superflag/core';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AppMember } from './app-member.entity';
 import type { AppRole } from './app-rights';
@@ -26,11 +26,13 @@ export class MembersService {
     private readonly auditLog: AuditLog,
   ) {}
 
-  async list(principal: Principal, appId: string): Promise<MemberWithEmail[]> {
+  /** Members in the order they joined: all of them, or one page. */
+  async list(principal: Principal, appId: string, page?: PageRequest): Promise<Page<MemberWithEmail>> {
     await this.apps.authorize(principal, appId, 'manage');
-    const members = await this.dataSource.manager.find(AppMember, { where: { appId }, order: { createdAt: 'ASC', userId: 'ASC' } });
-    const emails = await this.auth.emailsOf(members.map((m) => m.userId));
-    return members.map((member) => ({ member, email: emails.get(member.userId) ?? '' }));
+    const qb = this.dataSource.manager.createQueryBuilder(AppMember, 'member').where('member.app_id = :appId', { appId });
+    const { items, nextCursor } = await readCreatedPage(qb, 'member', 'user_id', page);
+    const emails = await this.auth.emailsOf(items.map((m) => m.userId));
+    return { items: items.map((member) => ({ member, email: emails.get(member.userId) ?? '' })), nextCursor };
   }
 
   /** Adds an existing user by email: 404 when there is no such user, 409 when they are already a member. */

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsString, MaxLength } from 'class-validator';
+import { PageQueryDto } from '@superflag/core';
 import { APP_ROLES, type AppRole } from '../app-rights';
 
 const ROLE_DOC = { enum: APP_ROLES, example: 'editor', description: 'owner: everything; editor: flags, targets, runtime keys, rollback; viewer: read only' };
@@ -20,6 +21,8 @@ export class MemberRoleDto {
   @IsIn(APP_ROLES, { message: ROLE_MESSAGE })
   role!: AppRole;
 }
+
+export class MemberListQueryDto extends PageQueryDto {}
 
 export class MemberDto {
   @ApiProperty({ example: 'usr_Lp3RtV7w8fK2mQ9x' }) userId!: string;

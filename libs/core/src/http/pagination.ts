@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { badRequest } from '../errors/domain-error';
 
 /**
@@ -79,10 +80,44 @@ export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => readonly 
   return { items, nextCursor: encodeCursor(keyOf(items[items.length - 1])) };
 }
 
+/** The cursor key of lists in creation order: (created_at in microseconds, id). */
+export const CREATED_CURSOR: readonly CursorPart[] = ['digits', 'string'];
+
 /**
- * A timestamptz as whole microseconds since the epoch (text: beyond 2^53 is not a concern, but exactness is): JS
- * dates keep milliseconds only, so a cursor built from one would repeat or skip rows created in the same ms.
+ * Reads a list oldest first, in a stable order (created_at, then `idColumn`), the whole of it or one page. The
+ * cursor carries created_at as whole microseconds, exactly as PostgreSQL stores it: a JS Date keeps milliseconds
+ * only, so a cursor built from one would repeat or skip rows created within the same millisecond.
  */
-export const micros = (column: string) => `(extract(epoch from ${column}) * 1000000)::bigint::text`;
-/** The inverse of `micros` for a bound parameter, exact (no floating point). */
-export const fromMicros = (param: string) => `(timestamptz 'epoch' + (${param})::bigint * interval '1 microsecond')`;
+export async function readCreatedPage<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, alias: string, idColumn: string, page?: PageRequest): Promise<Page<T>> {
+  const created = `${alias}.created_at`;
+  const id = `${alias}.${idColumn}`;
+  qb.orderBy(created, 'ASC').addOrderBy(id, 'ASC');
+  if (!page) return { items: await qb.getMany(), nextCursor: null };
+  if (page.after) {
+    qb.andWhere(`(${created}, ${id}) > (timestamptz 'epoch' + CAST(:pageAfterUs AS bigint) * interval '1 microsecond', :pageAfterId)`, {
+      pageAfterUs: page.after[0],
+      pageAfterId: page.after[1],
+    });
+  }
+  const { entities, raw } = await qb
+    .addSelect(`CAST(extract(epoch from ${created}) * 1000000 AS bigint)::text`, 'page_created_us')
+    .limit(page.limit + 1)
+    .getRawAndEntities();
+  const rows = entities.map((entity, i) => ({ entity, us: String((raw[i] as { page_created_us: string }).page_created_us) }));
+  const { items, nextCursor } = toPage(rows, page.limit, (r) => [r.us, String((r.entity as Record<string, unknown>)[idProperty(qb, alias, idColumn)])]);
+  return { items: items.map((r) => r.entity), nextCursor };
+}
+
+/** The entity property mapped to a column (`user_id` → `userId`). */
+function idProperty<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, alias: string, column: string): string {
+  const metadata = qb.expressionMap.findAliasByName(alias).metadata;
+  return metadata.findColumnWithDatabaseName(column)?.propertyName ?? column;
+}
+
+/** The answer of a list: `{data}` as it always was when no page was asked for, `{data, nextCursor}` when one was. */
+export const listBody = <T>(page: PageRequest | undefined, data: T, nextCursor: string | null) => (page ? { data, nextCursor } : { data });
+
+/** OpenAPI of `nextCursor`, for ApiData's `extra`. */
+export const NEXT_CURSOR_DOC = {
+  nextCursor: { type: 'string', nullable: true, description: 'Present when `limit` or `cursor` was given: the `cursor` of the next page; null on the last page' },
+};
