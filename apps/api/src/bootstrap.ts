@@ -51,7 +51,9 @@ function levelOf(logger: LogLevel[] | false | undefined): LevelWithSilent | unde
  * handling is main's (exitGracefullyOnSignals); here app.close() runs the same drain and teardown.
  */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT, trustProxy: config.TRUST_PROXY, logger: false, genReqId: requestIdOf });
+  // maxParamLength: Fastify's default (100) answered 414 for a valid 128-character flag key; 512 leaves room
+  // for the longest key percent-encoded (a key is ASCII: at most 3 characters per character on the wire).
+  const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT, maxParamLength: 512, trustProxy: config.TRUST_PROXY, logger: false, genReqId: requestIdOf });
   const log = { level: levelOf(options.logger), destination: options.logDestination };
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, log), adapter, {
     // Start-up messages wait for the pino logger, so every line the process writes is JSON.

@@ -6,6 +6,7 @@ export * from './errors/domain-error';
 export * from './errors/error-response';
 export * from './errors/error.filter';
 export * from './http/validation.pipe';
+export * from './http/storable-input';
 export * from './http/api-response';
 export * from './http/pagination';
 export * from './http/public.decorator';

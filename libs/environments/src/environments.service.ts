@@ -136,15 +136,18 @@ export class EnvironmentsService implements OnModuleInit {
   ): Promise<Environment> {
     const repo = options.manager ? options.manager.getRepository(Environment) : this.environments;
     // One query checks membership and loads (and, for writes, locks) the environment: the write path's hot spot.
+    // Names may look like ids (`env_qa` fits both patterns): a value shaped like an id is looked up as both, and
+    // an exact id wins, else the name. Ids are 16 random mixed-case characters, so in practice every environment is
+    // reachable by its name and by its id alike.
     const qb = repo
       .createQueryBuilder('env')
       .where('env.app_id = :appId', { appId })
-      .andWhere(ENV_ID.test(envRef) ? 'env.id = :envRef' : 'env.name = :envRef', { envRef });
+      .andWhere(ENV_ID.test(envRef) ? '(env.id = :envRef OR env.name = :envRef)' : 'env.name = :envRef', { envRef });
     this.apps.withMembership(qb, 'env.app_id', principal);
     if (options.lock) qb.setLock('pessimistic_write', undefined, ['env']);
     const { entities, raw } = await qb.getRawAndEntities();
-    const env = entities[0];
-    const row = raw[0] as { member_role: AppRole; app_plan: Plan } | undefined;
+    const env = entities.find((e) => e.id === envRef) ?? entities[0];
+    const row = (env && (raw as Array<{ env_id: string }>).find((r) => r.env_id === env.id)) as { member_role: AppRole; app_plan: Plan } | undefined;
     if (env && row && roleAllows(row.member_role, right)) {
       // A management request naming an environment counts against its monthly quota (once authorised).
       if (options.count !== false) await this.quotas.consume(env.id, row.app_plan);

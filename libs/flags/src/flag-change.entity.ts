@@ -43,7 +43,7 @@ export class FlagChange {
   @Column({ type: 'varchar', length: 16 })
   action!: ChangeAction;
 
-  @Column({ type: 'jsonb' })
+  @Column({ type: 'json' })
   diffs!: ChangeDiff[];
 
   @Column({ name: 'actor_user_id', type: 'varchar', length: 32, nullable: true })

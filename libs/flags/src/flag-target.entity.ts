@@ -13,7 +13,7 @@ export class FlagTarget {
   @PrimaryColumn({ name: 'target_id', type: 'varchar', length: 256 })
   targetId!: string;
 
-  @Column({ type: 'jsonb' })
+  @Column({ type: 'json' })
   value!: FlagValue;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

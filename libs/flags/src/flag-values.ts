@@ -1,4 +1,4 @@
-import { badRequest } from '@superflag/core';
+import { assertStorableJson, badRequest } from '@superflag/core';
 
 export const FLAG_TYPES = ['bool', 'string', 'number', 'json'] as const;
 export type FlagType = (typeof FLAG_TYPES)[number];
@@ -41,6 +41,7 @@ export function assertRollout(type: FlagType, rollout: unknown): Rollout | null 
     throw badRequest('rollout.percentage must be a number from 0 to 100');
   }
   if (!isValidFlagValue(type, value)) throw badRequest(`Invalid value for flag type ${type}: rollout.value`);
+  assertStorableJson(value, 'rollout.value');
   return { percentage, value };
 }
 
@@ -67,12 +68,17 @@ export function assertFlagType(type: unknown): FlagType {
   return type;
 }
 
-export function assertFlagValue(type: FlagType, value: unknown, key?: string): FlagValue {
+/**
+ * A value of `type` that can be stored exactly as given, or 400. `path` names it in the error (`value`,
+ * `flags.<key>`, `updates.3.value`): nesting, NULs, lone surrogates and non-finite numbers are refused at any depth.
+ */
+export function assertFlagValue(type: FlagType, value: unknown, key?: string, path = key === undefined ? 'value' : `flags.${key}`): FlagValue {
   if (!isValidFlagValue(type, value)) {
     throw key === undefined
       ? badRequest(`Invalid value for flag type ${type}`)
       : badRequest(`Invalid value for flag type ${type}: ${key}`, { key });
   }
+  assertStorableJson(value, path);
   return value;
 }
 

@@ -1,7 +1,10 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { FlagType, FlagValue, Rollout } from './flag-values';
 
-/** One flag in one environment. The value is jsonb so every type round-trips exactly. */
+/**
+ * One flag in one environment. Value and rollout are json, not jsonb: json keeps the text as given, so a json
+ * value's keys come back in the order they were written (jsonb sorts them). Nothing queries inside them.
+ */
 @Entity('flags')
 export class Flag {
   @PrimaryColumn({ type: 'varchar', length: 32 })
@@ -16,7 +19,7 @@ export class Flag {
   @Column({ type: 'varchar', length: 8 })
   type!: FlagType;
 
-  @Column({ type: 'jsonb' })
+  @Column({ type: 'json' })
   value!: FlagValue;
 
   @Column({ name: 'client_enabled', type: 'boolean', default: false })
@@ -25,7 +28,7 @@ export class Flag {
   @Column({ type: 'text', nullable: true })
   description!: string | null;
 
-  @Column({ type: 'jsonb', nullable: true })
+  @Column({ type: 'json', nullable: true })
   rollout!: Rollout | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

@@ -70,13 +70,21 @@ const stateOf = (f: Pick<Flag, 'type' | 'value' | 'clientEnabled' | 'description
   rollout: f.rollout ?? null,
 });
 
-/** JSON with object keys sorted: jsonb does not keep key order, so equality is checked on this form. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
+/** Values are stored as given (json, not jsonb), so two are the same only with the same keys in the same order. */
+const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * Whether two flag states are the same flag. The state's own fields compare by name: history rows written
+ * before values were stored as json hold them in jsonb's order (`{"type","value","rollout",…}`).
+ */
+function sameState(a: FlagState | null, b: FlagState | null): boolean {
+  if (!a || !b) return a === b;
+  const ra = a.rollout ?? null;
+  const rb = b.rollout ?? null;
+  return (
+    a.type === b.type && a.clientEnabled === b.clientEnabled && (a.description ?? null) === (b.description ?? null) && sameValue(a.value, b.value) &&
+    (ra === null || rb === null ? ra === rb : ra.percentage === rb.percentage && sameValue(ra.value, rb.value))
+  );
 }
 
 export const MAX_TARGET_UPDATES = 1000;
@@ -93,7 +101,7 @@ const targetMapKey = (key: string, type: TargetType, id: string) => `${key}\u000
 
 export const flagView = (f: Pick<Flag, 'type' | 'value' | 'clientEnabled'>): FlagView => ({ type: f.type, value: f.value, clientEnabled: f.clientEnabled });
 
-// TypeORM's deep-partial type cannot express a jsonb column holding `unknown[]`; the value is serialised as JSON.
+// TypeORM's deep-partial type cannot express a json column holding `unknown[]`; the value is serialised as JSON.
 const insertFlag = (manager: EntityManager, flag: Partial<Flag>) => manager.insert(Flag, flag as QueryDeepPartialEntity<Flag>);
 
 @Injectable()
@@ -272,7 +280,7 @@ export class FlagsService {
       for (const [key, state] of [...wanted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
         const flag = current.get(key);
         const before = flag ? stateOf(flag) : null;
-        if (canonical(before) === canonical(state)) continue;
+        if (sameState(before, state)) continue;
         if (!state) {
           deletions.push({ key, before, after: null });
         } else if (!flag) {
@@ -288,7 +296,7 @@ export class FlagsService {
       }
       for (const [mapKey, t] of [...wantedTargets].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
         const existing = currentTargets.get(mapKey)?.row.value ?? null;
-        if (wanted.get(t.key) === null || canonical(existing) === canonical(t.value)) continue;
+        if (wanted.get(t.key) === null || sameValue(existing, t.value)) continue;
         const flagId = flagIds.get(t.key);
         if (!flagId) continue;
         await this.setTarget(manager, flagId, t.targetType, t.targetId, t.value);
@@ -330,7 +338,7 @@ export class FlagsService {
         if (!flag) throw new DomainError(404, `Flag not found: ${u.flagKey}`, { key: u.flagKey, index: i });
         const targetType: TargetType = u.userId !== undefined ? 'user' : 'company';
         const targetId = (u.userId ?? u.companyId)!;
-        const value = u.value === null ? null : assertFlagValue(flag.type, u.value, u.flagKey);
+        const value = u.value === null ? null : assertFlagValue(flag.type, u.value, u.flagKey, `updates.${i}.value`);
         const existing = await manager.findOneBy(FlagTarget, { flagId: flag.id, targetType, targetId });
         const added = (value === null ? 0 : 1) - (existing ? 1 : 0);
         if (added !== 0) after.set(flag.id, (after.get(flag.id) ?? 0) + added);
@@ -397,7 +405,7 @@ export class FlagsService {
       return;
     }
     await manager.query(
-      `INSERT INTO flag_targets (flag_id, target_type, target_id, value) VALUES ($1, $2, $3, $4::jsonb)
+      `INSERT INTO flag_targets (flag_id, target_type, target_id, value) VALUES ($1, $2, $3, $4::json)
        ON CONFLICT (flag_id, target_type, target_id) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
       [flagId, targetType, targetId, JSON.stringify(value)],
     );
@@ -485,12 +493,12 @@ export class FlagsService {
     return { version: committed.version, result: committed.result };
   }
 
-  /** Writes type/value/clientEnabled/description of loaded flags (jsonb values are passed as JSON text). */
+  /** Writes type/value/clientEnabled/description of loaded flags (json_to_recordset keeps each json field's text, so key order). */
   private async saveValues(manager: EntityManager, flags: Flag[]): Promise<void> {
     if (flags.length === 0) return;
     await manager.query(
       `UPDATE flags AS f SET type = v.type, value = v.value, client_enabled = v.client_enabled, description = v.description, rollout = v.rollout, updated_at = now()
-         FROM jsonb_to_recordset($1::jsonb) AS v(id varchar, type varchar, value jsonb, client_enabled boolean, description text, rollout jsonb)
+         FROM json_to_recordset($1::json) AS v(id varchar, type varchar, value json, client_enabled boolean, description text, rollout json)
         WHERE f.id = v.id`,
       [JSON.stringify(flags.map((f) => ({ id: f.id, type: f.type, value: f.value, client_enabled: f.clientEnabled, description: f.description, rollout: f.rollout ?? null })))],
     );

@@ -28,7 +28,7 @@ export class AuditQueryDto {
   limit?: number;
 
   @ApiPropertyOptional({ example: 120, description: 'Cursor: only events with an id below this (use `nextBefore` of the previous page)' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER)
   before?: number;
 }
 

@@ -1,5 +1,43 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 import { badRequest } from '../errors/domain-error';
+import { MAX_JSON_DEPTH, storableProblem } from './storable-input';
+
+// @nestjs/swagger's metadata keys (DECORATORS.API_MODEL_PROPERTIES…): the documented shape of each DTO field.
+const API_PROPERTIES = 'swagger/apiModelProperties';
+const API_PROPERTY_NAMES = 'swagger/apiModelPropertiesArray';
+/** Room for the deepest DTO around a free-form JSON value (`updates[i].value`): the value itself is limited where it is read. */
+const MAX_BODY_DEPTH = MAX_JSON_DEPTH + 4;
+
+type Ctor = abstract new (...args: never[]) => unknown;
+
+/**
+ * The first field of `body` (a DTO's input, nested DTOs included) that is null although its documentation does not
+ * say `nullable`. class-validator's @IsOptional lets null through, and a service that reads "not undefined" as
+ * "given" would write it (`clientEnabled: null` once reached a NOT NULL column as a 500). So null means something
+ * only where the OpenAPI document says what (`description: null` clears, `rollout: null` removes); elsewhere it is
+ * refused, never silently treated as absent. Unknown fields are left to the whitelist.
+ */
+function documentedNullProblem(body: Record<string, unknown>, metatype: Ctor, path: string): string | null {
+  const names: string[] = Reflect.getMetadata(API_PROPERTY_NAMES, metatype.prototype) ?? [];
+  for (const name of names.map((n) => n.slice(1))) {
+    const value = body[name];
+    if (value === undefined) continue;
+    const doc = Reflect.getMetadata(API_PROPERTIES, metatype.prototype, name) as { nullable?: boolean; type?: unknown } | undefined;
+    const where = path ? `${path}.${name}` : name;
+    if (value === null) {
+      if (!doc?.nullable) return `${where} must not be null`;
+      continue;
+    }
+    const nested = typeof doc?.type === 'function' && Reflect.hasMetadata(API_PROPERTY_NAMES, (doc.type as Ctor).prototype) ? (doc.type as Ctor) : undefined;
+    if (!nested || typeof value !== 'object') continue;
+    const items = Array.isArray(value) ? value.map((v, i) => [v, `${where}.${i}`] as const) : [[value, where] as const];
+    for (const [item, at] of items) {
+      const problem = item !== null && typeof item === 'object' && !Array.isArray(item) ? documentedNullProblem(item as Record<string, unknown>, nested, at) : null;
+      if (problem) return problem;
+    }
+  }
+  return null;
+}
 
 function flatten(errors: ValidationError[], parent = ''): string[] {
   const out: string[] = [];
@@ -24,6 +62,10 @@ function flatten(errors: ValidationError[], parent = ''): string[] {
 /**
  * Request validation for every DTO: unknown fields and wrong types are 400s naming the field
  * (`{"error":"name must be a string","details":[...]}`); a body that is not a JSON object is refused outright.
+ * Before the DTO rules, every body, query and path parameter is checked for what PostgreSQL cannot store
+ * (NUL, lone surrogates), numbers beyond a double and absurd nesting, and nulls the DTO does not document,
+ * so none of them can reach SQL as a 500. Bodies without a DTO (runtime evaluation contexts) are not walked:
+ * they are never stored, and the runtime path stays free of per-request work.
  */
 @Injectable()
 export class RequestValidationPipe extends ValidationPipe {
@@ -51,6 +93,15 @@ export class RequestValidationPipe extends ValidationPipe {
     if (metadata.type === 'query' && typeof value === 'object' && value !== null) {
       for (const [k, v] of Object.entries(value)) {
         if (Array.isArray(v)) throw badRequest(`${k} must be given once`);
+      }
+    }
+    const checked = metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param';
+    if (checked && metadata.metatype && metadata.metatype !== Object) {
+      const problem = storableProblem(value, metadata.type === 'param' ? (metadata.data ?? 'param') : '', MAX_BODY_DEPTH);
+      if (problem) throw badRequest(problem);
+      if (metadata.type === 'body') {
+        const nullProblem = documentedNullProblem(value as Record<string, unknown>, metadata.metatype as Ctor, '');
+        if (nullProblem) throw badRequest(nullProblem);
       }
     }
     return super.transform(value, metadata);

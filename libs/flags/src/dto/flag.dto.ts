@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { MAX_INT32 } from '@superflag/core';
 import { EnvQueryDto } from '@superflag/environments';
 import { FLAG_KEY_PATTERN, FLAG_TYPES, type FlagType } from '../flag-values';
 
@@ -26,7 +27,7 @@ export class WriteMetaDto extends EnvQueryDto {
   changeDescription?: string;
 
   @ApiPropertyOptional({ example: 42, description: 'Optimistic concurrency (same as `If-Match: "42"`): fail with 412 unless the environment is at this version' })
-  @IsOptional() @IsInt() @Min(0)
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_INT32)
   expectedVersion?: number;
 }
 
@@ -116,7 +117,7 @@ export class SpecificTargetsDto {
   changeDescription?: string;
 
   @ApiPropertyOptional({ example: 42, description: 'Optimistic concurrency, as for flag writes' })
-  @IsOptional() @IsInt() @Min(0)
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_INT32)
   expectedVersion?: number;
 }
 
@@ -144,7 +145,7 @@ export class BulkUpdateDto extends WriteMetaDto {
 
 export class RollbackDto extends WriteMetaDto {
   @ApiProperty({ example: 12, description: "Restore the environment's flags to what they were right after this version" })
-  @IsInt() @Min(0)
+  @IsInt() @Min(0) @Max(MAX_INT32)
   version!: number;
 }
 
@@ -154,7 +155,7 @@ export class ChangesQueryDto extends EnvQueryDto {
   limit?: number;
 
   @ApiPropertyOptional({ example: 40, description: 'Cursor: only changes with a version below this (use `nextBefore` of the previous page)' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_INT32)
   before?: number;
 }
 
