@@ -35,7 +35,7 @@ export class OfrepController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'OFREP bulk evaluation: every flag the key may see, for a context; ETag / If-None-Match → 304' })
+  @ApiOperation({ summary: 'OFREP bulk evaluation: every flag the key may see, for a context; ETag (environment, version, key type, context) / If-None-Match → 304' })
   @ApiBody({ type: EvaluationRequestDto })
   @ApiHeader({ name: 'If-None-Match', required: false })
   @ApiOkResponse({ type: OfrepBulkDto })
@@ -50,8 +50,10 @@ export class OfrepController {
   ) {
     const { key, snapshot } = await this.access.enter(request, reply);
     const context = contextOf(body);
-    // The answer depends on the flags (version, key type) and the context: the ETag covers all three.
-    const etag = `"${snapshot.version}-${key.type}-${createHash('sha256').update(JSON.stringify(context)).digest('base64url').slice(0, 16)}"`;
+    // The answer depends on the environment, its flags (version, key type) and the context: the ETag covers all four
+    // (versions count per environment, so the version alone would let another environment's tag match).
+    const digest = createHash('sha256').update(snapshot.environmentId).update('\n').update(JSON.stringify(context)).digest('base64url');
+    const etag = `"${snapshot.version}-${key.type}-${digest.slice(0, 16)}"`;
     reply.header('etag', etag);
     if (etagMatches(ifNoneMatch, etag)) {
       reply.status(304);

@@ -1,5 +1,5 @@
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
-import type { FlagValue, RuntimeFlag } from '@superflag/flags';
+import { type FlagValue, type RuntimeFlag, runtimeEtag } from '@superflag/flags';
 import type { KeyType } from '@superflag/keys';
 
 /** Payloads below this are sent as is: compressing them costs more than it saves. */
@@ -17,11 +17,12 @@ export class Representation {
   private event?: string;
 
   constructor(
+    environmentId: string,
     readonly version: number,
     readonly type: KeyType,
     readonly flags: Record<string, FlagValue>,
   ) {
-    this.etag = `"${version}-${type}"`;
+    this.etag = runtimeEtag(environmentId, version, type);
     this.body = Buffer.from(JSON.stringify({ data: { version, flags } }));
   }
 
@@ -51,6 +52,8 @@ export class Snapshot {
   readonly pub: Representation;
   readonly sdk: Representation;
   readonly flagsByKey: ReadonlyMap<string, RuntimeFlag>;
+  /** Estimated memory held by this snapshot (what the cache budget counts), computed once. */
+  readonly bytes: number;
   /** The flags each key type may evaluate, in key order. */
   private readonly visible: Record<KeyType, RuntimeFlag[]>;
 
@@ -61,8 +64,9 @@ export class Snapshot {
   ) {
     this.flagsByKey = new Map(flags.map((f) => [f.key, f]));
     this.visible = { sdk: flags, pub: flags.filter((f) => f.clientEnabled) };
-    this.sdk = new Representation(version, 'sdk', Object.fromEntries(flags.map((f) => [f.key, f.value])));
-    this.pub = new Representation(version, 'pub', Object.fromEntries(flags.filter((f) => f.clientEnabled).map((f) => [f.key, f.value])));
+    this.sdk = new Representation(environmentId, version, 'sdk', Object.fromEntries(flags.map((f) => [f.key, f.value])));
+    this.pub = new Representation(environmentId, version, 'pub', Object.fromEntries(flags.filter((f) => f.clientEnabled).map((f) => [f.key, f.value])));
+    this.bytes = estimateBytes(this, flags);
   }
 
   for(type: KeyType): Representation {
@@ -78,4 +82,31 @@ export class Snapshot {
     const flag = this.flagsByKey.get(key);
     return flag && (type === 'sdk' || flag.clientEnabled) ? flag : undefined;
   }
+}
+
+/** Per-object overheads (V8 headers, Map slots, property storage): rough, on the side of counting too much. */
+const SNAPSHOT_OVERHEAD = 2048;
+const FLAG_OVERHEAD = 400;
+const TARGET_OVERHEAD = 96;
+
+/**
+ * What a snapshot holds: each view's JSON body, its SSE event (the same text again) and at most as much again in
+ * gzip/brotli forms, made lazily, so 3× the bodies; plus the flags themselves and their overrides. Made once per
+ * load, never on a read.
+ */
+function estimateBytes(snapshot: Snapshot, flags: RuntimeFlag[]): number {
+  let bytes = SNAPSHOT_OVERHEAD + 3 * (snapshot.sdk.body.length + snapshot.pub.body.length);
+  for (const flag of flags) {
+    bytes += FLAG_OVERHEAD + flag.key.length + valueBytes(flag.value);
+    for (const targets of [flag.users, flag.companies]) {
+      for (const [id, value] of targets) bytes += TARGET_OVERHEAD + id.length + valueBytes(value);
+    }
+  }
+  return bytes;
+}
+
+function valueBytes(value: FlagValue): number {
+  if (typeof value === 'string') return 16 + value.length;
+  if (typeof value === 'object' && value !== null) return 64 + 2 * JSON.stringify(value).length;
+  return 16;
 }
