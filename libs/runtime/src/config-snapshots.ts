@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { CLUSTER_BUS, type ClusterBus } from '@superflag/core';
+import { AppConfig, CLUSTER_BUS, type ClusterBus } from '@superflag/core';
 import { EnvironmentsService } from '@superflag/environments';
 import { FlagsService } from '@superflag/flags';
 import { Backoff, serviceUnavailable } from './backoff';
@@ -16,6 +16,8 @@ interface Entry {
   staleSince?: number;
   /** The backed-off reload of a stale snapshot, so it refreshes once the database is back without waiting for an event. */
   retry?: NodeJS.Timeout;
+  /** The read counter at its last read: least recently used first when the cache is past its budget. */
+  used: number;
 }
 
 /** Safety net for missed change events (Redis blip): cached versions are compared with the database this often. */
@@ -24,6 +26,11 @@ const MAX_RELOADS = 5;
 
 export type SnapshotListener = (snapshot: Snapshot) => void;
 export type EnvironmentGoneListener = (environmentId: string) => void;
+/** Whether an environment must stay cached (it has open streams), whatever the budget. */
+export type RetainPredicate = (environmentId: string) => boolean;
+
+/** Past the budget, evict down to this share of it, so that each further load does not evict (and sort) again. */
+const EVICT_TO = 0.9;
 
 const ignore = () => undefined;
 
@@ -36,6 +43,11 @@ const ignore = () => undefined;
  * set for every client application. Reloads then back off (250 ms doubling to 10 s, jittered) and reads stop
  * waiting for them. An environment never loaded has nothing to serve: it answers 503 with Retry-After, and
  * within the backoff window without asking the database again.
+ *
+ * The cache is bounded by CACHE_MEMORY_MB (each snapshot's estimated bytes): past it, the least recently read
+ * environments without open streams are evicted, after a load and at each revalidation. An evicted environment is
+ * forgotten entirely (no reloads, no events) until it is read again. Reads only stamp a counter on their entry;
+ * ordering happens at eviction time, so the hot path stays one Map lookup.
  */
 @Injectable()
 export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
@@ -43,7 +55,13 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
   private readonly entries = new Map<string, Entry>();
   private readonly listeners: SnapshotListener[] = [];
   private readonly goneListeners: EnvironmentGoneListener[] = [];
+  private readonly retainers: RetainPredicate[] = [];
+  private readonly budgetBytes: number;
   private timer?: NodeJS.Timeout;
+  private reads = 0;
+  /** Estimated bytes of the cached snapshots. */
+  bytes = 0;
+  evictions = 0;
   hits = 0;
   misses = 0;
   /** Reads answered from a snapshot whose reload failed (also counted in `hits`). */
@@ -54,7 +72,10 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
     private readonly flags: FlagsService,
     private readonly environments: EnvironmentsService,
     @Inject(CLUSTER_BUS) private readonly bus: ClusterBus,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.budgetBytes = config.CACHE_MEMORY_MB * 1024 * 1024;
+  }
 
   onModuleInit(): void {
     this.flags.onFlagsChanged((environmentId, version) => {
@@ -65,7 +86,10 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
       if (event.type === 'flags-changed') this.invalidate(event.environmentId, event.version);
       if (event.type === 'resync') void this.revalidate();
     });
-    this.timer = setInterval(() => void this.revalidate(), REVALIDATE_MS).unref();
+    this.timer = setInterval(() => {
+      this.evictPastBudget();
+      void this.revalidate();
+    }, REVALIDATE_MS).unref();
   }
 
   onApplicationShutdown(): void {
@@ -80,6 +104,16 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
 
   onEnvironmentGone(listener: EnvironmentGoneListener): void {
     this.goneListeners.push(listener);
+  }
+
+  /** Environments for which `predicate` holds are never evicted. */
+  retainWhile(predicate: RetainPredicate): void {
+    this.retainers.push(predicate);
+  }
+
+  /** Environments cached on this replica. */
+  get size(): number {
+    return this.entries.size;
   }
 
   /** Environments served from a snapshot whose last reload failed. */
@@ -104,6 +138,7 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
     const entry = this.entries.get(environmentId);
     if (entry?.snapshot && entry.snapshot.version >= entry.wanted) {
       this.hits++;
+      entry.used = ++this.reads;
       return entry.snapshot;
     }
     return this.afterMiss(environmentId, entry);
@@ -126,6 +161,7 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
       if (entry.snapshot) {
         this.hits++;
         this.staleReads++;
+        entry.used = ++this.reads;
         return entry.snapshot;
       }
       const now = Date.now();
@@ -143,9 +179,10 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
   private reload(environmentId: string): Promise<Snapshot | null> {
     let entry = this.entries.get(environmentId);
     if (!entry) {
-      entry = { wanted: 0, backoff: new Backoff() };
+      entry = { wanted: 0, backoff: new Backoff(), used: 0 };
       this.entries.set(environmentId, entry);
     }
+    entry.used = ++this.reads;
     if (entry.loading) return entry.loading;
     const target = entry;
     target.loading = (async () => {
@@ -157,7 +194,7 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
             this.drop(environmentId, target);
             return null;
           }
-          target.snapshot = new Snapshot(environmentId, data.version, data.flags);
+          this.store(environmentId, target, new Snapshot(environmentId, data.version, data.flags));
           if (data.version >= target.wanted) break;
         }
         const snapshot = target.snapshot!;
@@ -168,6 +205,7 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
         return this.failed(environmentId, target, err as Error);
       } finally {
         target.loading = undefined;
+        this.evictPastBudget(target);
         const snapshot = target.snapshot;
         if (snapshot && snapshot.version !== previous && this.entries.get(environmentId) === target) {
           for (const listener of this.listeners) listener(snapshot);
@@ -208,8 +246,41 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
   private drop(environmentId: string, entry: Entry): void {
     clearTimeout(entry.retry);
     if (this.entries.get(environmentId) !== entry) return;
-    this.entries.delete(environmentId);
+    this.remove(environmentId, entry);
     for (const listener of this.goneListeners) listener(environmentId);
+  }
+
+  /** Only entries in the map count towards `bytes`: one removed while its load was in flight is no longer counted. */
+  private store(environmentId: string, entry: Entry, snapshot: Snapshot): void {
+    if (this.entries.get(environmentId) === entry) this.bytes += snapshot.bytes - (entry.snapshot?.bytes ?? 0);
+    entry.snapshot = snapshot;
+  }
+
+  private remove(environmentId: string, entry: Entry): void {
+    this.entries.delete(environmentId);
+    this.bytes -= entry.snapshot?.bytes ?? 0;
+  }
+
+  /**
+   * Past the budget: evicts the least recently read environments down to EVICT_TO of it. Never one being loaded
+   * (requests wait on it), nor `loaded` (just loaded for a reader), nor one with open streams (they need its next
+   * snapshot pushed): with only those left the cache may stay above its budget.
+   */
+  private evictPastBudget(loaded?: Entry): void {
+    if (this.bytes <= this.budgetBytes) return;
+    const candidates: Array<[string, Entry]> = [];
+    for (const item of this.entries) {
+      const [id, entry] = item;
+      if (entry !== loaded && !entry.loading && !this.retainers.some((retain) => retain(id))) candidates.push(item);
+    }
+    candidates.sort((a, b) => a[1].used - b[1].used);
+    const target = this.budgetBytes * EVICT_TO;
+    for (const [id, entry] of candidates) {
+      if (this.bytes <= target) break;
+      clearTimeout(entry.retry);
+      this.remove(id, entry);
+      this.evictions++;
+    }
   }
 
   private async revalidate(): Promise<void> {

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, OnModuleInit } from '@nestjs/common';
-import { HttpDrain } from '@superflag/core';
+import { AppConfig, DomainError, HttpDrain, tooManyRequests } from '@superflag/core';
 import { KeysService, type VerifiedKey } from '@superflag/keys';
 import type { ServerResponse } from 'node:http';
 import { ConfigSnapshots } from './config-snapshots';
@@ -8,49 +8,108 @@ import type { Snapshot } from './snapshot';
 /** Proxies close idle connections after ~60 s; a comment every 25 s keeps streams open through them. */
 export const HEARTBEAT_MS = 25_000;
 
+const HEARTBEAT = ': heartbeat\n\n';
 const RECONNECT_EVENT = 'event: reconnect\ndata: {"reason":"server shutting down"}\n\n';
+const REVOKED_EVENT = 'event: revoked\ndata: {"reason":"key revoked"}\n\n';
+
+/**
+ * How long a revocation is remembered for streams still being opened: longer than any request can take between
+ * verifying its key and registering its stream (quota, then a snapshot load bounded by the database timeouts).
+ */
+const REVOKED_MEMORY_MS = 5 * 60_000;
+const REVOKED_MAX = 10_000;
+/** A key at its stream limit: streams end when clients leave, so retry later rather than at once. */
+const KEY_LIMIT_RETRY_S = 10;
+/** This replica is full: the client (or its load balancer) should try another one soon. */
+const REPLICA_LIMIT_RETRY_S = 2;
 
 interface Stream {
   key: VerifiedKey;
   response: ServerResponse;
+  /** The version last written or, while blocked, due to be written. */
   version: number;
+  /** write() returned false: nothing more is written until 'drain'. */
+  blocked: boolean;
+  /** While blocked: the latest snapshot not yet written (older ones are superseded, never queued). */
+  pending?: Snapshot;
 }
 
 /**
  * Open Server-Sent Event streams by environment. A new snapshot is pushed to each stream of its environment;
  * a revoked key's streams are closed; on shutdown every stream gets a final `reconnect` event first.
+ *
+ * Bounded: LIMIT_STREAMS_PER_KEY per key and LIMIT_STREAMS per replica (refused before the stream starts), and
+ * each stream's unsent output: a stream whose socket does not keep up gets only the latest snapshot once it
+ * drains, and is dropped when what it has buffered plus what it is owed passes SSE_MAX_BUFFER_BYTES.
  */
 @Injectable()
 export class ConfigStreams implements OnModuleInit, BeforeApplicationShutdown {
   private readonly byEnvironment = new Map<string, Set<Stream>>();
+  private readonly perKey = new Map<string, number>();
+  /** Key id → when its revocation was heard, in that order (see REVOKED_MEMORY_MS). */
+  private readonly revoked = new Map<string, number>();
+  private readonly perKeyLimit: number;
+  private readonly replicaLimit: number;
+  private readonly maxBuffer: number;
   private heartbeat?: NodeJS.Timeout;
+  private open_ = 0;
+  /** Slow consumers dropped for their buffered output. */
+  dropped = 0;
+  /** Streams refused by LIMIT_STREAMS_PER_KEY or LIMIT_STREAMS. */
+  refused = 0;
 
   constructor(
     private readonly snapshots: ConfigSnapshots,
     private readonly keys: KeysService,
     private readonly drain: HttpDrain,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.perKeyLimit = config.LIMIT_STREAMS_PER_KEY;
+    this.replicaLimit = config.LIMIT_STREAMS;
+    this.maxBuffer = config.SSE_MAX_BUFFER_BYTES;
+  }
 
   get size(): number {
-    let n = 0;
-    for (const set of this.byEnvironment.values()) n += set.size;
-    return n;
+    return this.open_;
   }
 
   onModuleInit(): void {
     this.snapshots.onSnapshot((snapshot) => this.push(snapshot));
-    this.snapshots.onEnvironmentGone((environmentId) => this.closeWhere((s) => s.key.environmentId === environmentId, 'revoked'));
-    this.keys.onKeyRevoked((key) => this.closeWhere((s) => s.key.keyId === key.keyId, 'revoked'));
-    this.heartbeat = setInterval(() => this.forEach((s) => s.response.write(': heartbeat\n\n')), HEARTBEAT_MS).unref();
+    this.snapshots.onEnvironmentGone((environmentId) => this.closeWhere((s) => s.key.environmentId === environmentId, REVOKED_EVENT));
+    // Streams need their environment's next snapshot: the cache never evicts it while one is open.
+    this.snapshots.retainWhile((environmentId) => this.byEnvironment.has(environmentId));
+    this.keys.onKeyRevoked((key) => {
+      this.remember(key.keyId);
+      this.closeWhere((s) => s.key.keyId === key.keyId, REVOKED_EVENT);
+    });
+    this.heartbeat = setInterval(() => this.forEach((s) => (s.blocked ? this.dropIfOverBuffer(s) : this.write(s, HEARTBEAT))), HEARTBEAT_MS).unref();
   }
 
   beforeApplicationShutdown(): void {
     clearInterval(this.heartbeat);
-    this.closeWhere(() => true, 'reconnect');
+    this.closeWhere(() => true, RECONNECT_EVENT);
+  }
+
+  /**
+   * Throws unless one more stream may open: 503 with Retry-After when this replica is full (another may not be),
+   * 429 with Retry-After when `key` has LIMIT_STREAMS_PER_KEY open here. Without a key, only the replica is checked
+   * (before the key and quota are, so a full replica costs the client nothing).
+   */
+  admit(key?: VerifiedKey): void {
+    if (this.open_ >= this.replicaLimit) {
+      this.refused++;
+      throw new DomainError(503, `Stream limit reached on this replica (${this.replicaLimit})`, {}, { 'retry-after': String(REPLICA_LIMIT_RETRY_S) });
+    }
+    if (key && (this.perKey.get(key.keyId) ?? 0) >= this.perKeyLimit) {
+      this.refused++;
+      throw tooManyRequests(`Stream limit reached for this key (${this.perKeyLimit})`, KEY_LIMIT_RETRY_S);
+    }
   }
 
   /** Starts a stream on a hijacked response: headers, the retry hint and the current config. */
   open(key: VerifiedKey, snapshot: Snapshot, response: ServerResponse, headers: Record<string, string>): void {
+    // The client left while its key and snapshot were being checked: 'close' has fired already, so nothing would unregister it.
+    if (response.destroyed) return;
     // Opened during SHUTDOWN_DELAY_MS: the client gets the config, then is sent elsewhere like every other stream.
     const draining = this.drain.draining;
     response.writeHead(200, {
@@ -61,38 +120,98 @@ export class ConfigStreams implements OnModuleInit, BeforeApplicationShutdown {
       'x-accel-buffering': 'no',
     });
     response.write('retry: 2000\n\n');
-    response.write(snapshot.for(key.type).sseEvent());
     if (draining) {
+      response.write(snapshot.for(key.type).sseEvent());
       response.end(RECONNECT_EVENT);
       return;
     }
-    const stream: Stream = { key, response, version: snapshot.version };
+    const stream: Stream = { key, response, version: snapshot.version, blocked: false };
+    this.register(stream);
+    // Revoked after its key was verified but before it got here: the revocation found no stream to close.
+    if (this.revoked.has(key.keyId)) {
+      response.end(REVOKED_EVENT);
+      return;
+    }
+    this.write(stream, snapshot.for(key.type).sseEvent());
+  }
+
+  private register(stream: Stream): void {
+    const { key, response } = stream;
     let set = this.byEnvironment.get(key.environmentId);
     if (!set) this.byEnvironment.set(key.environmentId, (set = new Set()));
     set.add(stream);
-    response.on('close', () => {
+    this.open_++;
+    this.perKey.set(key.keyId, (this.perKey.get(key.keyId) ?? 0) + 1);
+    // 'close' comes once however the stream ends: end(), the client leaving, destroy() of a slow consumer.
+    response.once('close', () => {
       set.delete(stream);
       if (set.size === 0 && this.byEnvironment.get(key.environmentId) === set) this.byEnvironment.delete(key.environmentId);
+      this.open_--;
+      const n = (this.perKey.get(key.keyId) ?? 1) - 1;
+      if (n > 0) this.perKey.set(key.keyId, n);
+      else this.perKey.delete(key.keyId);
     });
+    response.on('drain', () => this.drained(stream));
   }
 
   private push(snapshot: Snapshot): void {
     for (const stream of this.byEnvironment.get(snapshot.environmentId) ?? []) {
       if (snapshot.version <= stream.version) continue;
       stream.version = snapshot.version;
-      stream.response.write(snapshot.for(stream.key.type).sseEvent());
+      if (stream.blocked) {
+        stream.pending = snapshot;
+        this.dropIfOverBuffer(stream);
+      } else {
+        this.write(stream, snapshot.for(stream.key.type).sseEvent());
+      }
     }
+  }
+
+  /** Writes unless the socket is behind (a heartbeat is then pointless: data is waiting already). */
+  private write(stream: Stream, chunk: string): void {
+    if (stream.blocked || stream.response.writableEnded) return;
+    if (!stream.response.write(chunk)) stream.blocked = true;
+  }
+
+  private drained(stream: Stream): void {
+    stream.blocked = false;
+    const pending = stream.pending;
+    if (!pending) return;
+    stream.pending = undefined;
+    this.write(stream, pending.for(stream.key.type).sseEvent());
+  }
+
+  /** What the consumer has not taken plus the snapshot it is owed: past the bound it is too slow to keep. */
+  private dropIfOverBuffer(stream: Stream): void {
+    const owed = stream.pending ? stream.pending.for(stream.key.type).sseEvent().length : 0;
+    if (stream.response.writableLength + owed <= this.maxBuffer) return;
+    this.dropped++;
+    stream.pending = undefined;
+    // No final event: it could not be delivered ahead of the backlog. EventSource reconnects after `retry`.
+    stream.response.destroy();
+  }
+
+  private remember(keyId: string): void {
+    const now = Date.now();
+    for (const [id, at] of this.revoked) {
+      if (at > now - REVOKED_MEMORY_MS && this.revoked.size < REVOKED_MAX) break;
+      this.revoked.delete(id);
+    }
+    this.revoked.delete(keyId);
+    this.revoked.set(keyId, now);
   }
 
   private forEach(fn: (s: Stream) => void): void {
     for (const set of this.byEnvironment.values()) for (const s of set) fn(s);
   }
 
-  private closeWhere(predicate: (s: Stream) => boolean, reason: 'revoked' | 'reconnect'): void {
-    const event = reason === 'revoked' ? 'event: revoked\ndata: {"reason":"key revoked"}\n\n' : RECONNECT_EVENT;
+  /** A blocked stream is cut instead: its last event would wait behind a backlog the client is not reading. */
+  private closeWhere(predicate: (s: Stream) => boolean, event: string): void {
     this.forEach((s) => {
-      if (!predicate(s)) return;
-      s.response.end(event);
+      // Ended already (its 'close' is still to come), e.g. by a revocation heard twice.
+      if (!predicate(s) || s.response.writableEnded || s.response.destroyed) return;
+      if (s.blocked) s.response.destroy();
+      else s.response.end(event);
     });
   }
 }

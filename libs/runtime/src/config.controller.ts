@@ -30,7 +30,7 @@ export class ConfigController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: "The key's environment's flag values, served from memory. ETag `\"<version>-<type>\"`; If-None-Match → 304" })
+  @ApiOperation({ summary: "The key's environment's flag values, served from memory. ETag `\"<version>-<type>-<environment tag>\"`; If-None-Match → 304" })
   @ApiHeader({ name: 'X-API-Key', required: false, description: 'The pub_/sdk_ key, instead of Authorization: Bearer' })
   @ApiHeader({ name: 'If-None-Match', required: false })
   @ApiData(RuntimeConfigDto)
@@ -57,14 +57,20 @@ export class ConfigController {
   @Get('stream')
   @ApiOperation({
     summary: 'Server-Sent Events: a `config` event with the full payload now and after every change; `: heartbeat` comments every 25 s',
-    description: 'Events: `config` (data = `{version, flags}`, id = version), `revoked` (the key was revoked; the stream ends), `reconnect` (the server is shutting down; reconnect).',
+    description:
+      'Events: `config` (data = `{version, flags}`, id = version), `revoked` (the key was revoked; the stream ends), `reconnect` (the server is shutting down; reconnect). ' +
+      'At most LIMIT_STREAMS_PER_KEY open streams per key per replica (then 429 with Retry-After) and LIMIT_STREAMS per replica (then 503 with Retry-After: try another replica). ' +
+      'A client that does not read gets only the latest config once it catches up, and is disconnected once SSE_MAX_BUFFER_BYTES are waiting for it.',
   })
   @ApiQuery({ name: 'key', required: false, description: 'A pub_ key, for EventSource clients that cannot set headers' })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string', example: 'event: config\nid: 46\ndata: {"version":46,"flags":{"dark-mode":true}}\n\n' } } } })
-  @ApiErrors(401, 429)
+  @ApiErrors(401, 429, 503)
   async stream(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    this.streams.admit();
     const { key, snapshot } = await this.access.enter(request, reply, { allowQueryKey: true });
+    // Checked again with the key, synchronously up to open(): nothing can take the slot in between.
+    this.streams.admit(key);
     // The quota headers set on the reply above travel with the stream's own headers.
     const quotaHeaders = Object.fromEntries(Object.entries(reply.getHeaders()).map(([k, v]) => [k, String(v)]));
     reply.hijack();

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { DomainError, LocalClusterBus } from '@superflag/core';
+import { type AppConfig, DomainError, LocalClusterBus } from '@superflag/core';
 import type { EnvironmentsService } from '@superflag/environments';
 import type { FlagsService, RuntimeFlag } from '@superflag/flags';
 import { Backoff, BACKOFF_MAX_MS } from '../src/backoff';
@@ -11,6 +11,8 @@ class FakeDatabase {
   up = true;
   loads = 0;
   readonly versions = new Map<string, number>();
+  /** Length of the one string flag an environment listed here holds (others have no flags). */
+  readonly payload = new Map<string, number>();
 
   readonly flags = {
     onFlagsChanged: () => undefined,
@@ -18,7 +20,9 @@ class FakeDatabase {
       this.loads++;
       if (!this.up) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
       const version = this.versions.get(id);
-      return version === undefined ? null : { version, flags: [] };
+      if (version === undefined) return null;
+      const size = this.payload.get(id);
+      return { version, flags: size === undefined ? [] : [stringFlag('big', `${id}:`.padEnd(size, 'x'))] };
     },
   } as unknown as FlagsService;
 
@@ -34,6 +38,10 @@ class FakeDatabase {
 
 const ENV = 'env_a';
 
+function stringFlag(key: string, value: string): RuntimeFlag {
+  return { key, type: 'string', value, clientEnabled: false, rollout: null, users: new Map(), companies: new Map() };
+}
+
 // The failures these tests provoke are logged as warnings: expected here, noise in the output.
 beforeAll(() => Logger.overrideLogger(false));
 
@@ -48,7 +56,7 @@ describe('ConfigSnapshots when reloads fail', () => {
     jest.spyOn(Math, 'random').mockReturnValue(1);
     db = new FakeDatabase();
     db.versions.set(ENV, 1);
-    snapshots = new ConfigSnapshots(db.flags, db.environments, new LocalClusterBus());
+    snapshots = new ConfigSnapshots(db.flags, db.environments, new LocalClusterBus(), { CACHE_MEMORY_MB: 256 } as AppConfig);
     snapshots.onModuleInit();
     pushed = [];
     snapshots.onSnapshot((s) => pushed.push(s));
@@ -192,6 +200,110 @@ describe('ConfigSnapshots when reloads fail', () => {
     await jest.advanceTimersByTimeAsync(5_000);
     expect(snapshots.get(ENV)).toMatchObject({ version: 5 });
     expect(pushed.map((s) => s.version)).toEqual([5]);
+  });
+});
+
+describe('ConfigSnapshots within CACHE_MEMORY_MB', () => {
+  /** ~400 kB estimated per environment (body, its SSE event and compressed forms, the value): two fit in 1 MiB, three do not. */
+  const SIZE = 100_000;
+  let db: FakeDatabase;
+  let snapshots: ConfigSnapshots;
+  let queried: string[][];
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    db = new FakeDatabase();
+    queried = [];
+    const versionsOf = db.environments.versionsOf.bind(db.environments);
+    db.environments.versionsOf = (ids: string[]) => {
+      queried.push(ids);
+      return versionsOf(ids);
+    };
+    for (const id of ['env_a', 'env_b', 'env_c', 'env_d']) {
+      db.versions.set(id, 1);
+      db.payload.set(id, SIZE);
+    }
+    snapshots = new ConfigSnapshots(db.flags, db.environments, new LocalClusterBus(), { CACHE_MEMORY_MB: 1 } as AppConfig);
+    snapshots.onModuleInit();
+  });
+
+  afterEach(() => {
+    snapshots.onApplicationShutdown();
+    jest.useRealTimers();
+  });
+
+  const valueOf = (s: Snapshot | null) => (s!.sdk.flags.big as string).slice(0, 6);
+
+  it('estimates each snapshot by its payloads and evicts the least recently read environment past the budget', async () => {
+    const a = (await snapshots.get('env_a'))!;
+    expect(a.bytes).toBeGreaterThan(3 * SIZE);
+    expect(a.bytes).toBeLessThan(5 * SIZE);
+    expect(snapshots.bytes).toBe(a.bytes);
+    await snapshots.get('env_b');
+    // env_a read since env_b: env_b is the least recently read when env_c arrives.
+    snapshots.get('env_a');
+    await snapshots.get('env_c');
+    expect(snapshots.evictions).toBe(1);
+    expect(snapshots.size).toBe(2);
+    expect(snapshots.bytes).toBeLessThanOrEqual(1024 * 1024);
+    expect(snapshots.get('env_a')).toBe(a);
+    expect(snapshots.get('env_c')).not.toBeInstanceOf(Promise);
+
+    // Evicted: forgotten until asked. No reload on its change event, not in the revalidation query…
+    const loads = db.loads;
+    snapshots.invalidate('env_b', 2);
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(db.loads).toBe(loads);
+    expect(queried.at(-1)!.sort()).toEqual(['env_a', 'env_c']);
+    // …then loaded again, correctly, on its next read (a miss), evicting the next least recently read.
+    db.versions.set('env_b', 2);
+    const b = snapshots.get('env_b');
+    expect(b).toBeInstanceOf(Promise);
+    expect(await b).toMatchObject({ version: 2 });
+    expect(valueOf(await b)).toBe('env_b:');
+    expect(snapshots.evictions).toBe(2);
+    expect(snapshots.size).toBe(2);
+  });
+
+  it('never evicts an environment retained by open streams, even when it is the least recently read', async () => {
+    snapshots.retainWhile((id) => id === 'env_a');
+    const a = await snapshots.get('env_a');
+    await snapshots.get('env_b');
+    await snapshots.get('env_c');
+    await snapshots.get('env_d');
+    expect(snapshots.get('env_a')).toBe(a);
+    expect(snapshots.evictions).toBe(2);
+    expect(snapshots.bytes).toBeLessThanOrEqual(1024 * 1024);
+    // Every environment still reads correctly, loaded again when it was evicted.
+    for (const id of ['env_a', 'env_b', 'env_c', 'env_d']) expect(valueOf(await snapshots.get(id))).toBe(`${id}:`);
+  });
+
+  it('keeps serving a stale snapshot within the budget while the database is down', async () => {
+    await snapshots.get('env_a');
+    await snapshots.get('env_b');
+    db.up = false;
+    snapshots.invalidate('env_a', 2);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(snapshots.get('env_a')).toMatchObject({ version: 1 });
+    await expect(snapshots.get('env_c')).rejects.toMatchObject({ status: 503 });
+    expect(snapshots.evictions).toBe(0);
+    expect(snapshots.get('env_a')).toMatchObject({ version: 1 });
+    expect(snapshots.staleCount).toBe(1);
+  });
+
+  it('accounts for snapshots replaced by reloads and environments removed', async () => {
+    await snapshots.get('env_a');
+    const before = snapshots.bytes;
+    db.versions.set('env_a', 2);
+    db.payload.set('env_a', SIZE / 2);
+    snapshots.invalidate('env_a', 2);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(snapshots.get('env_a')).toMatchObject({ version: 2 });
+    expect(snapshots.bytes).toBe((snapshots.get('env_a') as Snapshot).bytes);
+    expect(snapshots.bytes).toBeLessThan(before);
+    db.versions.delete('env_a');
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(snapshots.bytes).toBe(0);
   });
 });
 
