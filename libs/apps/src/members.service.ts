@@ -65,13 +65,24 @@ export class MembersService {
     });
   }
 
+  /**
+   * Removes a member and revokes the app's mgmt_ keys they created, in one transaction: what someone set up
+   * must not keep their access once they are gone. Each revocation is audited; every replica refuses the keys
+   * by the time this returns.
+   */
   async remove(principal: Principal, appId: string, userId: string): Promise<void> {
-    await this.change(principal, appId, async (manager) => {
+    const revoked = await this.change(principal, appId, async (manager) => {
       const member = await this.memberOf(manager, appId, userId);
       if (member.role === 'owner') await this.keepAnOwner(manager, appId);
       await manager.delete(AppMember, { appId, userId });
       await this.auditLog.record(manager, appId, principal, 'member.removed', { userId, email: await this.emailOf(manager, userId), role: member.role });
+      const keys = await this.auth.revokeManagementKeysCreatedBy(manager, appId, userId);
+      for (const key of keys) {
+        await this.auditLog.record(manager, appId, principal, 'management_key.revoked', { keyId: key.id, name: key.name, reason: 'creator removed from the app' });
+      }
+      return keys;
     });
+    await this.auth.forgetCredentials(revoked.map((k) => k.keyHash));
   }
 
   /**

@@ -23,6 +23,10 @@ export class CliToken {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 
+  /** From signup or login: expires LOGIN_TOKEN_TTL_DAYS after its last use. A minted token keeps its own expiry. */
+  @Column({ type: 'boolean', default: false })
+  session!: boolean;
+
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
   expiresAt!: Date | null;
 

@@ -12,6 +12,10 @@ export class User {
   @Column({ name: 'password_hash', type: 'text' })
   passwordHash!: string;
 
+  /** May change plans and grant this right to others; the ADMIN_EMAIL account is marked at every start-up. */
+  @Column({ name: 'is_operator', type: 'boolean', default: false })
+  isOperator!: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

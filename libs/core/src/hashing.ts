@@ -14,22 +14,61 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return ba.length === bb.length && timingSafeEqual(ba, bb);
 }
 
-// scrypt N=2^15, r=8, p=1: 32 MiB of memory per hash, OWASP's recommended minimum for scrypt.
-const N = 32768, R = 8, P = 1, KEYLEN = 32;
+export interface ScryptParams {
+  N: number;
+  r: number;
+  p: number;
+}
 
-/** Password hash in a self-describing format: scrypt$N$r$p$salt$hash (base64). */
-export async function hashPassword(password: string): Promise<string> {
+/**
+ * scrypt N=2^17, r=8, p=1: OWASP's current guidance, 128 MiB of memory and a few hundred milliseconds per hash.
+ * Hashes made with other parameters (N=2^15 before) still verify and are replaced on the next successful login.
+ */
+export const PASSWORD_PARAMS: Readonly<ScryptParams> = { N: 2 ** 17, r: 8, p: 1 };
+const KEYLEN = 32;
+/** Stored hashes are ours, but a corrupted or planted row must not make one login allocate gigabytes. */
+const MAX_N = 2 ** 20;
+
+/**
+ * What scrypt needs (OpenSSL counts 128·r·(N+p+2) bytes); Node refuses anything above `maxmem`, whose default
+ * (32 MiB) is below N=2^17, so it is given exactly what the parameters need.
+ */
+const maxmemFor = ({ N, r, p }: ScryptParams) => 128 * r * (N + p + 2) + 1024 * 1024;
+
+/** Password hash in a self-describing format: scrypt$N$r$p$salt$hash (base64), so parameters can change later. */
+export async function hashPassword(password: string, params: ScryptParams = PASSWORD_PARAMS): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(password.normalize('NFC'), salt, KEYLEN, { N, r: R, p: P, maxmem: 64 * 1024 * 1024 });
-  return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`;
+  const key = await scrypt(password.normalize('NFC'), salt, KEYLEN, { ...params, maxmem: maxmemFor(params) });
+  return `scrypt$${params.N}$${params.r}$${params.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+interface ParsedHash extends ScryptParams {
+  salt: Buffer;
+  expected: Buffer;
+}
+
+function parseHash(stored: string): ParsedHash | null {
+  const parts = stored.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return null;
+  const [N, r, p] = parts.slice(1, 4).map(Number);
+  const powerOfTwo = Number.isInteger(N) && N >= 2 && N <= MAX_N && (N & (N - 1)) === 0;
+  if (!powerOfTwo || !Number.isInteger(r) || r < 1 || r > 32 || !Number.isInteger(p) || p < 1 || p > 16) return null;
+  const salt = Buffer.from(parts[4], 'base64');
+  const expected = Buffer.from(parts[5], 'base64');
+  if (salt.length === 0 || expected.length < 16) return null;
+  return { N, r, p, salt, expected };
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const parts = stored.split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
-  const [n, r, p] = parts.slice(1, 4).map(Number);
-  const salt = Buffer.from(parts[4], 'base64');
-  const expected = Buffer.from(parts[5], 'base64');
-  const key = await scrypt(password.normalize('NFC'), salt, expected.length, { N: n, r, p, maxmem: 64 * 1024 * 1024 });
+  const parsed = parseHash(stored);
+  if (!parsed) return false;
+  const { salt, expected, ...params } = parsed;
+  const key = await scrypt(password.normalize('NFC'), salt, expected.length, { ...params, maxmem: maxmemFor(params) });
   return timingSafeEqual(key, expected);
+}
+
+/** Whether a stored hash was made with other parameters than today's (it is then replaced after a successful login). */
+export function needsRehash(stored: string, params: ScryptParams = PASSWORD_PARAMS): boolean {
+  const parsed = parseHash(stored);
+  return !parsed || parsed.N !== params.N || parsed.r !== params.r || parsed.p !== params.p || parsed.expected.length !== KEYLEN;
 }

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, registerDecorator, ValidateIf, validateSync } from 'class-validator';
+import { isIP } from 'node:net';
 
 const toBool = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') return value;
@@ -9,6 +10,38 @@ const toBool = ({ value }: { value: unknown }) => {
   return value;
 };
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
+/** TRUST_PROXY's forms: every hop (true), none (false), a hop count, or the proxies' addresses. */
+export type TrustProxy = boolean | number | string[];
+const toTrustProxy = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', 'yes', 'on'].includes(v)) return true;
+  if (['false', 'no', 'off', ''].includes(v)) return false;
+  if (/^\d+$/.test(v)) return Number(v) === 0 ? false : Number(v);
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+};
+const PROXY_ADDR_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_ADDR_NAMES.has(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+function IsTrustProxy() {
+  return (target: object, property: string) =>
+    registerDecorator({
+      target: target.constructor,
+      propertyName: property,
+      options: { message: 'must be true, false, a hop count or a comma-separated list of proxy IP addresses/CIDRs' },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'boolean' ||
+          (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 100) ||
+          (Array.isArray(value) && value.length > 0 && value.every((e) => typeof e === 'string' && isProxyAddress(e))),
+      },
+    });
+}
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 /**
@@ -68,9 +101,15 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1024)
   BODY_LIMIT: number = 1_048_576;
 
-  /** Trust X-Forwarded-For from a reverse proxy / ingress for the client IP. */
-  @Transform(toBool) @IsBoolean()
-  TRUST_PROXY: boolean = false;
+  /**
+   * Which X-Forwarded-For hops to believe for the client address (login throttling and per-address limits key on
+   * it), passed to Fastify's trustProxy: `false`; a hop count (`1`: only the address the one proxy in front, e.g.
+   * the ingress, appended; `0` = false); a comma-separated list of proxy addresses/CIDRs (`10.0.0.0/8,127.0.0.1`,
+   * or proxy-addr's `loopback`, `linklocal`, `uniquelocal`); or `true`, every hop (anyone can then pick their own
+   * address by sending X-Forwarded-For: warned about at start-up).
+   */
+  @Transform(toTrustProxy) @IsTrustProxy()
+  TRUST_PROXY: TrustProxy = false;
 
   /** Log level. */
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -96,7 +135,11 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(0)
   QUOTA_ENTERPRISE: number = 0;
 
-  /** Comma-separated emails of operators who may change an app's plan. */
+  /**
+   * No longer grants anything (anyone could sign up first with a listed address): accepted so old deployments
+   * still start, with a start-up warning. Operators are the ADMIN_EMAIL account and those granted through
+   * POST /api/v1/operators.
+   */
   @IsString()
   ADMIN_EMAILS: string = '';
 
@@ -189,11 +232,6 @@ export class AppConfig {
 }
 
 export class ConfigError extends Error {}
-
-/** ADMIN_EMAILS as a set of lower-cased addresses. */
-export function adminEmails(config: AppConfig): Set<string> {
-  return new Set(config.ADMIN_EMAILS.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean));
-}
 
 /** Reads and validates the settings; the first problem is reported as one line naming the variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
