@@ -1,8 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { AppConfig, ErrorFilter, RequestValidationPipe, requestIdOf } from '@superflag/core';
-import type { LogLevel } from '@nestjs/common';
+import { AppConfig, ErrorFilter, RequestValidationPipe, requestIdOf, type TrustProxy } from '@superflag/core';
+import { type LogLevel, Logger as NestLogger } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream, LevelWithSilent } from 'pino';
 import { ApiModule } from './app.module';
@@ -47,13 +47,23 @@ function levelOf(logger: LogLevel[] | false | undefined): LevelWithSilent | unde
 }
 
 /**
+ * TRUST_PROXY for Fastify. A hop count becomes a function of the hop's position: this Fastify refuses numeric
+ * trustProxy (it trusts nothing), and proxy-addr asks the function about the socket peer first (hop 0), so `n`
+ * believes the n proxies nearest to us and takes the address the farthest of them saw.
+ */
+function trustProxy(setting: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting !== 'number') return setting;
+  return (_address, hop) => hop < setting;
+}
+
+/**
  * Builds the HTTP app (not listening): used by main, the OpenAPI writer and the e2e tests alike. Signal
  * handling is main's (exitGracefullyOnSignals); here app.close() runs the same drain and teardown.
  */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   // maxParamLength: Fastify's default (100) answered 414 for a valid 128-character flag key; 512 leaves room
   // for the longest key percent-encoded (a key is ASCII: at most 3 characters per character on the wire).
-  const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT, maxParamLength: 512, trustProxy: config.TRUST_PROXY, logger: false, genReqId: requestIdOf });
+  const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT, maxParamLength: 512, trustProxy: trustProxy(config.TRUST_PROXY), logger: false, genReqId: requestIdOf });
   const log = { level: levelOf(options.logger), destination: options.logDestination };
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, log), adapter, {
     // Start-up messages wait for the pino logger, so every line the process writes is JSON.
@@ -61,6 +71,11 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  if (config.TRUST_PROXY === true) {
+    new NestLogger('Bootstrap').warn(
+      'TRUST_PROXY=true trusts every X-Forwarded-For hop: any client can choose the address login throttling and per-address limits see. Set the number of proxies in front (e.g. 1) or their addresses instead.',
+    );
+  }
   // Body-parsing failures (malformed JSON, oversized bodies) reach this filter too, wrapped by Nest's Fastify adapter.
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(new RequestValidationPipe());

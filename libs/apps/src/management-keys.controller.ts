@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type ManagementKey, type Principal, RequireScopes } from '@superflag/auth';
-import { ApiData, ApiErrors, SuccessDto } from '@superflag/core';
+import { ApiData, ApiErrors, QuotaExempt, SuccessDto } from '@superflag/core';
 import { CreatedManagementKeyDto, CreateManagementKeyDto, ManagementKeyDto } from './dto/management-key.dto';
 import { ManagementKeysService } from './management-keys.service';
 
@@ -40,6 +40,7 @@ export class ManagementKeysController {
 
   @Delete(':keyId')
   @RequireScopes('keys:write')
+  @QuotaExempt()
   @ApiOperation({ summary: 'Revoke a mgmt_ key (owner only): every replica refuses it from the next request on' })
   @ApiData(SuccessDto)
   @ApiErrors(404)

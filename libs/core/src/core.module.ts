@@ -6,6 +6,7 @@ import { DatabaseModule } from './database/database.module';
 import type { MigrationList } from './database/data-source-options';
 import { DependencyMonitor } from './health/dependency-monitor';
 import { HealthController } from './health/health.controller';
+import { AuthFailureLimiter } from './http/auth-failure-limiter';
 import { RequestHooks } from './http/request-hooks';
 import { DatabasePoolMetrics } from './metrics/database-pool.metrics';
 import { MetricsController } from './metrics/metrics.controller';
@@ -52,6 +53,7 @@ export class CoreModule {
         DependencyMonitor,
         HttpDrain,
         RequestHooks,
+        AuthFailureLimiter,
         // Never blocks start-up on Redis: an unreachable one is reported once and connected in the background.
         { provide: REDIS, useFactory: () => (config.REDIS_URL ? openRedis(config.REDIS_URL) : null) },
         {
@@ -72,7 +74,7 @@ export class CoreModule {
           useFactory: (redis: RedisClient | null, memory: ThrottlerStorageService) => (redis ? new RedisThrottlerStorage(redis, memory) : memory),
         },
       ],
-      exports: [AppConfig, Clock, IdGenerator, REDIS, RATE_LIMIT_STORE, CLUSTER_BUS, DatabaseModule, MetricsService, HttpDrain, DependencyMonitor],
+      exports: [AppConfig, Clock, IdGenerator, REDIS, RATE_LIMIT_STORE, CLUSTER_BUS, DatabaseModule, MetricsService, HttpDrain, DependencyMonitor, AuthFailureLimiter],
     };
   }
 }

@@ -125,7 +125,8 @@ export class EnvironmentsService implements OnModuleInit {
   /**
    * An environment of an app the caller may act on with `right`, named (`production`) or by id (`env_…`).
    * Inside a transaction pass its manager; `lock` takes the row lock (`FOR UPDATE`) that serialises versioned writes.
-   * The request is counted against the environment's monthly quota unless `count: false` (429 when spent).
+   * The request is counted against the environment's monthly quota unless `count: false` (429 when spent, except
+   * on the owner's kill-switch routes, marked @QuotaExempt() in their controllers: see QuotasService.consume).
    */
   async resolve(
     principal: Principal,

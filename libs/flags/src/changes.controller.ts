@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, RequireScopes } from '@superflag/auth';
-import { ApiData, ApiErrors } from '@superflag/core';
+import { ApiData, ApiErrors, QuotaExempt } from '@superflag/core';
 import { ChangeDto, ChangesQueryDto, RollbackDto, RollbackResultDto } from './dto/flag.dto';
 import type { FlagChange } from './flag-change.entity';
 import { FlagsService } from './flags.service';
@@ -40,6 +40,7 @@ export class ChangesController {
   @Post('envs/rollback')
   @HttpCode(200)
   @RequireScopes('flags:write')
+  @QuotaExempt()
   @ApiOperation({ summary: "Restore an environment's whole flag set to what it was right after `version`, as one new write" })
   @ApiData(RollbackResultDto)
   @ApiErrors(400, 404, 412)

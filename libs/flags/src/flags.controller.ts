@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiNotModifiedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, RequireScopes } from '@superflag/auth';
-import { ApiData, ApiErrors, badRequest } from '@superflag/core';
+import { ApiData, ApiErrors, badRequest, QuotaExempt } from '@superflag/core';
 import { EnvQueryDto } from '@superflag/environments';
 import type { FastifyReply } from 'fastify';
 import { BulkUpdateDto, BulkResultDto, CreateFlagDto, FlagDetailDto, FlagKeyQueryDto, FlagViewDto, FlagWriteResultDto, UpdateFlagDto, VersionDto } from './dto/flag.dto';
@@ -51,6 +51,7 @@ export class FlagsController {
 
   @Post()
   @RequireScopes('flags:write')
+  @QuotaExempt()
   @IF_MATCH
   @ApiOperation({ summary: 'Create a flag in an environment (raises its version by 1)' })
   @ApiData(FlagWriteResultDto, { status: 201 })
@@ -68,6 +69,7 @@ export class FlagsController {
 
   @Patch()
   @RequireScopes('flags:write')
+  @QuotaExempt()
   @IF_MATCH
   @ApiOperation({ summary: "Update a flag's value, clientEnabled, description or type (type only with a value of the new type)" })
   @ApiData(FlagWriteResultDto)
@@ -85,6 +87,7 @@ export class FlagsController {
 
   @Delete()
   @RequireScopes('flags:write')
+  @QuotaExempt()
   @IF_MATCH
   @ApiOperation({ summary: 'Delete a flag (raises the version by 1)' })
   @ApiData(VersionDto)
@@ -102,6 +105,7 @@ export class FlagsController {
 
   @Patch('bulk')
   @RequireScopes('flags:write')
+  @QuotaExempt()
   @IF_MATCH
   @ApiOperation({ summary: 'Set many flags at once: all or nothing, one version bump, at most 1000 flags' })
   @ApiData(BulkResultDto)
@@ -113,6 +117,7 @@ export class FlagsController {
   @Post('bulk')
   @HttpCode(200)
   @RequireScopes('flags:write')
+  @QuotaExempt()
   @IF_MATCH
   @ApiOperation({ summary: 'Same as PATCH /api/v1/flags/bulk' })
   @ApiData(BulkResultDto)

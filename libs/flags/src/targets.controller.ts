@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, Param, Patch, Query } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, RequireScopes } from '@superflag/auth';
-import { ApiData, ApiErrors, badRequest } from '@superflag/core';
+import { ApiData, ApiErrors, badRequest, QuotaExempt } from '@superflag/core';
 import { EnvQueryDto } from '@superflag/environments';
 import { FlagStateDto, FlagTargetsDto, SpecificTargetsDto, TargetsResultDto } from './dto/flag.dto';
 import { parseIfMatch } from './flag-values';
@@ -16,6 +16,7 @@ export class TargetsController {
 
   @Patch('api/apps/:appId/flags/specific-targets/:envId')
   @RequireScopes('flags:write')
+  @QuotaExempt()
   @ApiHeader({ name: 'If-Match', required: false, description: 'Optimistic concurrency: `"<version>"`' })
   @ApiOperation({
     summary: 'Turn flags on or off for specific companies or users (Reflag-compatible); all updates or none, one version',

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, RequireScopes } from '@superflag/auth';
-import { ApiData, ApiErrors, SuccessDto } from '@superflag/core';
+import { ApiData, ApiErrors, QuotaExempt, SuccessDto } from '@superflag/core';
 import { EnvQueryDto } from '@superflag/environments';
 import type { ApiKey } from './api-key.entity';
 import { CreatedKeyDto, CreateKeyDto, KeyDto, KeyIdQueryDto } from './dto/key.dto';
@@ -37,6 +37,7 @@ export class KeysController {
 
   @Delete()
   @RequireScopes('keys:write')
+  @QuotaExempt()
   @ApiOperation({ summary: 'Revoke a key: every replica refuses it from the next request on, and its open streams close' })
   @ApiData(SuccessDto)
   @ApiErrors(400, 404)

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { AppsService, AuditLog } from '@superflag/apps';
 import type { Principal } from '@superflag/auth';
-import { badRequest, Clock, CLUSTER_BUS, type ClusterBus, DomainError, hashSecret, IdGenerator, newSecret, notFound } from '@superflag/core';
+import { AppConfig, badRequest, Clock, CLUSTER_BUS, type ClusterBus, DomainError, hashSecret, IdGenerator, newSecret, notFound } from '@superflag/core';
 import { EnvironmentsService } from '@superflag/environments';
 import { DataSource, In, IsNull, Repository } from 'typeorm';
 import { ApiKey, KeyType } from './api-key.entity';
@@ -17,8 +17,12 @@ export interface VerifiedKey {
   keyHash: string;
 }
 
-/** Unknown keys are remembered briefly so a flood of random keys cannot turn into a flood of queries. */
-const NEGATIVE_TTL_MS = 10_000;
+/**
+ * Unknown keys (hashes not found) are remembered briefly, so clients repeating a revoked or mistyped key cost no
+ * query each; fresh random guesses are bounded by the failed-authentication limit instead. A key created since is
+ * dropped from every replica's list by its key-created event (and the TTL bounds a missed event).
+ */
+const NEGATIVE_TTL_MS = 5_000;
 const NEGATIVE_MAX = 50_000;
 /** Safety net for missed revocation events (e.g. a Redis blip): cached keys are re-checked this often. */
 const REVALIDATE_MS = 5_000;
@@ -26,12 +30,18 @@ const TOUCH_INTERVAL_MS = 60_000;
 /** Key ids per revalidation statement. */
 const REVALIDATE_CHUNK = 1000;
 
-export type KeyRevokedListener = (key: VerifiedKey) => void;
+export type KeyRevokedListener = (key: Pick<VerifiedKey, 'keyId' | 'keyHash'>) => void;
 
 @Injectable()
 export class KeysService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Keys');
+  /**
+   * Verified keys, bounded by CACHE_MAX_KEYS. Least recently used first in Map order, at the granularity of
+   * TOUCH_INTERVAL_MS: a key is moved to the end when its lastUsedAt is written, so the hot path does no
+   * extra work; past the bound the first (least recently used) entry goes.
+   */
   private readonly valid = new Map<string, VerifiedKey & { lastTouched: number }>();
+  /** Hashes not found → until when; insertion order is expiry order (one TTL). */
   private readonly unknown = new Map<string, number>();
   private readonly revokedListeners: KeyRevokedListener[] = [];
   private timer?: NodeJS.Timeout;
@@ -45,11 +55,13 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
     @Inject(CLUSTER_BUS) private readonly bus: ClusterBus,
+    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
     this.bus.subscribe((event) => {
-      if (event.type === 'key-revoked') this.forget(event.keyHash);
+      if (event.type === 'key-revoked') this.forget(event.keyHash, event.keyId);
+      if (event.type === 'key-created') this.unknown.delete(event.keyHash);
       if (event.type === 'resync') void this.revalidate();
     });
     this.timer = setInterval(() => void this.revalidate(), REVALIDATE_MS).unref();
@@ -91,6 +103,8 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
       await this.auditLog.record(manager, appId, principal, 'runtime_key.created', { keyId: key.id, type: key.type, environmentId: env.id, env: env.name });
       return manager.findOneByOrFail(ApiKey, { id: key.id });
     });
+    // Not confirmed: a replica that missed it lets the negative entry expire (NEGATIVE_TTL_MS).
+    await this.bus.publish({ type: 'key-created', keyHash: key.keyHash });
     return { key: saved, secret };
   }
 
@@ -117,9 +131,19 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
     await this.bus.publish({ type: 'key-revoked', keyId: key.id, keyHash: key.keyHash }, { confirm: true });
   }
 
+  /** The runtime's hot path: a key verified before, from memory (synchronously), or undefined. */
+  cached(secret: string): VerifiedKey | undefined {
+    if (!looksLikeKey(secret)) return undefined;
+    const cached = this.valid.get(hashSecret(secret));
+    if (!cached) return undefined;
+    const now = Date.now();
+    if (now - cached.lastTouched > TOUCH_INTERVAL_MS) this.touch(cached, now);
+    return cached;
+  }
+
   /**
-   * The runtime's key check: memory first (synchronously, no promise on the hot path), the database only for keys not seen yet. Unknown keys are
-   * remembered for a few seconds (a key created since is unaffected: its hash cannot have been asked before).
+   * The full key check: memory first (synchronously, no promise on the hot path), then the list of hashes
+   * recently not found (null, no query), then the database.
    */
   verify(secret: string): VerifiedKey | null | Promise<VerifiedKey | null> {
     if (!looksLikeKey(secret)) return null;
@@ -131,30 +155,49 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
       return cached;
     }
     const unknownUntil = this.unknown.get(keyHash);
-    if (unknownUntil !== undefined && unknownUntil > now) return null;
+    if (unknownUntil !== undefined) {
+      if (unknownUntil > now) return null;
+      this.unknown.delete(keyHash);
+    }
     return this.load(keyHash, now);
   }
 
   private async load(keyHash: string, now: number): Promise<VerifiedKey | null> {
     const key = await this.keys.findOneBy({ keyHash, revokedAt: IsNull() });
     if (!key) {
-      if (this.unknown.size >= NEGATIVE_MAX) this.unknown.clear();
-      this.unknown.set(keyHash, now + NEGATIVE_TTL_MS);
+      this.unknown.delete(keyHash);
+      while (this.unknown.size >= NEGATIVE_MAX) this.unknown.delete(this.unknown.keys().next().value!);
+      this.unknown.set(keyHash, Date.now() + NEGATIVE_TTL_MS);
       return null;
     }
     const verified = { keyId: key.id, appId: key.appId, environmentId: key.environmentId, type: key.type, keyHash, lastTouched: 0 };
+    // A concurrent load of the same key may have cached it first: keep one entry, so the bound counts keys.
+    this.valid.delete(keyHash);
+    while (this.valid.size >= this.config.CACHE_MAX_KEYS) this.evictLeastRecent();
     this.valid.set(keyHash, verified);
     this.touch(verified, now);
     return verified;
   }
 
+  /** Drops the least recently used key from memory (it is verified again on its next use; its streams stay open). */
+  private evictLeastRecent(): void {
+    const first = this.valid.keys().next();
+    if (!first.done) this.valid.delete(first.value);
+  }
+
   private touch(key: VerifiedKey & { lastTouched: number }, now: number): void {
     key.lastTouched = now;
+    // Moved to the end: Map order is then least recently used first (see `valid`).
+    if (this.valid.get(key.keyHash) === key) {
+      this.valid.delete(key.keyHash);
+      this.valid.set(key.keyHash, key);
+    }
     this.keys.update({ id: key.keyId }, { lastUsedAt: new Date(now) }).catch((err: Error) => this.logger.warn(`lastUsedAt not saved: ${err.message}`));
   }
 
-  private forget(keyHash: string): void {
-    const key = this.valid.get(keyHash);
+  /** With the key id, listeners hear of it even when the key had been evicted from memory (its streams may be open). */
+  private forget(keyHash: string, keyId?: string): void {
+    const key = this.valid.get(keyHash) ?? (keyId ? { keyId, keyHash } : undefined);
     if (!key) return;
     this.valid.delete(keyHash);
     for (const listener of this.revokedListeners) listener(key);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AppsService } from '@superflag/apps';
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import { AppConfig, Clock, CLUSTER_BUS, type ClusterBus, DomainError, RATE_LIMIT_STORE, RequestContext, tooManyRequests } from '@superflag/core';
+import { AppConfig, Clock, CLUSTER_BUS, type ClusterBus, DomainError, isQuotaExempt, RATE_LIMIT_STORE, RequestContext, tooManyRequests } from '@superflag/core';
 import type { FastifyReply } from 'fastify';
 import { granted, leaseSize, monthOf, nextMonthStart, type Plan } from './quota-math';
 import { counterId, counterKey, type QuotaStore, servedKey } from './quota-store';
@@ -180,8 +180,8 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Counts one request against the environment's monthly quota and sets the X-RateLimit-* headers on the
-   * reply (the given one, or the current request's); 429 `Monthly quota exceeded` when the month is spent.
-   * Synchronous while a lease covers the request.
+   * reply (the given one, or the current request's); 429 `Monthly quota exceeded` when the month is spent,
+   * except for a request of a @QuotaExempt() route (the kill switch). Synchronous while a lease covers the request.
    */
   consume(environmentId: string, plan: Plan, reply?: FastifyReply): QuotaDecision | Promise<QuotaDecision> | undefined {
     if (!this.config.QUOTAS_ENABLED) return undefined;
@@ -298,6 +298,12 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
         return this.admit(counter, limit, now, reply);
       }
       if (counter.knownTotal >= limit && !counter.needsRestore) break;
+    }
+    const target = reply ?? RequestContext.reply();
+    if (isQuotaExempt(target?.request)) {
+      // The kill switch (@QuotaExempt routes): served and counted past the limit, so `used` stays what was served.
+      counter.unsynced++;
+      return this.admit(counter, limit, now, target);
     }
     this.rejections++;
     const decision = this.decision(counter, limit, now);

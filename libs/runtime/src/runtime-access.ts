@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { notAuthenticated } from '@superflag/core';
+import { AppConfig, notAuthenticated, tooManyRequests, WindowLimiter } from '@superflag/core';
 import type { VerifiedKey } from '@superflag/keys';
 import { QuotasService } from '@superflag/quotas';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -7,31 +7,53 @@ import { ConfigSnapshots } from './config-snapshots';
 import { RuntimeKeyAuth } from './key-auth';
 import type { Snapshot } from './snapshot';
 
+const MINUTE = 60_000;
+/** (pub_ key, address) pairs tracked per replica; see WindowLimiter for what happens past it. */
+const PUB_WINDOWS_MAX = 200_000;
+
 export interface RuntimeCall {
   key: VerifiedKey;
   snapshot: Snapshot;
 }
 
 /**
- * What every runtime request goes through, in order: the key (401), the burst and monthly quota (429, headers
- * on the reply), the environment's snapshot. Synchronous whenever the key, the plan, a quota lease and the
- * snapshot are in memory, which is the steady state: the hot path then creates no promise.
+ * What every runtime request goes through, in order: the key (401, or 429 for an address past its failed
+ * authentications), the burst limits (429 `Too many requests`), the monthly quota (429, headers on the reply),
+ * the environment's snapshot. Burst limits come before the quota, so a request they refuse costs no quota.
+ * Synchronous whenever the key, the plan, a quota lease and the snapshot are in memory, which is the steady
+ * state: the hot path then creates no promise.
  */
 @Injectable()
 export class RuntimeAccess {
+  /**
+   * BURST_PUB_IP_LIMIT per pub_ key and client address: a pub_ key is public (it ships in every browser), so a copy
+   * replayed from one address must not burn the environment's month. Checked on every pub_ request, hence in this
+   * replica's memory (a map lookup and an increment, no I/O): behind N replicas an address gets at most N times
+   * the limit, which still bounds a single-address flood to a small share of a month. sdk_ keys are secrets held
+   * by servers that legitimately send thousands of requests a minute from one address: not limited here.
+   */
+  private readonly pubBurst: WindowLimiter;
+
   constructor(
     private readonly auth: RuntimeKeyAuth,
     private readonly quotas: QuotasService,
     private readonly snapshots: ConfigSnapshots,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.pubBurst = new WindowLimiter(config.BURST_PUB_IP_LIMIT, MINUTE, PUB_WINDOWS_MAX);
+  }
 
   enter(request: FastifyRequest, reply: FastifyReply, options: { allowQueryKey?: boolean } = {}): RuntimeCall | Promise<RuntimeCall> {
     const key = this.auth.authenticate(request, options);
-    if (key instanceof Promise) return key.then((k) => this.afterKey(k, reply));
-    return this.afterKey(key, reply);
+    if (key instanceof Promise) return key.then((k) => this.afterKey(k, request, reply));
+    return this.afterKey(key, request, reply);
   }
 
-  private afterKey(key: VerifiedKey, reply: FastifyReply): RuntimeCall | Promise<RuntimeCall> {
+  private afterKey(key: VerifiedKey, request: FastifyRequest, reply: FastifyReply): RuntimeCall | Promise<RuntimeCall> {
+    if (key.type === 'pub' && this.pubBurst.enabled) {
+      const wait = this.pubBurst.hit(request.ip, key.keyId);
+      if (wait > 0) throw tooManyRequests('Too many requests', wait);
+    }
     const counted = this.count(key, reply);
     if (counted instanceof Promise) return counted.then(() => this.withSnapshot(key));
     return this.withSnapshot(key);
@@ -43,7 +65,7 @@ export class RuntimeAccess {
     return call(key, snapshot);
   }
 
-  /** Every runtime request (304s and each stream opened included) counts against the monthly quota. */
+  /** Every runtime request the burst limits let through (304s and each stream opened included) counts against the monthly quota. */
   private count(key: VerifiedKey, reply: FastifyReply): unknown {
     if (this.quotas.keyBurstLimited) return this.quotas.checkKeyBurst(key.keyId).then(() => this.countMonthly(key, reply));
     return this.countMonthly(key, reply);

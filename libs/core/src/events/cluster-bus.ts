@@ -6,6 +6,8 @@ import { closeRedis, duplicateRedis, type RedisClient } from '../redis/redis';
 export type ClusterEvent =
   | { type: 'flags-changed'; environmentId: string; version: number }
   | { type: 'key-revoked'; keyId: string; keyHash: string }
+  /** A runtime key exists from now on: replicas drop its hash from their list of keys not found. */
+  | { type: 'key-created'; keyHash: string }
   | { type: 'token-revoked'; tokenHash: string }
   | { type: 'plan-changed'; appId: string }
   /**
