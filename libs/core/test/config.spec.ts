@@ -10,12 +10,31 @@ describe('loadConfig', () => {
   });
 
   it('parses numbers and booleans from strings and ignores unrelated variables', () => {
-    const c = loadConfig({ PORT: '8080', SIGNUP_ENABLED: 'false', TRUST_PROXY: '1', PATH: '/usr/bin', DATABASE_URL: 'postgres://u@h/db' });
+    const c = loadConfig({ PORT: '8080', SIGNUP_ENABLED: 'false', TRUST_PROXY: 'true', PATH: '/usr/bin', DATABASE_URL: 'postgres://u@h/db' });
     expect(c.PORT).toBe(8080);
     expect(c.SIGNUP_ENABLED).toBe(false);
     expect(c.TRUST_PROXY).toBe(true);
     expect(c.DATABASE_URL).toBe('postgres://u@h/db');
     expect(c).not.toHaveProperty('PATH');
+  });
+
+  it.each([
+    ['false', false],
+    ['', false],
+    ['0', false],
+    ['true', true],
+    // A hop count: `1` used to mean true (trust every hop); it now trusts only the proxy in front.
+    ['1', 1],
+    [' 2 ', 2],
+    ['10.0.0.0/8', ['10.0.0.0/8']],
+    ['10.0.0.0/8, 127.0.0.1,::1,fd00::/8', ['10.0.0.0/8', '127.0.0.1', '::1', 'fd00::/8']],
+    ['loopback,uniquelocal', ['loopback', 'uniquelocal']],
+  ])('reads TRUST_PROXY=%j as %j', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).TRUST_PROXY).toEqual(expected);
+  });
+
+  it.each(['maybe', '10.0.0.0/33', '::1/129', '10.0.0.1/8/2', '300.1.1.1', '-1', '101', '10.0.0.0/8,,nope'])('refuses TRUST_PROXY=%j with one line', (value) => {
+    expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(/^Invalid configuration: TRUST_PROXY=.* must be true, false, a hop count or a comma-separated list/);
   });
 
   it('treats empty URLs as unset', () => {
