@@ -1,10 +1,9 @@
 import { Body, Controller, Delete, Get, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, RequireScopes } from '@superflag/auth';
-import { ApiData, ApiErrors, QuotaExempt, SuccessDto } from '@superflag/core';
-import { EnvQueryDto } from '@superflag/environments';
+import { ApiData, ApiErrors, CREATED_CURSOR, listBody, NEXT_CURSOR_DOC, pageRequest, QuotaExempt, SuccessDto } from '@superflag/core';
 import type { ApiKey } from './api-key.entity';
-import { CreatedKeyDto, CreateKeyDto, KeyDto, KeyIdQueryDto } from './dto/key.dto';
+import { CreatedKeyDto, CreateKeyDto, KeyDto, KeyIdQueryDto, KeyListQueryDto } from './dto/key.dto';
 import { KeysService } from './keys.service';
 
 const keyView = (k: ApiKey) => ({
@@ -18,18 +17,20 @@ export class KeysController {
 
   @Get()
   @RequireScopes('keys:read')
-  @ApiOperation({ summary: "List an environment's active keys (never the secret)" })
-  @ApiData(KeyDto, { isArray: true })
+  @ApiOperation({ summary: "List an environment's active keys (never the secret), oldest first; with `limit` or `cursor`, one page" })
+  @ApiData(KeyDto, { isArray: true, extra: NEXT_CURSOR_DOC })
   @ApiErrors(400, 404)
-  async list(@CurrentPrincipal() principal: Principal, @Query() query: EnvQueryDto) {
-    return { data: (await this.keys.list(principal, query.appId, query.env)).map(keyView) };
+  async list(@CurrentPrincipal() principal: Principal, @Query() query: KeyListQueryDto) {
+    const page = pageRequest(query, CREATED_CURSOR);
+    const { items, nextCursor } = await this.keys.list(principal, query.appId, query.env, page);
+    return listBody(page, items.map(keyView), nextCursor);
   }
 
   @Post()
   @RequireScopes('keys:write')
   @ApiOperation({ summary: 'Create a pub_ or sdk_ key for an environment; the full key is returned only here' })
   @ApiData(CreatedKeyDto, { status: 201 })
-  @ApiErrors(400, 404)
+  @ApiErrors(400, 404, 409)
   async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateKeyDto) {
     const { key, secret } = await this.keys.create(principal, body.appId, body.env, body.type, body.name);
     return { data: { id: key.id, type: key.type, key: secret, createdAt: key.createdAt.toISOString() } };

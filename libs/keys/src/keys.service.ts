@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { AppsService, AuditLog } from '@superflag/apps';
 import type { Principal } from '@superflag/auth';
-import { AppConfig, badRequest, Clock, CLUSTER_BUS, type ClusterBus, DomainError, hashSecret, IdGenerator, newSecret, notFound } from '@superflag/core';
+import { AppConfig, badRequest, Clock, CLUSTER_BUS, type ClusterBus, DomainError, hashSecret, IdGenerator, limitReached, newSecret, notFound, type Page, type PageRequest, readCreatedPage } from '@superflag/core';
 import { EnvironmentsService } from '@superflag/environments';
 import { DataSource, In, IsNull, Repository } from 'typeorm';
 import { ApiKey, KeyType } from './api-key.entity';
@@ -76,32 +76,39 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
     this.revokedListeners.push(listener);
   }
 
-  async list(principal: Principal, appId: string, envRef: string): Promise<ApiKey[]> {
+  /** Active keys, oldest first: all of them, or one page. */
+  async list(principal: Principal, appId: string, envRef: string, page?: PageRequest): Promise<Page<ApiKey>> {
     const env = await this.environments.resolve(principal, appId, envRef, 'read');
-    return this.keys.find({ where: { environmentId: env.id, revokedAt: IsNull() }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const qb = this.keys.createQueryBuilder('key').where('key.environment_id = :environmentId', { environmentId: env.id }).andWhere('key.revoked_at IS NULL');
+    return readCreatedPage(qb, 'key', 'id', page);
   }
 
   async create(principal: Principal, appId: string, envRef: string, type: unknown, name?: string): Promise<{ key: ApiKey; secret: string }> {
     if (!KEY_TYPES.includes(type as KeyType)) throw badRequest('Invalid key type');
-    const env = await this.environments.resolve(principal, appId, envRef, 'write');
-    const prefix = keyPrefix(type as KeyType, env.name);
-    const secret = newSecret(prefix);
-    const key = this.keys.create({
-      id: this.ids.next('key'),
-      appId,
-      environmentId: env.id,
-      type: type as KeyType,
-      name: name ?? null,
-      prefix,
-      keyHash: hashSecret(secret),
-      last4: secret.slice(-4),
-      lastUsedAt: null,
-      revokedAt: null,
-    });
-    const saved = await this.dataSource.transaction(async (manager) => {
+    const { key, secret, saved } = await this.dataSource.transaction(async (manager) => {
+      // The environment's row lock (the one versioned flag writes take) makes count-then-insert atomic among
+      // parallel creates; revoked keys do not count.
+      const env = await this.environments.resolve(principal, appId, envRef, 'write', { manager, lock: true });
+      if ((await manager.countBy(ApiKey, { environmentId: env.id, revokedAt: IsNull() })) >= this.config.LIMIT_KEYS_PER_ENV) {
+        throw limitReached('Active keys per environment', this.config.LIMIT_KEYS_PER_ENV);
+      }
+      const prefix = keyPrefix(type as KeyType, env.name);
+      const secret = newSecret(prefix);
+      const key = manager.create(ApiKey, {
+        id: this.ids.next('key'),
+        appId,
+        environmentId: env.id,
+        type: type as KeyType,
+        name: name ?? null,
+        prefix,
+        keyHash: hashSecret(secret),
+        last4: secret.slice(-4),
+        lastUsedAt: null,
+        revokedAt: null,
+      });
       await manager.insert(ApiKey, key);
       await this.auditLog.record(manager, appId, principal, 'runtime_key.created', { keyId: key.id, type: key.type, environmentId: env.id, env: env.name });
-      return manager.findOneByOrFail(ApiKey, { id: key.id });
+      return { key, secret, saved: await manager.findOneByOrFail(ApiKey, { id: key.id }) };
     });
     // Not confirmed: a replica that missed it lets the negative entry expire (NEGATIVE_TTL_MS).
     await this.bus.publish({ type: 'key-created', keyHash: key.keyHash });

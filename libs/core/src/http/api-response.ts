@@ -14,7 +14,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}`',
   403: 'The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}`',
   404: 'Not found (also for resources of other users, whose existence is never revealed)',
-  409: 'Conflict with existing state',
+  409: 'Conflict with existing state: it already exists, or a tenant limit is reached (`… limit reached (N)`)',
   412: 'Version conflict',
   413: 'Request body larger than the limit',
   429: 'Too many requests; see Retry-After',

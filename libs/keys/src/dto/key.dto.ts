@@ -1,5 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { PageQueryDto } from '@superflag/core';
 import { EnvQueryDto } from '@superflag/environments';
 import { KEY_TYPES } from '../key-format';
 
@@ -12,6 +13,8 @@ export class CreateKeyDto extends EnvQueryDto {
   @IsOptional() @IsString() @MinLength(1) @MaxLength(100)
   name?: string;
 }
+
+export class KeyListQueryDto extends IntersectionType(EnvQueryDto, PageQueryDto) {}
 
 export class KeyIdQueryDto {
   @ApiProperty({ example: 'key_789' })
