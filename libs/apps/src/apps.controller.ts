@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, RequireScopes, RequireUser } from '@superflag/auth';
-import { ApiData, ApiErrors, SuccessDto } from '@superflag/core';
+import { ApiData, ApiErrors, badRequest, decodeCursor, encodeCursor, NEXT_CURSOR_DOC, SuccessDto } from '@superflag/core';
 import type { App } from './app.entity';
 import { AppsService } from './apps.service';
 import type { AuditEvent } from './audit-event.entity';
-import { AppDto, AppListItemDto, AppNameDto, AuditEventDto, AuditQueryDto } from './dto/app.dto';
+import { AppDto, AppListItemDto, AppNameDto, AUDIT_CURSOR, AuditEventDto, AuditQueryDto } from './dto/app.dto';
 
 export const appView = (app: App) => ({ id: app.id, name: app.name, createdAt: app.createdAt.toISOString() });
 
@@ -74,14 +74,24 @@ export class AppsController {
   @ApiOperation({
     summary:
       "The app's audit of access (owner only): member, management key, runtime key and plan changes, with who made them; " +
-      "newest first, page with `before` = the previous page's `nextBefore`",
+      "newest first, 50 a page unless `limit` says otherwise; page with `cursor` = the previous page's `nextCursor` " +
+      '(given with `limit` or `cursor`), or with `before` = its `nextBefore`',
   })
-  @ApiData(AuditEventDto, { isArray: true, extra: { nextBefore: { type: 'integer', nullable: true, description: 'Cursor of the next (older) page; null on the last page' } } })
+  @ApiData(AuditEventDto, {
+    isArray: true,
+    extra: { nextBefore: { type: 'integer', nullable: true, description: 'Cursor of the next (older) page; null on the last page' }, ...NEXT_CURSOR_DOC },
+  })
   @ApiErrors(400, 404)
   async audit(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query() query: AuditQueryDto) {
+    if (query.cursor !== undefined && query.before !== undefined) throw badRequest('Give cursor or before, not both');
     const limit = query.limit ?? DEFAULT_PAGE;
-    const events = await this.apps.audit(principal, id, limit, query.before);
+    const before = query.cursor !== undefined ? (decodeCursor(query.cursor, AUDIT_CURSOR)[0] as string) : query.before;
+    // One more than a page, to know for certain whether there is a next one.
+    const rows = await this.apps.audit(principal, id, limit + 1, before);
+    const events = rows.slice(0, limit);
     const last = events[events.length - 1];
-    return { data: events.map(auditView), nextBefore: events.length === limit ? Number(last.id) : null };
+    const body = { data: events.map(auditView), nextBefore: events.length === limit ? Number(last.id) : null };
+    if (query.limit === undefined && query.cursor === undefined) return body;
+    return { ...body, nextCursor: rows.length > limit ? encodeCursor([last.id]) : null };
   }
 }

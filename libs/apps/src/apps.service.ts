@@ -144,7 +144,7 @@ export class AppsService {
   }
 
   /** The app's audit of access, newest first (owners only). */
-  async audit(principal: Principal, appId: string, limit: number, before?: number): Promise<AuditEvent[]> {
+  async audit(principal: Principal, appId: string, limit: number, before?: number | string): Promise<AuditEvent[]> {
     await this.authorize(principal, appId, 'manage');
     return this.auditLog.page(appId, limit, before);
   }

@@ -25,8 +25,8 @@ export class AuditLog {
     } as QueryDeepPartialEntity<AuditEvent>);
   }
 
-  /** Newest first; `before` is the id of the last event of the previous page. */
-  page(appId: string, limit: number, before?: number): Promise<AuditEvent[]> {
+  /** Newest first; `before` is the id of the last event of the previous page (a bigint: a number or its digits). */
+  page(appId: string, limit: number, before?: number | string): Promise<AuditEvent[]> {
     return this.events.find({
       where: { appId, ...(before !== undefined ? { id: LessThan(String(before)) } : {}) },
       order: { id: 'DESC' },

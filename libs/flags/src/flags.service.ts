@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { actorOf, type Principal } from '@superflag/auth';
-import { AppConfig, badRequest, conflict, DomainError, IdGenerator, limitReached, notFound } from '@superflag/core';
+import { AppConfig, badRequest, conflict, DomainError, IdGenerator, limitReached, notFound, type Page, type PageRequest, toPage } from '@superflag/core';
 import { type Environment, EnvironmentsService } from '@superflag/environments';
 import { DataSource, EntityManager, In, LessThan, MoreThan, QueryFailedError } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
@@ -391,12 +391,19 @@ export class FlagsService {
     if (after > limit && after > before) throw limitReached('Targets per flag', limit, { key });
   }
 
-  /** The overrides of one flag. */
-  async targets(principal: Principal, ref: EnvRef, key: string): Promise<FlagTarget[]> {
+  /** The overrides of one flag, by (type, id): all of them, or one page (the primary key's order, so an index scan). */
+  async targets(principal: Principal, ref: EnvRef, key: string, page?: PageRequest): Promise<Page<FlagTarget>> {
     const env = await this.environments.resolve(principal, ref.appId, ref.env, 'read');
     const flag = await this.dataSource.manager.findOneBy(Flag, { environmentId: env.id, key });
     if (!flag) throw notFound('Flag');
-    return this.dataSource.manager.find(FlagTarget, { where: { flagId: flag.id }, order: { targetType: 'ASC', targetId: 'ASC' } });
+    const qb = this.dataSource.manager
+      .createQueryBuilder(FlagTarget, 't')
+      .where('t.flag_id = :flagId', { flagId: flag.id })
+      .orderBy('t.target_type', 'ASC')
+      .addOrderBy('t.target_id', 'ASC');
+    if (!page) return { items: await qb.getMany(), nextCursor: null };
+    if (page.after) qb.andWhere('(t.target_type, t.target_id) > (:afterType, :afterId)', { afterType: page.after[0], afterId: page.after[1] });
+    return toPage(await qb.limit(page.limit + 1).getMany(), page.limit, (t) => [t.targetType, t.targetId]);
   }
 
   private async setTarget(manager: EntityManager, flagId: string, targetType: TargetType, targetId: string, value: FlagValue | null): Promise<void> {

@@ -1,9 +1,8 @@
 import { Body, Controller, Get, Headers, Param, Patch, Query } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, RequireScopes } from '@superflag/auth';
-import { ApiData, ApiErrors, badRequest, QuotaExempt } from '@superflag/core';
-import { EnvQueryDto } from '@superflag/environments';
-import { FlagStateDto, FlagTargetsDto, SpecificTargetsDto, TargetsResultDto } from './dto/flag.dto';
+import { ApiData, ApiErrors, badRequest, listBody, NEXT_CURSOR_DOC, pageRequest, QuotaExempt } from '@superflag/core';
+import { FlagStateDto, FlagTargetsDto, SpecificTargetsDto, TARGET_CURSOR, TargetsQueryDto, TargetsResultDto } from './dto/flag.dto';
 import { parseIfMatch } from './flag-values';
 import { FlagsService } from './flags.service';
 
@@ -23,7 +22,7 @@ export class TargetsController {
     description: 'Each update names exactly one of `companyId` / `userId`; `value: null` removes that override. Environment by id, as in Reflag.',
   })
   @ApiData(TargetsResultDto)
-  @ApiErrors(400, 404, 412, 413)
+  @ApiErrors(400, 404, 409, 412, 413)
   async specificTargets(
     @CurrentPrincipal() principal: Principal,
     @Param('appId') appId: string,
@@ -42,17 +41,20 @@ export class TargetsController {
 
   @Get('api/v1/flags/:key/targets')
   @RequireScopes('flags:read')
-  @ApiOperation({ summary: "A flag's per-user and per-company overrides" })
-  @ApiData(FlagTargetsDto)
+  @ApiOperation({
+    summary: "A flag's per-user and per-company overrides",
+    description: 'With `limit` or `cursor`, one page of at most `limit` overrides: companies first, then users, each by id.',
+  })
+  @ApiData(FlagTargetsDto, { extra: NEXT_CURSOR_DOC })
   @ApiErrors(400, 404)
-  async list(@CurrentPrincipal() principal: Principal, @Param('key') key: string, @Query() query: EnvQueryDto) {
-    const targets = await this.flags.targets(principal, query, key);
-    return {
-      data: {
-        key,
-        users: Object.fromEntries(targets.filter((t) => t.targetType === 'user').map((t) => [t.targetId, t.value])),
-        companies: Object.fromEntries(targets.filter((t) => t.targetType === 'company').map((t) => [t.targetId, t.value])),
-      },
+  async list(@CurrentPrincipal() principal: Principal, @Param('key') key: string, @Query() query: TargetsQueryDto) {
+    const page = pageRequest(query, TARGET_CURSOR);
+    const { items, nextCursor } = await this.flags.targets(principal, query, key, page);
+    const data = {
+      key,
+      users: Object.fromEntries(items.filter((t) => t.targetType === 'user').map((t) => [t.targetId, t.value])),
+      companies: Object.fromEntries(items.filter((t) => t.targetType === 'company').map((t) => [t.targetId, t.value])),
     };
+    return listBody(page, data, nextCursor);
   }
 }

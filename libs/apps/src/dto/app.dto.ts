@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import type { CursorPart } from '@superflag/core';
 import { APP_ROLES } from '../app-rights';
 import { AUDIT_ACTIONS } from '../audit-event.entity';
 
@@ -30,7 +31,14 @@ export class AuditQueryDto {
   @ApiPropertyOptional({ example: 120, description: 'Cursor: only events with an id below this (use `nextBefore` of the previous page)' })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER)
   before?: number;
+
+  @ApiPropertyOptional({ example: 'WyIxMjAiXQ', maxLength: 1024, description: "Opaque, as on every list: the previous page's `nextCursor` (instead of `before`)" })
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(1024)
+  cursor?: string;
 }
+
+/** An audit cursor: the id of the last event of the page (a bigint, as digits). */
+export const AUDIT_CURSOR: readonly CursorPart[] = ['digits'];
 
 export class AuditActorDto {
   @ApiProperty({ example: 'usr_8fK2mQ9xLp3RtV7w', nullable: true, type: String, description: 'The user, when a cli_ token was used' }) userId!: string | null;

@@ -1,7 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
-import { MAX_INT32 } from '@superflag/core';
+import { type CursorPart, MAX_INT32, PageQueryDto } from '@superflag/core';
 import { EnvQueryDto } from '@superflag/environments';
 import { FLAG_KEY_PATTERN, FLAG_TYPES, type FlagType } from '../flag-values';
 
@@ -157,7 +157,19 @@ export class ChangesQueryDto extends EnvQueryDto {
   @ApiPropertyOptional({ example: 40, description: 'Cursor: only changes with a version below this (use `nextBefore` of the previous page)' })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_INT32)
   before?: number;
+
+  @ApiPropertyOptional({ example: 'WzQwXQ', maxLength: 1024, description: "Opaque, as on every list: the previous page's `nextCursor` (instead of `before`)" })
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(1024)
+  cursor?: string;
 }
+
+/** A change history cursor: the version of the last change of the page. */
+export const CHANGE_CURSOR: readonly CursorPart[] = ['number'];
+
+export class TargetsQueryDto extends IntersectionType(EnvQueryDto, PageQueryDto) {}
+
+/** A targets cursor: the last override's (type, id). */
+export const TARGET_CURSOR: readonly CursorPart[] = ['string', 'string'];
 
 export class FlagViewDto {
   @ApiProperty({ enum: FLAG_TYPES, example: 'bool' }) type!: FlagType;
