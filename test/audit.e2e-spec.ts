@@ -6,8 +6,9 @@ describe('audit of access', () => {
   const operatorEmail = `${unique('ops')}@example.com`;
   let operator: TestUser;
   beforeAll(async () => {
-    t = await startApp({ ADMIN_EMAILS: operatorEmail });
-    const res = await t.http().post('/api/v1/auth/signup').send({ email: operatorEmail, password: 'correct horse battery' }).expect(201);
+    // The operator is the bootstrap account (ADMIN_EMAIL/ADMIN_PASSWORD), made an operator at start-up.
+    t = await startApp({ ADMIN_EMAIL: operatorEmail, ADMIN_PASSWORD: 'correct horse battery' });
+    const res = await t.http().post('/api/v1/auth/login').send({ email: operatorEmail, password: 'correct horse battery' }).expect(200);
     operator = { id: res.body.data.user.id, email: operatorEmail, password: '', token: res.body.data.token, auth: { Authorization: `Bearer ${res.body.data.token}` } };
   });
   afterAll(() => t.close());

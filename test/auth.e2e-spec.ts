@@ -15,10 +15,14 @@ describe('auth: accounts and cli_ tokens', () => {
     expect(res.body.data.user).toEqual({ id: expect.stringMatching(/^usr_[0-9A-Za-z]{16}$/), email: email.toLowerCase(), createdAt: expect.any(String) });
     expect(new Date(res.body.data.user.createdAt).toISOString()).toBe(res.body.data.user.createdAt);
     expect(res.body.data.token).toMatch(/^cli_[0-9A-Za-z]{43}$/);
+    // A session token: it expires LOGIN_TOKEN_TTL_DAYS (90 by default) after its last use.
+    expect(Object.keys(res.body.data)).toEqual(['user', 'token', 'expiresAt']);
+    expect(Date.parse(res.body.data.expiresAt) - Date.now()).toBeGreaterThan(89 * 86_400_000);
+    expect(Date.parse(res.body.data.expiresAt) - Date.now()).toBeLessThanOrEqual(90 * 86_400_000);
     const me = await t.http().get('/api/v1/auth/me').set('Authorization', `Bearer ${res.body.data.token}`).expect(200);
     expect(me.body.data).toEqual({
       user: res.body.data.user,
-      scopes: ['apps:read', 'apps:write', 'flags:read', 'flags:write', 'keys:read', 'keys:write'],
+      scopes: ['apps:read', 'apps:write', 'flags:read', 'flags:write', 'keys:read', 'keys:write', 'tokens:write'],
     });
   });
 
@@ -66,10 +70,12 @@ describe('auth: accounts and cli_ tokens', () => {
 
   it('creates a narrowed token shown once, lists tokens without secrets, and enforces scopes with 403', async () => {
     const user = await aUser(t);
+    const session = (await t.http().get('/api/v1/auth/tokens').set(user.auth).expect(200)).body.data[0];
     const created = await t.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'ci', scopes: ['apps:read'] }).expect(201);
+    // Without an expiry of its own, a minted token ends with the session that minted it (never later).
     expect(created.body.data).toEqual({
       id: expect.stringMatching(/^tok_/), name: 'ci', scopes: ['apps:read'], createdAt: expect.any(String),
-      expiresAt: null, lastUsedAt: null, token: expect.stringMatching(/^cli_[0-9A-Za-z]{43}$/),
+      expiresAt: session.expiresAt, lastUsedAt: null, token: expect.stringMatching(/^cli_[0-9A-Za-z]{43}$/),
     });
     const ci = { Authorization: `Bearer ${created.body.data.token}` };
     await t.http().get('/api/v1/apps').set(ci).expect(200);
@@ -87,11 +93,11 @@ describe('auth: accounts and cli_ tokens', () => {
 
   it('does not let a narrowed token mint a wider one', async () => {
     const user = await aUser(t);
-    const narrow = await t.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'ro', scopes: ['flags:read'] }).expect(201);
-    const res = await t.http().post('/api/v1/auth/tokens').set('Authorization', `Bearer ${narrow.body.data.token}`).send({ name: 'wide', scopes: ['apps:write'] }).expect(403);
-    expect(res.body).toEqual({ error: 'Insufficient permissions' });
+    const narrow = await t.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'ro', scopes: ['flags:read', 'tokens:write'] }).expect(201);
+    const res = await t.http().post('/api/v1/auth/tokens').set('Authorization', `Bearer ${narrow.body.data.token}`).send({ name: 'wide', scopes: ['apps:write'] }).expect(400);
+    expect(res.body).toEqual({ error: "scopes may not exceed the calling token's scopes (not allowed: apps:write)" });
     const same = await t.http().post('/api/v1/auth/tokens').set('Authorization', `Bearer ${narrow.body.data.token}`).send({ name: 'same' }).expect(201);
-    expect(same.body.data.scopes).toEqual(['flags:read']);
+    expect(same.body.data.scopes).toEqual(['flags:read', 'tokens:write']);
   });
 
   it('rejects invalid token requests with 400', async () => {

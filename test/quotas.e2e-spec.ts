@@ -11,8 +11,9 @@ describe('monthly quotas', () => {
   let user: TestUser;
   const adminEmail = `ops-${Date.now()}@example.com`;
   beforeAll(async () => {
-    t = await startApp({ QUOTA_FREE: '20', QUOTA_PRO: '40', ADMIN_EMAILS: `someone@else.org, ${adminEmail.toUpperCase()}` });
-    const res = await t.http().post('/api/v1/auth/signup').send({ email: adminEmail, password: 'operator-password' }).expect(201);
+    // The operator is the bootstrap account (ADMIN_EMAIL/ADMIN_PASSWORD), made an operator at start-up.
+    t = await startApp({ QUOTA_FREE: '20', QUOTA_PRO: '40', ADMIN_EMAIL: adminEmail.toUpperCase(), ADMIN_PASSWORD: 'operator-password' });
+    const res = await t.http().post('/api/v1/auth/login').send({ email: adminEmail, password: 'operator-password' }).expect(200);
     admin = { id: res.body.data.user.id, email: adminEmail, password: 'operator-password', token: res.body.data.token, auth: { Authorization: `Bearer ${res.body.data.token}` } };
     user = await aUser(t);
   });
@@ -78,7 +79,7 @@ describe('monthly quotas', () => {
     expect((await t.http().get('/api/v1/usage').query({ appId: app.id }).set(stranger.auth).expect(404)).body).toEqual({ error: 'App not found' });
   });
 
-  it('lets only ADMIN_EMAILS change a plan, and the new limit applies at once', async () => {
+  it('lets only operators change a plan, and the new limit applies at once', async () => {
     const app = await anApp(t, user);
     const key = await aKey(t, user, app, 'production', 'sdk');
     for (let i = 0; i < 19; i++) await config(key).expect(200);

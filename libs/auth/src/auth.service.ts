@@ -301,7 +301,7 @@ export class AuthService implements OnApplicationBootstrap {
       .update(ManagementKey)
       .set({ revokedAt: this.clock.now() })
       .where('app_id = :appId AND created_by = :userId AND revoked_at IS NULL', { appId, userId })
-      .returning(['id', 'name', 'key_hash'])
+      .returning('id, name, key_hash')
       .execute();
     return (result.raw as Array<{ id: string; name: string; key_hash: string }>).map((r) =>
       Object.assign(new ManagementKey(), { id: r.id, name: r.name, keyHash: r.key_hash, appId }),
