@@ -63,7 +63,7 @@ function trustProxy(setting: TrustProxy): boolean | string[] | ((address: string
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   // maxParamLength: Fastify's default (100) answered 414 for a valid 128-character flag key; 512 leaves room
   // for the longest key percent-encoded (a key is ASCII: at most 3 characters per character on the wire).
-  const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT, maxParamLength: 512, trustProxy: trustProxy(config.TRUST_PROXY), logger: false, genReqId: requestIdOf });
+  const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT, routerOptions: { maxParamLength: 512 }, trustProxy: trustProxy(config.TRUST_PROXY), logger: false, genReqId: requestIdOf });
   const log = { level: levelOf(options.logger), destination: options.logDestination };
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, log), adapter, {
     // Start-up messages wait for the pino logger, so every line the process writes is JSON.

@@ -11,8 +11,8 @@ const MAX_BODY_DEPTH = MAX_JSON_DEPTH + 4;
 type Ctor = abstract new (...args: never[]) => unknown;
 
 /**
- * The first field of `body` (a DTO's input, nested DTOs included) that is null although its documentation does not
- * say `nullable`. class-validator's @IsOptional lets null through, and a service that reads "not undefined" as
+ * The first optional field of `body` (a DTO's input, nested DTOs included) that is null although its documentation
+ * does not say `nullable`. class-validator's @IsOptional lets null through, and a service that reads "not undefined" as
  * "given" would write it (`clientEnabled: null` once reached a NOT NULL column as a 500). So null means something
  * only where the OpenAPI document says what (`description: null` clears, `rollout: null` removes); elsewhere it is
  * refused, never silently treated as absent. Unknown fields are left to the whitelist.
@@ -22,10 +22,11 @@ function documentedNullProblem(body: Record<string, unknown>, metatype: Ctor, pa
   for (const name of names.map((n) => n.slice(1))) {
     const value = body[name];
     if (value === undefined) continue;
-    const doc = Reflect.getMetadata(API_PROPERTIES, metatype.prototype, name) as { nullable?: boolean; type?: unknown } | undefined;
+    const doc = Reflect.getMetadata(API_PROPERTIES, metatype.prototype, name) as { nullable?: boolean; required?: boolean; type?: unknown } | undefined;
     const where = path ? `${path}.${name}` : name;
     if (value === null) {
-      if (!doc?.nullable) return `${where} must not be null`;
+      // A required field's own rules refuse null (with its own message, e.g. "Invalid value for flag type bool").
+      if (doc?.required === false && !doc.nullable) return `${where} must not be null`;
       continue;
     }
     const nested = typeof doc?.type === 'function' && Reflect.hasMetadata(API_PROPERTY_NAMES, (doc.type as Ctor).prototype) ? (doc.type as Ctor) : undefined;

@@ -1,0 +1,246 @@
+import fc from 'fast-check';
+import { startApp, TestApp } from './support/app';
+import { aFlag, aKey, aManagementKey, aMember, anApp, aUser, TestAppRecord, TestUser, unique } from './support/factories';
+
+/**
+ * Every route of the OpenAPI document gets random bodies, queries and path parameters (nulls, NULs, lone
+ * surrogates, deep nesting, numbers beyond a double or an int4, wrong types, extra fields, real ids mixed in) with
+ * a valid credential: the answer is 2xx, or 4xx with `{"error": string}` (OFREP's own error shape on its
+ * routes), never 5xx; and after a 4xx the app's apps, environments, versions, keys, members and tokens read
+ * back the same through the API. Bounded by a time budget, whatever the machine.
+ */
+
+interface Operation {
+  method: 'get' | 'post' | 'patch' | 'put' | 'delete';
+  path: string;
+  security: string[];
+  query: string[];
+  pathParams: string[];
+  body?: Schema;
+}
+interface Schema {
+  $ref?: string;
+  type?: string;
+  items?: Schema;
+  properties?: Record<string, Schema>;
+}
+
+/** Streams never end by themselves, and OPTIONS is the CORS preflight (no body, no query). */
+const SKIPPED = /\/stream$/;
+/** Success would take the fuzzing user's credential or app away: these run as a throwaway user, renewed after a 2xx. */
+const DESTRUCTIVE = new Set(['POST /api/v1/auth/logout', 'POST /api/v1/auth/tokens/revoke-all', 'POST /api/v1/auth/password', 'DELETE /api/v1/apps/{id}']);
+const BUDGET_MS = 30_000;
+const RUNS_PER_ROUTE = 40;
+
+const HUGE = '\u0001HUGE\u0001';
+const NEG_HUGE = '\u0001NEGHUGE\u0001';
+/** JSON text, with the markers above written as numbers beyond a double (JSON.stringify cannot write them). */
+const toJson = (v: unknown) => (JSON.stringify(v) ?? '').replaceAll(JSON.stringify(HUGE), '1e400').replaceAll(JSON.stringify(NEG_HUGE), '-1e999');
+
+const nest = (depth: number): unknown => (depth === 0 ? 'x' : [nest(depth - 1)]);
+const evil = fc.oneof(
+  fc.constantFrom<unknown>(null, '', ' ', 'a\u0000b', '\u0000', 'x\ud800', '\udfff', '😀', HUGE, NEG_HUGE, 1e20, 2 ** 31, -1, 0, 1.5, -0, true, false, [], {}, 'x'.repeat(70_000), nest(40), nest(300), { a: nest(33) }),
+  fc.jsonValue({ maxDepth: 3 }),
+  fc.string({ maxLength: 12 }),
+  fc.integer(),
+  fc.double(),
+);
+const evilString = fc.oneof(
+  fc.constantFrom('', ' ', '%00', 'a%00b', '%ED%A0%80', '%FF', '%F0%9F%98%80', 'x'.repeat(129), 'x'.repeat(600), '..', '1e400', '-1', '99999999999999999999', 'null', 'production', 'env_qa'),
+  fc.string({ maxLength: 12 }).map(encodeURIComponent),
+);
+
+let t: TestApp;
+let user: TestUser;
+let app: TestAppRecord;
+let member: TestUser;
+let sdk: { key: string; auth: { Authorization: string } };
+let victimKeyId: string;
+let victimMgmtKeyId: string;
+let throwaway: { user: TestUser; app: TestAppRecord };
+
+/** Plausible values by field name, so random requests also reach the code behind validation. */
+const real = (name: string, own: TestAppRecord = app): fc.Arbitrary<unknown> => {
+  switch (name) {
+    case 'appId':
+    case 'id':
+      return fc.constant(own.id);
+    case 'env':
+      return fc.constantFrom('production', 'staging', 'qa', own.envs.production);
+    case 'envId':
+      return fc.constant(own.envs.production);
+    case 'key':
+    case 'flagKey':
+      return fc.constantFrom('known', 'known-json', 'missing');
+    case 'type':
+      return fc.constantFrom('bool', 'string', 'number', 'json', 'sdk', 'pub');
+    case 'value':
+      return fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.boolean(), fc.integer());
+    case 'userId':
+      return fc.constantFrom(member.id, user.id, 'user-42');
+    case 'keyId':
+      return fc.constantFrom(victimKeyId, victimMgmtKeyId);
+    case 'email':
+      return fc.constantFrom(member.email, `${unique('nobody')}@example.com`);
+    case 'role':
+      return fc.constantFrom('viewer', 'editor', 'owner');
+    case 'scopes':
+      return fc.subarray(['flags:read', 'flags:write', 'apps:read', 'keys:read']);
+    case 'version':
+    case 'expectedVersion':
+    case 'limit':
+      return fc.integer({ min: 0, max: 60 });
+    case 'percentage':
+      return fc.double({ min: 0, max: 100, noNaN: true });
+    case 'name':
+      return fc.constant(unique('n'));
+    case 'flags':
+      return fc.dictionary(fc.constantFrom('known', 'known-json', 'missing'), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 2 });
+    case 'context':
+      return fc.record({ targetingKey: fc.oneof(fc.string(), evil), userId: evil }, { requiredKeys: [] });
+    default:
+      return evil;
+  }
+};
+
+let schemas: Record<string, Schema> = {};
+const resolve = (s: Schema): Schema => (s.$ref ? schemas[s.$ref.split('/').pop()!] : s);
+
+function bodyOf(schema: Schema, depth = 0): fc.Arbitrary<unknown> {
+  const s = resolve(schema);
+  if (s.type === 'array' && s.items && depth < 2) return fc.oneof(fc.array(bodyOf(s.items, depth + 1), { maxLength: 3 }), evil);
+  if (!s.properties || depth > 2) return evil;
+  const fields = Object.fromEntries(Object.entries(s.properties).map(([name, p]) => [name, fc.oneof({ weight: 3, arbitrary: p.$ref || p.items?.$ref ? bodyOf(p, depth + 1) : real(name) }, { weight: 2, arbitrary: evil })]));
+  const object = fc.record({ ...fields, [`extra${depth}`]: evil }, { requiredKeys: [] });
+  return depth === 0 ? fc.oneof({ weight: 8, arbitrary: object }, { weight: 1, arbitrary: evil }) : object;
+}
+
+/** What must not move on a 4xx, read through the API. Last-used times and sliding expiries move on every use by design. */
+async function snapshot(): Promise<string> {
+  const get = async (path: string, query: Record<string, string> = {}) => {
+    const res = await t.http().get(path).query(query).set(user.auth);
+    return { status: res.status, data: res.body.data };
+  };
+  const envs = await get('/api/v1/envs', { appId: app.id });
+  const names = ((envs.data ?? []) as Array<{ name: string }>).map((e) => e.name);
+  // Every flag write raises its environment's version, so versions stand for the flags (read in full for one).
+  const [versions, keys, flags, apps, mgmtKeys, members, tokens] = await Promise.all([
+    Promise.all(names.map(async (env) => (await get('/api/v1/changes', { appId: app.id, env, limit: '1' })).data?.[0]?.version ?? 0)),
+    Promise.all(names.map((env) => get('/api/v1/keys', { appId: app.id, env }))),
+    get('/api/v1/flags', { appId: app.id, env: 'production' }),
+    get('/api/v1/apps'),
+    get(`/api/v1/apps/${app.id}/api-keys`),
+    get(`/api/v1/apps/${app.id}/members`),
+    get('/api/v1/auth/tokens'),
+  ]);
+  return JSON.stringify({ envs, versions, keys, flags, apps, mgmtKeys, members, tokens }, (k, v) => (k === 'lastUsedAt' || k === 'expiresAt' ? undefined : v));
+}
+
+async function newThrowaway() {
+  const u = await aUser(t);
+  throwaway = { user: u, app: await anApp(t, u) };
+}
+
+/** After a 2xx, put back what other requests aim at (a rollback or delete may have removed the flags). */
+async function heal(): Promise<void> {
+  for (const [key, type, value] of [['known', 'number', 1], ['known-json', 'json', { b: 1, a: [1] }]] as const) {
+    const res = await t.http().get(`/api/v1/flags/${key}`).query({ appId: app.id, env: 'production' }).set(user.auth);
+    if (res.status === 404) await aFlag(t, user, app, 'production', { key, type, value });
+  }
+}
+
+describe('every route: random input never causes a 5xx, and a refused request changes nothing', () => {
+  let operations: Operation[] = [];
+  beforeAll(async () => {
+    t = await startApp({ QUOTA_FREE: '100000000', QUOTA_PRO: '100000000' });
+    user = await aUser(t);
+    app = await anApp(t, user);
+    member = await aUser(t);
+    await aMember(t, user, app, member, 'viewer');
+    await t.http().post('/api/v1/envs').set(user.auth).send({ appId: app.id, name: 'qa' }).expect(201);
+    await heal();
+    sdk = await aKey(t, user, app, 'production', 'sdk');
+    victimKeyId = (await aKey(t, user, app, 'staging', 'pub')).id;
+    victimMgmtKeyId = (await aManagementKey(t, user, app)).id;
+    await newThrowaway();
+    const doc = (await t.http().get('/docs-json').expect(200)).body;
+    schemas = doc.components.schemas;
+    for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, { security?: Array<Record<string, unknown>>; parameters?: Array<{ in: string; name: string }>; requestBody?: { content: Record<string, { schema: Schema }> } }>>)) {
+      for (const [method, op] of Object.entries(methods)) {
+        if (method === 'options' || SKIPPED.test(path)) continue;
+        operations.push({
+          method: method as Operation['method'],
+          path,
+          security: (op.security ?? []).flatMap((s) => Object.keys(s)),
+          query: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
+          pathParams: (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name),
+          body: op.requestBody?.content['application/json']?.schema,
+        });
+      }
+    }
+  });
+  afterAll(() => t.close());
+
+  it('covers the whole document', () => {
+    expect(operations.length).toBeGreaterThan(40);
+    expect(operations.map((o) => `${o.method.toUpperCase()} ${o.path}`)).toEqual(expect.arrayContaining(['PATCH /api/v1/flags', 'POST /api/v1/flags', 'GET /api/v1/flags/{key}', 'POST /ofrep/v1/evaluate/flags/{key}']));
+  });
+
+  it('answers 2xx or 4xx with an error body, and 4xx leaves everything as it was', async () => {
+    const deadline = Date.now() + BUDGET_MS;
+    const perRoute = BUDGET_MS / operations.length;
+    let before = await snapshot();
+    let calls = 0;
+    const statuses = new Map<number, number>();
+    for (const op of operations) {
+      const name = `${op.method.toUpperCase()} ${op.path}`;
+      const destructive = DESTRUCTIVE.has(name);
+      const runtime = op.security.includes('key');
+      const request = fc.record({
+        path: fc.tuple(...op.pathParams.map((p) => fc.oneof({ weight: 3, arbitrary: real(p, destructive ? throwaway.app : app).map((v) => encodeURIComponent(String(v))) }, { weight: 2, arbitrary: evilString }))),
+        query: fc.record({ ...Object.fromEntries(op.query.map((q) => [q, fc.oneof(real(q).map(String), evilString.map(decodeURIComponentSafe), fc.array(fc.string({ maxLength: 3 }), { minLength: 2, maxLength: 2 }))])), extra: fc.string({ maxLength: 5 }) }, { requiredKeys: [] }),
+        body: op.body ? bodyOf(op.body) : fc.option(evil, { nil: undefined }),
+      });
+      // Each route gets its share of the budget (what one leaves over goes to the next): runs past it return at once.
+      const routeDeadline = Math.min(deadline, Date.now() + perRoute);
+      await fc.assert(
+        fc.asyncProperty(request, async ({ path, query, body }) => {
+          if (Date.now() > routeDeadline) return;
+          let i = 0;
+          const url = op.path.replace(/\{[^}]+\}/g, () => path[i++]);
+          const auth = runtime ? sdk.auth : destructive ? throwaway.user.auth : op.security.length ? user.auth : {};
+          let req = t.http()[op.method](url).set(auth).query(query as Record<string, string>);
+          if (body !== undefined && op.method !== 'get' && op.method !== 'delete') req = req.set('Content-Type', 'application/json').send(toJson(body));
+          const res = await req;
+          calls++;
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          const what = `${name} ${url} ${JSON.stringify(query)} ${toJson(body)?.slice(0, 300)} → ${res.status} ${res.text.slice(0, 300)}`;
+          if (res.status >= 500 || res.status < 200 || (res.status >= 300 && res.status < 400)) throw new Error(`unexpected status: ${what}`);
+          if (res.status >= 400) {
+            const ofrepError = op.path.startsWith('/ofrep/') && typeof res.body.errorCode === 'string';
+            if (!ofrepError && typeof res.body.error !== 'string') throw new Error(`error body without "error": ${what}`);
+            // A GET changes nothing by design (and is not snapshotted, to spend the budget on writes).
+            const after = op.method === 'get' ? before : await snapshot();
+            if (after !== before) throw new Error(`a ${res.status} changed state: ${what}\nbefore ${before}\nafter  ${after}`);
+          } else {
+            if (destructive) await newThrowaway();
+            await heal();
+            before = await snapshot();
+          }
+        }),
+        { numRuns: RUNS_PER_ROUTE, endOnFailure: true },
+      );
+    }
+    // Enough requests to mean something, on any machine: at least a few per route.
+    expect(calls).toBeGreaterThan(operations.length * 3);
+    expect([...statuses.keys()].some((s) => s >= 200 && s < 300)).toBe(true);
+  }, BUDGET_MS + 30_000);
+});
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
