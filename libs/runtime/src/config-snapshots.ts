@@ -168,6 +168,8 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
       if (entry.loading || entry.backoff.waiting(now)) throw serviceUnavailable(entry.backoff.retryAfterSeconds(now));
     }
     this.misses++;
+    // A read: unlike the refreshes that change events and revalidation start, it makes the environment recently used.
+    if (entry) entry.used = ++this.reads;
     return this.reload(environmentId);
   }
 
@@ -179,10 +181,9 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
   private reload(environmentId: string): Promise<Snapshot | null> {
     let entry = this.entries.get(environmentId);
     if (!entry) {
-      entry = { wanted: 0, backoff: new Backoff(), used: 0 };
+      entry = { wanted: 0, backoff: new Backoff(), used: ++this.reads };
       this.entries.set(environmentId, entry);
     }
-    entry.used = ++this.reads;
     if (entry.loading) return entry.loading;
     const target = entry;
     target.loading = (async () => {
@@ -271,7 +272,8 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
     const candidates: Array<[string, Entry]> = [];
     for (const item of this.entries) {
       const [id, entry] = item;
-      if (entry !== loaded && !entry.loading && !this.retainers.some((retain) => retain(id))) candidates.push(item);
+      // Without a snapshot it holds nothing, and forgetting it would forget its backoff too.
+      if (entry.snapshot && entry !== loaded && !entry.loading && !this.retainers.some((retain) => retain(id))) candidates.push(item);
     }
     candidates.sort((a, b) => a[1].used - b[1].used);
     const target = this.budgetBytes * EVICT_TO;

@@ -265,6 +265,18 @@ describe('ConfigSnapshots within CACHE_MEMORY_MB', () => {
     expect(snapshots.size).toBe(2);
   });
 
+  it('counts reads, not refreshes, as use: an environment that only changes is evicted first', async () => {
+    await snapshots.get('env_a');
+    await snapshots.get('env_b');
+    db.versions.set('env_a', 2);
+    snapshots.invalidate('env_a', 2);
+    await jest.advanceTimersByTimeAsync(0);
+    await snapshots.get('env_c');
+    expect(snapshots.evictions).toBe(1);
+    expect(snapshots.get('env_b')).not.toBeInstanceOf(Promise);
+    expect(snapshots.get('env_a')).toBeInstanceOf(Promise);
+  });
+
   it('never evicts an environment retained by open streams, even when it is the least recently read', async () => {
     snapshots.retainWhile((id) => id === 'env_a');
     const a = await snapshots.get('env_a');
