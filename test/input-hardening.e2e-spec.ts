@@ -139,6 +139,17 @@ describe('input hardening', () => {
     });
   });
 
+  it('dates at the ends of what JavaScript can hold (beyond PostgreSQL timestamptz at one end): 201 or 400, never 500', async () => {
+    for (const expiresAt of ['+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00.000Z', '0000-01-01T00:00:00Z', '+999999-01-01T00:00:00Z']) {
+      const token = await t.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: unique('t'), expiresAt });
+      const key = await t.http().post(`/api/v1/apps/${app.id}/api-keys`).set(user.auth).send({ name: unique('k'), scopes: ['flags:read'], expiresAt });
+      for (const res of [token, key]) {
+        expect([201, 400]).toContain(res.status);
+        if (res.status === 400) expect(typeof res.body.error).toBe('string');
+      }
+    }
+  });
+
   describe('the longest valid flag key works on every route that takes one', () => {
     it('128 characters (and URL-encoded forms of a key) reach GET, targets, OFREP, DELETE', async () => {
       const key = `k${'x'.repeat(126)}.`;

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayNotEmpty, ArrayUnique, IsArray, IsDate, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ArrayNotEmpty, ArrayUnique, IsArray, IsDate, IsIn, IsOptional, IsString, Matches, MaxDate, MaxLength, MinDate, MinLength } from 'class-validator';
+import { MAX_STORABLE_DATE, MIN_STORABLE_DATE, STORABLE_DATE_MESSAGE } from '@superflag/core';
 import { SCOPES, type Scope } from '@superflag/auth';
 
 export class CreateManagementKeyDto {
@@ -15,6 +16,7 @@ export class CreateManagementKeyDto {
 
   @ApiPropertyOptional({ example: '2026-12-31T00:00:00Z', format: 'date-time', description: 'When the key stops working' })
   @IsOptional() @Type(() => Date) @IsDate({ message: 'expiresAt must be an ISO 8601 date-time' })
+  @MinDate(MIN_STORABLE_DATE, { message: `expiresAt ${STORABLE_DATE_MESSAGE}` }) @MaxDate(MAX_STORABLE_DATE, { message: `expiresAt ${STORABLE_DATE_MESSAGE}` })
   expiresAt?: Date;
 }
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayUnique, IsArray, IsBoolean, IsDate, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ArrayUnique, IsArray, IsBoolean, IsDate, IsEmail, IsIn, IsOptional, IsString, Matches, MaxDate, MaxLength, MinDate, MinLength } from 'class-validator';
+import { MAX_STORABLE_DATE, MIN_STORABLE_DATE, STORABLE_DATE_MESSAGE } from '@superflag/core';
 import { SCOPES, type Scope } from '../scopes';
 
 export class CredentialsDto {
@@ -45,6 +46,7 @@ export class CreateTokenDto {
     description: "When the token stops working; at most the calling token's expiry, which is also the default (never, when the calling token never expires)",
   })
   @IsOptional() @Type(() => Date) @IsDate({ message: 'expiresAt must be an ISO 8601 date-time' })
+  @MinDate(MIN_STORABLE_DATE, { message: `expiresAt ${STORABLE_DATE_MESSAGE}` }) @MaxDate(MAX_STORABLE_DATE, { message: `expiresAt ${STORABLE_DATE_MESSAGE}` })
   expiresAt?: Date;
 }
 

@@ -2,6 +2,13 @@ import { badRequest } from '../errors/domain-error';
 
 /** How deeply a free-form JSON value (a json flag value, a rollout value) may nest: objects and arrays count. */
 export const MAX_JSON_DEPTH = 32;
+/**
+ * Bounds of a date-time input (`expiresAt`): PostgreSQL timestamptz reads neither JavaScript's six-digit years
+ * (`+275760-…`) nor dates before its own start, which reached SQL as 500s.
+ */
+export const MIN_STORABLE_DATE = new Date('0001-01-01T00:00:00.000Z');
+export const MAX_STORABLE_DATE = new Date('9999-12-31T23:59:59.999Z');
+export const STORABLE_DATE_MESSAGE = 'must be a date-time from year 1 to 9999';
 /** The largest value of a PostgreSQL `integer` column (versions, counts): larger numbers fail in SQL, not in validation. */
 export const MAX_INT32 = 2_147_483_647;
 
