@@ -85,7 +85,7 @@ describe('audit of access', () => {
     const second = await audit(app, owner, { limit: 2, before: first.nextBefore });
     expect(second.data.map((e: { details: { env?: string } }) => e.details.env)).toEqual(['staging', 'development']);
     const third = await audit(app, owner, { limit: 2, before: second.nextBefore });
-    expect(third).toEqual({ data: [], nextBefore: null });
+    expect(third).toEqual({ data: [], nextBefore: null, nextCursor: null });
     expect((await audit(other, owner)).data).toHaveLength(1);
   });
 

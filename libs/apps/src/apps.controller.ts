@@ -92,6 +92,7 @@ export class AppsController {
     const last = events[events.length - 1];
     const body = { data: events.map(auditView), nextBefore: events.length === limit ? Number(last.id) : null };
     if (query.limit === undefined && query.cursor === undefined) return body;
-    return { ...body, nextCursor: rows.length > limit ? encodeCursor([last.id]) : null };
+    // String(): the embedded engine hands bigint over as a number, PostgreSQL's driver as a string.
+    return { ...body, nextCursor: rows.length > limit ? encodeCursor([String(last.id)]) : null };
   }
 }

@@ -38,13 +38,16 @@ export interface Page<T> {
 
 export const encodeCursor = (key: readonly (string | number)[]): string => Buffer.from(JSON.stringify(key)).toString('base64url');
 
-/** A cursor key's parts: text, a safe integer, or a non-negative integer as decimal digits (bigint ids, microseconds). */
+/**
+ * A cursor key's parts: text (no NUL), a non-negative 32-bit integer (versions), or a non-negative integer as
+ * decimal digits (bigint ids, microseconds). Each stays within what its column accepts, so SQL never errs on one.
+ */
 export type CursorPart = 'string' | 'number' | 'digits';
 
 const partOk = (v: unknown, part: CursorPart) => {
-  if (part === 'number') return typeof v === 'number' && Number.isSafeInteger(v);
+  if (part === 'number') return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 2_147_483_647;
   if (typeof v !== 'string') return false;
-  if (part === 'digits') return /^[0-9]{1,18}$/.test(v); // within bigint, never an out-of-range error from SQL
+  if (part === 'digits') return /^[0-9]{1,18}$/.test(v);
   return v.length > 0 && v.length <= 256 && !v.includes('\u0000');
 };
 
