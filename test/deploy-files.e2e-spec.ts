@@ -215,7 +215,7 @@ describe('docker-compose.yml', () => {
     expect(apiConfig.SIGNUP_ENABLED).toBe(true);
     expect(apiConfig.ADMIN_EMAIL).toBeUndefined();
     // Behind the proxy: the client IP (login rate limit) comes from X-Forwarded-For.
-    expect(apiConfig.TRUST_PROXY).toBe(true);
+    expect(apiConfig.TRUST_PROXY).toBe(1);
   });
 
   it('publishes only the proxy, on host port 3000; the replicas are reachable through it alone', () => {

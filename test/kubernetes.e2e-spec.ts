@@ -243,7 +243,7 @@ describe('deploy/kubernetes', () => {
     // No writable place for the embedded database, and more than one replica shares state through Redis.
     expect(config.DATABASE_URL).toMatch(/^postgres(ql)?:\/\//);
     expect(config.REDIS_URL).toMatch(/^rediss?:\/\//);
-    expect(config.TRUST_PROXY).toBe(true);
+    expect(config.TRUST_PROXY).toBe(1);
     expect(configMap.data?.PORT ?? '3000').toBe(String(config.PORT));
   });
 
