@@ -2,16 +2,16 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayNotEmpty, ArrayUnique, IsArray, IsDate, IsIn, IsOptional, IsString, Matches, MaxDate, MaxLength, MinDate, MinLength } from 'class-validator';
 import { MAX_STORABLE_DATE, MIN_STORABLE_DATE, STORABLE_DATE_MESSAGE } from '@superflag/core';
-import { SCOPES, type Scope } from '@superflag/auth';
+import { APP_KEY_SCOPES, SCOPES, type Scope } from '@superflag/auth';
 
 export class CreateManagementKeyDto {
   @ApiProperty({ example: 'back-office', minLength: 1, maxLength: 100 })
   @IsString() @MinLength(1) @MaxLength(100) @Matches(/^[^\u0000-\u001f]+$/, { message: 'name must not contain control characters' })
   name!: string;
 
-  @ApiProperty({ enum: SCOPES, isArray: true, example: ['flags:read', 'flags:write'], description: "What the key may do in its app; at most the calling token's scopes" })
+  @ApiProperty({ enum: APP_KEY_SCOPES, isArray: true, example: ['flags:read', 'flags:write'], description: "What the key may do in its app; at most the calling token's scopes" })
   @IsArray() @ArrayNotEmpty({ message: 'scopes must contain at least one scope' }) @ArrayUnique()
-  @IsIn(SCOPES, { each: true, message: `each value in scopes must be one of: ${SCOPES.join(', ')}` })
+  @IsIn(APP_KEY_SCOPES, { each: true, message: `each value in scopes must be one of: ${APP_KEY_SCOPES.join(', ')}` })
   scopes!: Scope[];
 
   @ApiPropertyOptional({ example: '2026-12-31T00:00:00Z', format: 'date-time', description: 'When the key stops working' })
