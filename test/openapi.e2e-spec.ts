@@ -28,7 +28,8 @@ describe('OpenAPI document', () => {
     expect(operations.length).toBeGreaterThanOrEqual(17);
     const publicPaths = ['/health/live', '/health/ready', '/api/v1/auth/signup', '/api/v1/auth/login'];
     // What only a person can do (their account and tokens, creating apps, operator plan changes): cli_ tokens only.
-    const usersOnly = ['/api/v1/auth/me', '/api/v1/auth/logout', '/api/v1/auth/tokens', '/api/v1/auth/tokens/{id}', 'post /api/v1/apps', '/api/v1/apps/{id}/plan'];
+    const usersOnly = ['/api/v1/auth/me', '/api/v1/auth/logout', '/api/v1/auth/tokens', '/api/v1/auth/tokens/{id}', 'post /api/v1/apps', '/api/v1/apps/{id}/plan',
+      '/api/v1/auth/password', '/api/v1/auth/tokens/revoke-all', '/api/v1/operators', '/api/v1/operators/{userId}', '/api/v1/operators/audit'];
     for (const { path, method, op } of operations) {
       const statuses = Object.keys(op.responses);
       expect({ path, method, success: statuses.some((s) => s.startsWith('2')) }).toEqual({ path, method, success: true });
