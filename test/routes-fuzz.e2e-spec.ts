@@ -94,6 +94,8 @@ const real = (name: string, own: TestAppRecord = app): fc.Arbitrary<unknown> => 
       return fc.double({ min: 0, max: 100, noNaN: true });
     case 'name':
       return fc.constant(unique('n'));
+    case 'expiresAt':
+      return fc.constantFrom(new Date(Date.now() + 86_400_000).toISOString(), '+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00.000Z', '2000-01-01', 'soon');
     case 'flags':
       return fc.dictionary(fc.constantFrom('known', 'known-json', 'missing'), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 2 });
     case 'context':
