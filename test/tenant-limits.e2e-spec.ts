@@ -1,5 +1,5 @@
 import type { Response } from 'supertest';
-import { startApp, TestApp } from './support/app';
+import { sharedServices, startApp, TestApp } from './support/app';
 import { aFlag, aKey, aMember, anApp, aUser, TestAppRecord, TestUser, unique } from './support/factories';
 
 /** Tenant limits, set low: each refusal is 409 `… limit reached (N)`, changes nothing, and parallel writes cannot overshoot. */
@@ -173,6 +173,36 @@ describe('Tenant limits', () => {
       await anApp(t, owner);
       expectOneWins(await Promise.all(Array.from({ length: 10 }, () => newApp(owner))), 'Apps per user limit reached (3)');
       expect(await appCount(owner)).toBe(3);
+    });
+  });
+
+  describe('a limit lowered since (two configurations on one database)', () => {
+    let lowered: TestApp;
+    beforeAll(async () => {
+      lowered = await startApp({ ...sharedServices(), LIMIT_FLAGS_PER_ENV: '3', LIMIT_TARGETS_PER_FLAG: '1' });
+    });
+    afterAll(() => lowered.close());
+
+    it('refuses a rollback that would grow what is already over it, and allows one that does not', async () => {
+      const before = await startApp(sharedServices());
+      try {
+        const owner = await aUser(before);
+        const a = await anApp(before, owner);
+        for (let i = 0; i < 5; i++) await aFlag(before, owner, a, 'production', { key: `f${i}` });
+        const url = `/api/apps/${a.id}/flags/specific-targets/${a.envs.production}`;
+        await before.http().patch(url).set(owner.auth).send({ updates: [{ flagKey: 'f0', value: true, userId: 'u1' }, { flagKey: 'f0', value: true, userId: 'u2' }] }).expect(200);
+        for (const key of ['f3', 'f4']) await before.http().delete('/api/v1/flags').query({ appId: a.id, env: 'production', key }).set(owner.auth).expect(200);
+        await before.http().patch(url).set(owner.auth).send({ updates: [{ flagKey: 'f0', value: null, userId: 'u2' }] }).expect(200);
+        // Now at version 9: three flags (f0 with one target), where the lowered limits allow exactly that.
+        const rollback = (version: number) => lowered.http().post('/api/v1/envs/rollback').set(owner.auth).send({ appId: a.id, env: 'production', version });
+        expect((await rollback(5).expect(409)).body).toEqual({ error: 'Flags per environment limit reached (3)' });
+        expect((await rollback(8).expect(409)).body).toEqual({ error: 'Targets per flag limit reached (1)', key: 'f0' });
+        const flags = await lowered.http().get('/api/v1/flags').query({ appId: a.id, env: 'production' }).set(owner.auth).expect(200);
+        expect(Object.keys(flags.body.data).sort()).toEqual(['f0', 'f1', 'f2']);
+        expect((await rollback(3).expect(200)).body.data).toEqual({ version: 10, restored: 1 });
+      } finally {
+        await before.close();
+      }
     });
   });
 });
