@@ -12,7 +12,7 @@ import { ManagementKey } from './management-key.entity';
 import { OperatorsService } from './operators.service';
 import type { Principal, UserPrincipal } from './principal';
 import { APP_KEY_SCOPES, SCOPES, type Scope } from './scopes';
-import { type IssuedSession, type IssuedToken, TokensService } from './tokens.service';
+import { type IssuedToken, TokensService } from './tokens.service';
 import { User } from './user.entity';
 
 export type { IssuedToken } from './tokens.service';
@@ -317,5 +317,3 @@ export class AuthService implements OnApplicationBootstrap {
     return this.cache.forget(hashes);
   }
 }
-
-export type { IssuedSession };

@@ -20,6 +20,12 @@ describe('password hashing (scrypt)', () => {
     expect(needsRehash(old)).toBe(true);
   });
 
+  it('queues hashes beyond the concurrent bound instead of failing them', async () => {
+    const passwords = ['one password', 'two password', 'three password', 'four password', 'five password'];
+    const hashes = await Promise.all(passwords.map((p) => hashPassword(p, { N: 1024, r: 8, p: 1 })));
+    expect(await Promise.all(passwords.map((p, i) => verifyPassword(p, hashes[i])))).toEqual([true, true, true, true, true]);
+  });
+
   it.each([
     ['not a hash', 'plain-text'],
     ['another algorithm', '$2b$12$abcdefghijklmnopqrstuv'],

@@ -35,10 +35,35 @@ const MAX_N = 2 ** 20;
  */
 const maxmemFor = ({ N, r, p }: ScryptParams) => 128 * r * (N + p + 2) + 1024 * 1024;
 
+/**
+ * Each scrypt at N=2^17 holds 128 MiB while it runs, and libuv would run four at once: a burst of logins could
+ * then take 512 MiB of a replica. Two at a time bound it to 256 MiB; on a one-CPU pod a third would not finish
+ * any sooner anyway.
+ */
+const MAX_CONCURRENT_HASHES = 2;
+let hashing = 0;
+const waiting: Array<() => void> = [];
+
+async function inHashSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (hashing >= MAX_CONCURRENT_HASHES) await new Promise<void>((resolve) => waiting.push(resolve));
+  else hashing++;
+  try {
+    return await work();
+  } finally {
+    // The slot passes straight to the next waiter, so `hashing` never over- or under-counts.
+    const next = waiting.shift();
+    if (next) next();
+    else hashing--;
+  }
+}
+
+const derive = (password: string, salt: Buffer, keylen: number, params: ScryptParams) =>
+  inHashSlot(() => scrypt(password.normalize('NFC'), salt, keylen, { ...params, maxmem: maxmemFor(params) }));
+
 /** Password hash in a self-describing format: scrypt$N$r$p$salt$hash (base64), so parameters can change later. */
 export async function hashPassword(password: string, params: ScryptParams = PASSWORD_PARAMS): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(password.normalize('NFC'), salt, KEYLEN, { ...params, maxmem: maxmemFor(params) });
+  const key = await derive(password, salt, KEYLEN, params);
   return `scrypt$${params.N}$${params.r}$${params.p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
@@ -63,7 +88,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const parsed = parseHash(stored);
   if (!parsed) return false;
   const { salt, expected, ...params } = parsed;
-  const key = await scrypt(password.normalize('NFC'), salt, expected.length, { ...params, maxmem: maxmemFor(params) });
+  const key = await derive(password, salt, expected.length, params);
   return timingSafeEqual(key, expected);
 }
 
