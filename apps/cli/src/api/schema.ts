@@ -67,7 +67,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create an account and get a cli_ token with every scope */
+        /** Create an account and get a cli_ session token with every scope (expires after LOGIN_TOKEN_TTL_DAYS without use) */
         post: operations["Auth_signup"];
         delete?: never;
         options?: never;
@@ -84,7 +84,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange email and password for a new cli_ token (throttled per email and per IP) */
+        /** Exchange email and password for a new cli_ session token (throttled per email and per IP); at LIMIT_TOKENS_PER_USER, the user's least recently used session is revoked to make room */
         post: operations["Auth_login"];
         delete?: never;
         options?: never;
@@ -126,6 +126,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the caller's password; every other token of theirs is revoked (the calling one keeps working) */
+        post: operations["Auth_changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/tokens": {
         parameters: {
             query?: never;
@@ -133,11 +150,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the caller's active cli_ tokens (never their secrets) */
+        /** List the caller's active cli_ tokens (never their secrets), newest first; page with `limit` and `cursor` */
         get: operations["Auth_listTokens"];
         put?: never;
-        /** Create a cli_ token (e.g. for CI); the secret is returned only once */
+        /** Create a cli_ token (e.g. for CI) within the calling token's scopes and expiry; the secret is returned only once */
         post: operations["Auth_createToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/tokens/revoke-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke every token of the caller, the calling one included unless `keepCurrent` is true */
+        post: operations["Auth_revokeAll"];
         delete?: never;
         options?: never;
         head?: never;
@@ -161,6 +195,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/operators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the operators (operators only) */
+        get: operations["Operators_list"];
+        put?: never;
+        /** Make an existing account an operator (operators only; recorded in the operators' audit) */
+        post: operations["Operators_grant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/operators/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The last 100 grants and withdrawals of operator rights, newest first (operators only) */
+        get: operations["Operators_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/operators/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Withdraw an account's operator rights (operators only; never the last operator; recorded) */
+        delete: operations["Operators_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apps/{id}/plan": {
         parameters: {
             query?: never;
@@ -174,7 +260,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change an app's plan (operators listed in ADMIN_EMAILS only; recorded in the app's audit); takes effect at once on every replica */
+        /** Change an app's plan (operators only: see /api/v1/operators; recorded in the app's audit); takes effect at once on every replica */
         patch: operations["Plans_setPlan"];
         trace?: never;
     };
@@ -222,7 +308,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The app's audit of access (owner only): member, management key, runtime key and plan changes, with who made them; newest first, page with `before` = the previous page's `nextBefore` */
+        /** The app's audit of access (owner only): member, management key, runtime key and plan changes, with who made them; newest first, 50 a page unless `limit` says otherwise; page with `cursor` = the previous page's `nextCursor` (given with `limit` or `cursor`), or with `before` = its `nextBefore` */
         get: operations["Apps_audit"];
         put?: never;
         post?: never;
@@ -239,7 +325,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the app's members and their roles (owner only) */
+        /** List the app's members and their roles (owner only), in the order they joined; with `limit` or `cursor`, one page */
         get: operations["Members_list"];
         put?: never;
         /** Add an existing user to the app by email, as owner, editor or viewer (owner only) */
@@ -401,7 +487,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An environment's change history, newest first; page with `before` = the previous page's `nextBefore` */
+        /**
+         * An environment's change history, newest first, 50 a page unless `limit` says otherwise
+         * @description Page with `cursor` = the previous page's `nextCursor` (given with `limit` or `cursor`), or with `before` = its `nextBefore`.
+         */
         get: operations["Changes_list"];
         put?: never;
         post?: never;
@@ -455,7 +544,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A flag's per-user and per-company overrides */
+        /**
+         * A flag's per-user and per-company overrides
+         * @description With `limit` or `cursor`, one page of at most `limit` overrides: companies first, then users, each by id.
+         */
         get: operations["Targets_list"];
         put?: never;
         post?: never;
@@ -472,7 +564,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List an environment's active keys (never the secret) */
+        /** List an environment's active keys (never the secret), oldest first; with `limit` or `cursor`, one page */
         get: operations["Keys_list"];
         put?: never;
         /** Create a pub_ or sdk_ key for an environment; the full key is returned only here */
@@ -491,7 +583,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The key's environment's flag values, served from memory. ETag `"<version>-<type>"`; If-None-Match → 304 */
+        /** The key's environment's flag values, served from memory. ETag `"<version>-<type>-<environment tag>"`; If-None-Match → 304 */
         get: operations["Config_config"];
         put?: never;
         post?: never;
@@ -511,7 +603,7 @@ export interface paths {
         };
         /**
          * Server-Sent Events: a `config` event with the full payload now and after every change; `: heartbeat` comments every 25 s
-         * @description Events: `config` (data = `{version, flags}`, id = version), `revoked` (the key was revoked; the stream ends), `reconnect` (the server is shutting down; reconnect).
+         * @description Events: `config` (data = `{version, flags}`, id = version), `revoked` (the key was revoked; the stream ends), `reconnect` (the server is shutting down; reconnect). At most LIMIT_STREAMS_PER_KEY open streams per key per replica (then 429 with Retry-After) and LIMIT_STREAMS per replica (then 503 with Retry-After: try another replica). A client that does not read gets only the latest config once it catches up, and is disconnected once SSE_MAX_BUFFER_BYTES are waiting for it.
          */
         get: operations["Config_stream"];
         put?: never;
@@ -549,7 +641,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** OFREP bulk evaluation: every flag the key may see, for a context; ETag / If-None-Match → 304 */
+        /** OFREP bulk evaluation: every flag the key may see, for a context; ETag (environment, version, key type, context) / If-None-Match → 304 */
         post: operations["Ofrep_bulk"];
         delete?: never;
         options?: never;
@@ -602,6 +694,11 @@ export interface components {
              * @example cli_4hT…
              */
             token: string;
+            /**
+             * Format: date-time
+             * @description When the token stops working unless used: each use extends it to LOGIN_TOKEN_TTL_DAYS from then (written at most hourly)
+             */
+            expiresAt: string;
         };
         CredentialsDto: {
             /** @example ada@example.com */
@@ -612,18 +709,30 @@ export interface components {
         MeDto: {
             user: components["schemas"]["UserDto"];
             /** @description The calling token's scopes */
-            scopes: ("apps:read" | "apps:write" | "flags:read" | "flags:write" | "keys:read" | "keys:write")[];
+            scopes: ("apps:read" | "apps:write" | "flags:read" | "flags:write" | "keys:read" | "keys:write" | "tokens:write")[];
         };
         SuccessDto: {
             /** @example true */
             success: boolean;
+        };
+        RevokedTokensDto: {
+            /**
+             * @description How many tokens were revoked
+             * @example 3
+             */
+            revoked: number;
+        };
+        ChangePasswordDto: {
+            currentPassword: string;
+            /** @example correct horse battery staple */
+            newPassword: string;
         };
         TokenDto: {
             /** @example tok_3kP9sLmQ2xVb7RtZ */
             id: string;
             /** @example github-actions */
             name: string;
-            scopes: ("apps:read" | "apps:write" | "flags:read" | "flags:write" | "keys:read" | "keys:write")[];
+            scopes: ("apps:read" | "apps:write" | "flags:read" | "flags:write" | "keys:read" | "keys:write" | "tokens:write")[];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -636,7 +745,7 @@ export interface components {
             id: string;
             /** @example github-actions */
             name: string;
-            scopes: ("apps:read" | "apps:write" | "flags:read" | "flags:write" | "keys:read" | "keys:write")[];
+            scopes: ("apps:read" | "apps:write" | "flags:read" | "flags:write" | "keys:read" | "keys:write" | "tokens:write")[];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -653,13 +762,63 @@ export interface components {
             /** @example github-actions */
             name: string;
             /** @description Defaults to the calling token's scopes; may not exceed them */
-            scopes?: ("apps:read" | "apps:write" | "flags:read" | "flags:write" | "keys:read" | "keys:write")[];
+            scopes?: ("apps:read" | "apps:write" | "flags:read" | "flags:write" | "keys:read" | "keys:write" | "tokens:write")[];
             /**
              * Format: date-time
-             * @description When the token stops working
+             * @description When the token stops working; at most the calling token's expiry, which is also the default (never, when the calling token never expires)
              * @example 2026-12-31T00:00:00Z
              */
             expiresAt?: string;
+        };
+        RevokeAllTokensDto: {
+            /**
+             * @description Keep the calling token working (default: it is revoked too, as "sign out everywhere")
+             * @default false
+             */
+            keepCurrent: boolean;
+        };
+        OperatorDto: {
+            /** @example usr_8fK2mQ9xLp3RtV7w */
+            id: string;
+            /** @example ada@example.com */
+            email: string;
+            /**
+             * Format: date-time
+             * @example 2025-01-01T00:00:00.000Z
+             */
+            createdAt: string;
+        };
+        GrantOperatorDto: {
+            /**
+             * @description An existing account
+             * @example ops@example.com
+             */
+            email: string;
+        };
+        OperatorAuditEventDto: {
+            /** @example 12 */
+            id: number;
+            /** @enum {string} */
+            action: "operator.granted" | "operator.revoked";
+            /**
+             * @description The account whose rights changed
+             * @example usr_8fK2mQ9xLp3RtV7w
+             */
+            userId: string;
+            /** @example ops@example.com */
+            email: string;
+            /**
+             * @description Who did it; null for the ADMIN_EMAIL bootstrap
+             * @example usr_3kP9sLmQ2xVb7RtZ
+             */
+            actorUserId: string | null;
+            /** @example tok_3kP9sLmQ2xVb7RtZ */
+            actorTokenId: string | null;
+            details: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            createdAt: string;
         };
         AppPlanDto: {
             /** @example app_xyz789 */
@@ -803,7 +962,7 @@ export interface components {
             id: string;
             /** @example back-office */
             name: string;
-            scopes: ("apps:read" | "apps:write" | "flags:read" | "flags:write" | "keys:read" | "keys:write")[];
+            scopes: ("apps:read" | "apps:write" | "flags:read" | "flags:write" | "keys:read" | "keys:write" | "tokens:write")[];
             /**
              * @description Who created it
              * @example usr_8fK2mQ9xLp3RtV7w
@@ -821,7 +980,7 @@ export interface components {
             id: string;
             /** @example back-office */
             name: string;
-            scopes: ("apps:read" | "apps:write" | "flags:read" | "flags:write" | "keys:read" | "keys:write")[];
+            scopes: ("apps:read" | "apps:write" | "flags:read" | "flags:write" | "keys:read" | "keys:write" | "tokens:write")[];
             /**
              * @description Who created it
              * @example usr_8fK2mQ9xLp3RtV7w
@@ -1528,7 +1687,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflict with existing state */
+            /** @description Conflict with existing state: it already exists, or a tenant limit is reached (`… limit reached (N)`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1583,6 +1742,15 @@ export interface operations {
             };
             /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with existing state: it already exists, or a tenant limit is reached (`… limit reached (N)`) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1681,9 +1849,76 @@ export interface operations {
             };
         };
     };
-    Auth_listTokens: {
+    Auth_changePassword: {
         parameters: {
             query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["RevokedTokensDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Auth_listTokens: {
+        parameters: {
+            query?: {
+                /** @description Page size; giving it (or `cursor`) adds `nextCursor` to the answer */
+                limit?: number;
+                /** @description Opaque: the previous page's `nextCursor` */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1698,7 +1933,18 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: components["schemas"]["TokenDto"][];
+                        /** @description Only with `limit` or `cursor`: the next page, null on the last */
+                        nextCursor?: string | null;
                     };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
@@ -1763,11 +2009,69 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}`
-             *
-             *     The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}`
-             */
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with existing state: it already exists, or a tenant limit is reached (`… limit reached (N)`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Auth_revokeAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevokeAllTokensDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["RevokedTokensDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1798,6 +2102,217 @@ export interface operations {
                     "application/json": {
                         data: components["schemas"]["SuccessDto"];
                     };
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Operators_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["OperatorDto"][];
+                    };
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Operators_grant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantOperatorDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["OperatorDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with existing state: it already exists, or a tenant limit is reached (`… limit reached (N)`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Operators_audit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["OperatorAuditEventDto"][];
+                    };
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Operators_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SuccessDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
@@ -1984,7 +2499,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflict with existing state */
+            /** @description Conflict with existing state: it already exists, or a tenant limit is reached (`… limit reached (N)`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2168,7 +2683,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflict with existing state */
+            /** @description Conflict with existing state: it already exists, or a tenant limit is reached (`… limit reached (N)`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2185,6 +2700,8 @@ export interface operations {
                 limit?: number;
                 /** @description Cursor: only events with an id below this (use `nextBefore` of the previous page) */
                 before?: number;
+                /** @description Opaque, as on every list: the previous page's `nextCursor` (instead of `before`) */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -2204,6 +2721,8 @@ export interface operations {
                         data: components["schemas"]["AuditEventDto"][];
                         /** @description Cursor of the next (older) page; null on the last page */
                         nextBefore?: number | null;
+                        /** @description Present when `limit` or `cursor` was given: the `cursor` of the next page; null on the last page */
+                        nextCursor?: string | null;
                     };
                 };
             };
@@ -2247,7 +2766,12 @@ export interface operations {
     };
     Members_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size; giving it (or `cursor`) adds `nextCursor` to the answer */
+                limit?: number;
+                /** @description Opaque: the previous page's `nextCursor` */
+                cursor?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -2264,7 +2788,18 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: components["schemas"]["MemberDto"][];
+                        /** @description Present when `limit` or `cursor` was given: the `cursor` of the next page; null on the last page */
+                        nextCursor?: string | null;
                     };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
@@ -2358,7 +2893,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflict with existing state */
+            /** @description Conflict with existing state: it already exists, or a tenant limit is reached (`… limit reached (N)`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2782,7 +3317,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflict with existing state */
+            /** @description Conflict with existing state: it already exists, or a tenant limit is reached (`… limit reached (N)`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3054,7 +3589,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflict with existing state */
+            /** @description Conflict with existing state: it already exists, or a tenant limit is reached (`… limit reached (N)`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3462,6 +3997,8 @@ export interface operations {
                 limit?: number;
                 /** @description Cursor: only changes with a version below this (use `nextBefore` of the previous page) */
                 before?: number;
+                /** @description Opaque, as on every list: the previous page's `nextCursor` (instead of `before`) */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -3479,6 +4016,8 @@ export interface operations {
                         data: components["schemas"]["ChangeDto"][];
                         /** @description Cursor of the next (older) page; null on the last page */
                         nextBefore?: number | null;
+                        /** @description Present when `limit` or `cursor` was given: the `cursor` of the next page; null on the last page */
+                        nextCursor?: string | null;
                     };
                 };
             };
@@ -3580,6 +4119,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflict with existing state: it already exists, or a tenant limit is reached (`… limit reached (N)`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Version conflict */
             412: {
                 headers: {
@@ -3657,6 +4205,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflict with existing state: it already exists, or a tenant limit is reached (`… limit reached (N)`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Version conflict */
             412: {
                 headers: {
@@ -3683,6 +4240,10 @@ export interface operations {
                 appId: string;
                 /** @description The environment's name or id (env_…) */
                 env: string;
+                /** @description Page size; giving it (or `cursor`) adds `nextCursor` to the answer */
+                limit?: number;
+                /** @description Opaque: the previous page's `nextCursor` */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -3700,6 +4261,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: components["schemas"]["FlagTargetsDto"];
+                        /** @description Present when `limit` or `cursor` was given: the `cursor` of the next page; null on the last page */
+                        nextCursor?: string | null;
                     };
                 };
             };
@@ -3747,6 +4310,10 @@ export interface operations {
                 appId: string;
                 /** @description The environment's name or id (env_…) */
                 env: string;
+                /** @description Page size; giving it (or `cursor`) adds `nextCursor` to the answer */
+                limit?: number;
+                /** @description Opaque: the previous page's `nextCursor` */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -3762,6 +4329,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: components["schemas"]["KeyDto"][];
+                        /** @description Present when `limit` or `cursor` was given: the `cursor` of the next page; null on the last page */
+                        nextCursor?: string | null;
                     };
                 };
             };
@@ -3856,6 +4425,15 @@ export interface operations {
             };
             /** @description Not found (also for resources of other users, whose existence is never revealed) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with existing state: it already exists, or a tenant limit is reached (`… limit reached (N)`) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4026,6 +4604,15 @@ export interface operations {
             };
             /** @description Too many requests; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
