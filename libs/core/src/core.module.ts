@@ -14,6 +14,7 @@ import { MetricsService } from './metrics/metrics.service';
 import { HttpDrain } from './shutdown/http-drain';
 import { CLUSTER_BUS, type ClusterBus, LocalClusterBus, RedisClusterBus } from './events/cluster-bus';
 import { IdGenerator } from './ids';
+import { DomainEvents } from './events/domain-events';
 import { closeRedis, openRedis, REDIS, type RedisClient } from './redis/redis';
 import { RedisThrottlerStorage } from './redis/redis-throttler.storage';
 
@@ -48,6 +49,7 @@ export class CoreModule {
         { provide: AppConfig, useValue: config },
         Clock,
         IdGenerator,
+        DomainEvents,
         MetricsService,
         DatabasePoolMetrics,
         DependencyMonitor,
@@ -74,7 +76,7 @@ export class CoreModule {
           useFactory: (redis: RedisClient | null, memory: ThrottlerStorageService) => (redis ? new RedisThrottlerStorage(redis, memory) : memory),
         },
       ],
-      exports: [AppConfig, Clock, IdGenerator, REDIS, RATE_LIMIT_STORE, CLUSTER_BUS, DatabaseModule, MetricsService, HttpDrain, DependencyMonitor, AuthFailureLimiter],
+      exports: [AppConfig, Clock, IdGenerator, DomainEvents, REDIS, RATE_LIMIT_STORE, CLUSTER_BUS, DatabaseModule, MetricsService, HttpDrain, DependencyMonitor, AuthFailureLimiter],
     };
   }
 }

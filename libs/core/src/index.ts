@@ -24,3 +24,5 @@ export * from './logging/logging.module';
 export * from './metrics/metrics.service';
 export * from './shutdown/http-drain';
 export * from './shutdown/graceful-shutdown';
+export * from './events/domain-events';
+export * from './database/constraint-violation';

@@ -1,0 +1,104 @@
+import { Injectable, Logger } from '@nestjs/common';
+
+/** Who did something: a user through a cli_ token, or an app's mgmt_ key. */
+export interface EventActor {
+  type: 'user' | 'management_key';
+  id: string;
+}
+
+/**
+ * Every domain event, by name, with its payload: the extension API. An event is emitted once, by the replica
+ * that did the work, after its transaction committed (a subscriber never sees a change that was rolled back).
+ * What every replica must hear (cache invalidation) travels on the ClusterBus instead; subscribers here that
+ * need it republish there. Payloads hold ids and facts, never secrets or hashes of secrets.
+ */
+export interface DomainEventMap {
+  /** One versioned write of an environment's flags (create, update, delete, bulk, targets, rollback). */
+  'flag.changed': {
+    appId: string;
+    environmentId: string;
+    version: number;
+    /** Flag keys the write touched. */
+    keys: string[];
+    kind: 'create' | 'update' | 'delete' | 'bulk' | 'targets' | 'rollback';
+    actor: EventActor | null;
+    description: string | null;
+  };
+  'environment.created': { appId: string; environmentId: string; name: string; actor: EventActor | null };
+  'environment.deleted': { appId: string; environmentId: string; name: string; actor: EventActor | null };
+  'key.created': { appId: string; environmentId: string; keyId: string; type: 'pub' | 'sdk'; actor: EventActor | null };
+  'key.revoked': { appId: string; environmentId: string; keyId: string; actor: EventActor | null };
+  'app.created': { appId: string; name: string; ownerId: string };
+  'app.deleted': { appId: string; environmentIds: string[]; actor: EventActor | null };
+  'member.added': { appId: string; userId: string; role: string; actor: EventActor | null };
+  'member.removed': { appId: string; userId: string; actor: EventActor | null };
+  'plan.changed': { appId: string; plan: string; previous: string; actor: EventActor | null };
+}
+
+export type DomainEventName = keyof DomainEventMap;
+export type DomainEvent<K extends DomainEventName = DomainEventName> = { [N in K]: { name: N; payload: DomainEventMap[N] } }[K];
+export type DomainEventHandler<K extends DomainEventName> = (payload: DomainEventMap[K]) => void | Promise<void>;
+
+/**
+ * The one typed, in-process bus of domain events. Handlers of an event run in subscription order, each on its
+ * own: one that throws or rejects is logged and does not stop the others, nor the request that emitted the
+ * event (the change is committed by then; failing the response would only invite a retry that writes twice).
+ * `emit` returns once the synchronous part of every handler ran; `emitAndWait` also awaits async handlers,
+ * for callers (and tests) that must know they finished.
+ */
+@Injectable()
+export class DomainEvents {
+  private readonly logger = new Logger('DomainEvents');
+  private readonly handlers = new Map<DomainEventName, Array<DomainEventHandler<never>>>();
+  private readonly anyHandlers: Array<(event: DomainEvent) => void | Promise<void>> = [];
+
+  /** Subscribes to one event; returns the unsubscribe function. */
+  on<K extends DomainEventName>(name: K, handler: DomainEventHandler<K>): () => void {
+    let list = this.handlers.get(name);
+    if (!list) this.handlers.set(name, (list = []));
+    list.push(handler as DomainEventHandler<never>);
+    return () => {
+      const i = list.indexOf(handler as DomainEventHandler<never>);
+      if (i >= 0) list.splice(i, 1);
+    };
+  }
+
+  /** Subscribes to every event (audit trails, webhooks); returns the unsubscribe function. */
+  onAny(handler: (event: DomainEvent) => void | Promise<void>): () => void {
+    this.anyHandlers.push(handler);
+    return () => {
+      const i = this.anyHandlers.indexOf(handler);
+      if (i >= 0) this.anyHandlers.splice(i, 1);
+    };
+  }
+
+  /** Announces a committed change. Never throws. */
+  emit<K extends DomainEventName>(name: K, payload: DomainEventMap[K]): void {
+    void this.run(name, payload);
+  }
+
+  /** Like emit, and resolves once every handler, async ones included, has finished. Never rejects. */
+  emitAndWait<K extends DomainEventName>(name: K, payload: DomainEventMap[K]): Promise<void> {
+    return this.run(name, payload);
+  }
+
+  private run<K extends DomainEventName>(name: K, payload: DomainEventMap[K]): Promise<void> {
+    const pending: Promise<void>[] = [];
+    const call = (label: string, fn: () => void | Promise<void>) => {
+      try {
+        const result = fn();
+        if (result instanceof Promise) pending.push(result.catch((err: unknown) => this.failed(label, err)));
+      } catch (err) {
+        this.failed(label, err);
+      }
+    };
+    for (const handler of this.handlers.get(name) ?? []) call(name, () => (handler as DomainEventHandler<K>)(payload));
+    const event = { name, payload } as DomainEvent;
+    for (const handler of this.anyHandlers) call(name, () => handler(event));
+    return pending.length === 0 ? Promise.resolve() : Promise.all(pending).then(() => undefined);
+  }
+
+  private failed(name: string, err: unknown): void {
+    this.logger.error(`A ${name} handler failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  }
+}
