@@ -15,6 +15,7 @@ import { HttpDrain } from './shutdown/http-drain';
 import { CLUSTER_BUS, type ClusterBus, LocalClusterBus, RedisClusterBus } from './events/cluster-bus';
 import { IdGenerator } from './ids';
 import { DomainEvents } from './events/domain-events';
+import { Transactions } from './database/transactions';
 import { closeRedis, openRedis, REDIS, type RedisClient } from './redis/redis';
 import { RedisThrottlerStorage } from './redis/redis-throttler.storage';
 
@@ -50,6 +51,7 @@ export class CoreModule {
         Clock,
         IdGenerator,
         DomainEvents,
+        Transactions,
         MetricsService,
         DatabasePoolMetrics,
         DependencyMonitor,
@@ -76,7 +78,7 @@ export class CoreModule {
           useFactory: (redis: RedisClient | null, memory: ThrottlerStorageService) => (redis ? new RedisThrottlerStorage(redis, memory) : memory),
         },
       ],
-      exports: [AppConfig, Clock, IdGenerator, DomainEvents, REDIS, RATE_LIMIT_STORE, CLUSTER_BUS, DatabaseModule, MetricsService, HttpDrain, DependencyMonitor, AuthFailureLimiter],
+      exports: [AppConfig, Clock, IdGenerator, DomainEvents, Transactions, REDIS, RATE_LIMIT_STORE, CLUSTER_BUS, DatabaseModule, MetricsService, HttpDrain, DependencyMonitor, AuthFailureLimiter],
     };
   }
 }

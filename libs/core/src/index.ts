@@ -26,3 +26,4 @@ export * from './shutdown/http-drain';
 export * from './shutdown/graceful-shutdown';
 export * from './events/domain-events';
 export * from './database/constraint-violation';
+export * from './database/transactions';
