@@ -49,27 +49,23 @@ export type DomainEventHandler<K extends DomainEventName> = (payload: DomainEven
 @Injectable()
 export class DomainEvents {
   private readonly logger = new Logger('DomainEvents');
-  private readonly handlers = new Map<DomainEventName, Array<DomainEventHandler<never>>>();
-  private readonly anyHandlers: Array<(event: DomainEvent) => void | Promise<void>> = [];
+  // Copy-on-write lists: a delivery iterates the list as it was when it started, so a handler that unsubscribes
+  // (itself or another) mid-delivery neither skips nor repeats a neighbour, and emit allocates no snapshot.
+  private readonly handlers = new Map<DomainEventName, ReadonlyArray<DomainEventHandler<never>>>();
+  private anyHandlers: ReadonlyArray<(event: DomainEvent) => void | Promise<void>> = [];
 
-  /** Subscribes to one event; returns the unsubscribe function. */
+  /** Subscribes to one event; returns the unsubscribe function (calling it again does nothing). */
   on<K extends DomainEventName>(name: K, handler: DomainEventHandler<K>): () => void {
-    let list = this.handlers.get(name);
-    if (!list) this.handlers.set(name, (list = []));
-    list.push(handler as DomainEventHandler<never>);
-    return () => {
-      const i = list.indexOf(handler as DomainEventHandler<never>);
-      if (i >= 0) list.splice(i, 1);
-    };
+    const entry = ((payload: never) => handler(payload)) as DomainEventHandler<never>;
+    this.handlers.set(name, [...(this.handlers.get(name) ?? []), entry]);
+    return () => this.handlers.set(name, without(this.handlers.get(name) ?? [], entry));
   }
 
-  /** Subscribes to every event (audit trails, webhooks); returns the unsubscribe function. */
+  /** Subscribes to every event (audit trails, webhooks); returns the unsubscribe function (calling it again does nothing). */
   onAny(handler: (event: DomainEvent) => void | Promise<void>): () => void {
-    this.anyHandlers.push(handler);
-    return () => {
-      const i = this.anyHandlers.indexOf(handler);
-      if (i >= 0) this.anyHandlers.splice(i, 1);
-    };
+    const entry = (event: DomainEvent) => handler(event);
+    this.anyHandlers = [...this.anyHandlers, entry];
+    return () => (this.anyHandlers = without(this.anyHandlers, entry));
   }
 
   /** Announces a committed change. Never throws. */
@@ -84,21 +80,31 @@ export class DomainEvents {
 
   private run<K extends DomainEventName>(name: K, payload: DomainEventMap[K]): Promise<void> {
     const pending: Promise<void>[] = [];
-    const call = (label: string, fn: () => void | Promise<void>) => {
+    const call = (fn: () => void | Promise<void>) => {
       try {
         const result = fn();
-        if (result instanceof Promise) pending.push(result.catch((err: unknown) => this.failed(label, err)));
+        if (result instanceof Promise) pending.push(result.catch((err: unknown) => this.failed(name, err)));
       } catch (err) {
-        this.failed(label, err);
+        this.failed(name, err);
       }
     };
-    for (const handler of this.handlers.get(name) ?? []) call(name, () => (handler as DomainEventHandler<K>)(payload));
-    const event = { name, payload } as DomainEvent;
-    for (const handler of this.anyHandlers) call(name, () => handler(event));
+    for (const handler of this.handlers.get(name) ?? []) call(() => (handler as DomainEventHandler<K>)(payload));
+    if (this.anyHandlers.length > 0) {
+      const event = { name, payload } as DomainEvent;
+      for (const handler of this.anyHandlers) call(() => handler(event));
+    }
     return pending.length === 0 ? Promise.resolve() : Promise.all(pending).then(() => undefined);
   }
 
   private failed(name: string, err: unknown): void {
     this.logger.error(`A ${name} handler failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }
+}
+
+/**
+ * The list without `entry`. Each subscription wraps its handler in an entry of its own, so the same function
+ * subscribed twice is two entries and each unsubscribe removes exactly its own.
+ */
+function without<T>(list: ReadonlyArray<T>, entry: T): ReadonlyArray<T> {
+  return list.includes(entry) ? list.filter((h) => h !== entry) : list;
 }
