@@ -1,48 +1,39 @@
-import { startApp, TestApp } from './support/app';
-import { aKey, anApp, aUser, TestAppRecord, TestUser } from './support/factories';
+import { TestSession } from './support/session';
 
 describe('API keys', () => {
-  let t: TestApp;
-  let user: TestUser;
-  let app: TestAppRecord;
-  beforeAll(async () => {
-    t = await startApp();
-    user = await aUser(t);
-    app = await anApp(t, user);
-  });
-  afterAll(() => t.close());
+  const s = TestSession.perSuite();
 
   it('creates keys with the seed shape, shown once, prefixed by type and environment', async () => {
-    const pub = await t.http().post('/api/v1/keys').set(user.auth).send({ appId: app.id, env: 'production', type: 'pub' }).expect(201);
+    const pub = await s.http().post('/api/v1/keys').set(s.user.auth).send({ appId: s.appId, env: 'production', type: 'pub' }).expect(201);
     expect(pub.body).toEqual({
       data: { id: expect.stringMatching(/^key_[0-9A-Za-z]{16}$/), type: 'pub', key: expect.stringMatching(/^pub_prod_[0-9A-Za-z]{43}$/), createdAt: expect.any(String) },
     });
-    const sdkDev = await t.http().post('/api/v1/keys').set(user.auth).send({ appId: app.id, env: 'development', type: 'sdk', name: 'backend' }).expect(201);
+    const sdkDev = await s.http().post('/api/v1/keys').set(s.user.auth).send({ appId: s.appId, env: 'development', type: 'sdk', name: 'backend' }).expect(201);
     expect(sdkDev.body.data.key).toMatch(/^sdk_dev_[0-9A-Za-z]{43}$/);
-    const stg = await t.http().post('/api/v1/keys').set(user.auth).send({ appId: app.id, env: 'staging', type: 'pub' }).expect(201);
+    const stg = await s.http().post('/api/v1/keys').set(s.user.auth).send({ appId: s.appId, env: 'staging', type: 'pub' }).expect(201);
     expect(stg.body.data.key).toMatch(/^pub_stg_/);
-    await t.http().post('/api/v1/envs').set(user.auth).send({ appId: app.id, name: 'qa-eu' }).expect(201);
-    const qa = await t.http().post('/api/v1/keys').set(user.auth).send({ appId: app.id, env: 'qa-eu', type: 'sdk' }).expect(201);
+    await s.http().post('/api/v1/envs').set(s.user.auth).send({ appId: s.appId, name: 'qa-eu' }).expect(201);
+    const qa = await s.http().post('/api/v1/keys').set(s.user.auth).send({ appId: s.appId, env: 'qa-eu', type: 'sdk' }).expect(201);
     expect(qa.body.data.key).toMatch(/^sdk_qa-eu_[0-9A-Za-z]{43}$/);
   });
 
   it('lists keys with the seed shape and never the secret again', async () => {
-    const a = await anApp(t, user);
-    const pub = await aKey(t, user, a, 'production', 'pub');
-    const sdk = await aKey(t, user, a, 'production', 'sdk');
-    const res = await t.http().get('/api/v1/keys').query({ appId: a.id, env: 'production' }).set(user.auth).expect(200);
+    const a = await s.newApp();
+    const pub = await s.key('production', 'pub', a);
+    const sdk = await s.key('production', 'sdk', a);
+    const res = await s.http().get('/api/v1/keys').query({ appId: a.id, env: 'production' }).set(s.user.auth).expect(200);
     expect(res.body.data).toEqual([
       { id: pub.id, type: 'pub', prefix: 'pub_prod_', createdAt: expect.any(String), name: null, last4: pub.key.slice(-4), lastUsedAt: null },
       { id: sdk.id, type: 'sdk', prefix: 'sdk_prod_', createdAt: expect.any(String), name: null, last4: sdk.key.slice(-4), lastUsedAt: null },
     ]);
     const everything = JSON.stringify([
       res.body,
-      (await t.http().get('/api/v1/keys').query({ appId: a.id, env: 'staging' }).set(user.auth)).body,
-      (await t.http().get('/docs-json')).body,
+      (await s.http().get('/api/v1/keys').query({ appId: a.id, env: 'staging' }).set(s.user.auth)).body,
+      (await s.http().get('/docs-json')).body,
     ]);
     expect(everything).not.toContain(pub.key);
     expect(everything).not.toContain(sdk.key);
-    const dataSource = t.app.get((await import('typeorm')).DataSource);
+    const dataSource = s.app.get((await import('typeorm')).DataSource);
     const rows = await dataSource.query('SELECT * FROM api_keys WHERE app_id = $1', [a.id]);
     expect(JSON.stringify(rows)).not.toContain(pub.key.slice(9));
     expect(rows.every((r: { key_hash: string }) => /^[0-9a-f]{64}$/.test(r.key_hash))).toBe(true);
@@ -50,52 +41,52 @@ describe('API keys', () => {
 
   it('rejects an invalid type with 400 Invalid key type', async () => {
     for (const type of ['admin', '', 1, null]) {
-      const res = await t.http().post('/api/v1/keys').set(user.auth).send({ appId: app.id, env: 'production', type }).expect(400);
+      const res = await s.http().post('/api/v1/keys').set(s.user.auth).send({ appId: s.appId, env: 'production', type }).expect(400);
       expect(res.body).toEqual({ error: 'Invalid key type' });
     }
-    const missing = await t.http().post('/api/v1/keys').set(user.auth).send({ appId: app.id, env: 'production' }).expect(400);
+    const missing = await s.http().post('/api/v1/keys').set(s.user.auth).send(s.at('production')).expect(400);
     expect(missing.body.error).toBe('type is required');
   });
 
   it('revokes a key with the seed shape; it is refused on the next request and vanishes from the list', async () => {
-    const a = await anApp(t, user);
-    const key = await aKey(t, user, a, 'production', 'sdk');
-    await t.http().get('/api/v1/config').set(key.auth).expect(200);
-    const res = await t.http().delete('/api/v1/keys').query({ keyId: key.id }).set(user.auth).expect(200);
+    const a = await s.newApp();
+    const key = await s.key('production', 'sdk', a);
+    await s.http().get('/api/v1/config').set(key.auth).expect(200);
+    const res = await s.http().delete('/api/v1/keys').query({ keyId: key.id }).set(s.user.auth).expect(200);
     expect(res.body).toEqual({ data: { success: true } });
-    expect((await t.http().get('/api/v1/config').set(key.auth).expect(401)).body).toEqual({ error: 'Not authenticated' });
-    expect((await t.http().get('/api/v1/keys').query({ appId: a.id, env: 'production' }).set(user.auth)).body.data).toEqual([]);
-    expect((await t.http().delete('/api/v1/keys').query({ keyId: key.id }).set(user.auth).expect(404)).body).toEqual({ error: 'Key not found' });
+    expect((await s.http().get('/api/v1/config').set(key.auth).expect(401)).body).toEqual({ error: 'Not authenticated' });
+    expect((await s.http().get('/api/v1/keys').query({ appId: a.id, env: 'production' }).set(s.user.auth)).body.data).toEqual([]);
+    expect((await s.http().delete('/api/v1/keys').query({ keyId: key.id }).set(s.user.auth).expect(404)).body).toEqual({ error: 'Key not found' });
   });
 
   it("answers 404 Key not found for another user's key and leaves it working", async () => {
-    const other = await aUser(t);
-    const key = await aKey(t, user, app, 'production', 'pub');
-    const res = await t.http().delete('/api/v1/keys').query({ keyId: key.id }).set(other.auth).expect(404);
+    const other = await s.newUser();
+    const key = await s.key('production', 'pub');
+    const res = await s.http().delete('/api/v1/keys').query({ keyId: key.id }).set(other.auth).expect(404);
     expect(res.body).toEqual({ error: 'Key not found' });
-    expect((await t.http().delete('/api/v1/keys').query({ keyId: 'key_unknown' }).set(other.auth).expect(404)).body).toEqual({ error: 'Key not found' });
-    await t.http().get('/api/v1/config').set(key.auth).expect(200);
-    const list = await t.http().get('/api/v1/keys').query({ appId: app.id, env: 'production' }).set(other.auth).expect(404);
+    expect((await s.http().delete('/api/v1/keys').query({ keyId: 'key_unknown' }).set(other.auth).expect(404)).body).toEqual({ error: 'Key not found' });
+    await s.http().get('/api/v1/config').set(key.auth).expect(200);
+    const list = await s.http().get('/api/v1/keys').query(s.at('production')).set(other.auth).expect(404);
     expect(list.body).toEqual({ error: 'App not found' });
-    const create = await t.http().post('/api/v1/keys').set(other.auth).send({ appId: app.id, env: 'production', type: 'sdk' }).expect(404);
+    const create = await s.http().post('/api/v1/keys').set(other.auth).send({ appId: s.appId, env: 'production', type: 'sdk' }).expect(404);
     expect(create.body).toEqual({ error: 'App not found' });
   });
 
   it('requires keys:read / keys:write', async () => {
-    const tok = await t.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'flags', scopes: ['flags:read', 'flags:write'] }).expect(201);
+    const tok = await s.http().post('/api/v1/auth/tokens').set(s.user.auth).send({ name: 'flags', scopes: ['flags:read', 'flags:write'] }).expect(201);
     const limited = { Authorization: `Bearer ${tok.body.data.token}` };
-    await t.http().get('/api/v1/keys').query({ appId: app.id, env: 'production' }).set(limited).expect(403);
-    await t.http().post('/api/v1/keys').set(limited).send({ appId: app.id, env: 'production', type: 'pub' }).expect(403);
+    await s.http().get('/api/v1/keys').query(s.at('production')).set(limited).expect(403);
+    await s.http().post('/api/v1/keys').set(limited).send({ appId: s.appId, env: 'production', type: 'pub' }).expect(403);
   });
 
   it('refuses runtime keys on management routes with 401', async () => {
-    const key = await aKey(t, user, app, 'production', 'sdk');
-    expect((await t.http().get('/api/v1/apps').set(key.auth).expect(401)).body).toEqual({ error: 'Not authenticated' });
-    await t.http().get('/api/v1/flags').query({ appId: app.id, env: 'production' }).set(key.auth).expect(401);
+    const key = await s.key('production', 'sdk');
+    expect((await s.http().get('/api/v1/apps').set(key.auth).expect(401)).body).toEqual({ error: 'Not authenticated' });
+    await s.http().get('/api/v1/flags').query(s.at('production')).set(key.auth).expect(401);
   });
 
   it('the seed Python example: POST /keys with appId, env and type', async () => {
-    const res = await t.http().post('/api/v1/keys').set('Authorization', `Bearer ${user.token}`).send({ appId: app.id, env: 'production', type: 'pub' }).expect(201);
+    const res = await s.http().post('/api/v1/keys').set('Authorization', `Bearer ${s.user.token}`).send({ appId: s.appId, env: 'production', type: 'pub' }).expect(201);
     expect(res.body.data.key).toMatch(/^pub_prod_/);
   });
 });
