@@ -1,19 +1,12 @@
 import fc from 'fast-check';
-import { startApp, TestApp } from './support/app';
-import { aFlag, anApp, aUser, TestAppRecord, TestUser } from './support/factories';
+import { TestSession } from './support/session';
 
 /** Random bodies to every flag write: only ever 2xx or 4xx with an `error`, never a 5xx. */
 describe('flags: random input never causes a 5xx', () => {
-  let t: TestApp;
-  let user: TestUser;
-  let app: TestAppRecord;
+  const s = TestSession.perSuite();
   beforeAll(async () => {
-    t = await startApp();
-    user = await aUser(t);
-    app = await anApp(t, user);
-    await aFlag(t, user, app, 'production', { key: 'known', type: 'number', value: 1 });
+    await s.flag('production', { key: 'known', type: 'number', value: 1 });
   });
-  afterAll(() => t.close());
 
   const anyValue = fc.oneof(fc.jsonValue(), fc.constant(undefined));
   const anyKey = fc.oneof(fc.constantFrom('known', 'missing', 'a.b_c-d', '', ' ', '../x', 'k'.repeat(129)), fc.string({ maxLength: 20 }));
@@ -27,12 +20,12 @@ describe('flags: random input never causes a 5xx', () => {
     expect(status).toBeLessThan(500);
     if (status >= 400) expect(typeof (responseBody as { error?: unknown }).error).toBe('string');
   };
-  const withApp = (b: Record<string, unknown>, useRealApp: boolean) => (useRealApp ? { ...b, appId: app.id } : b);
+  const withApp = (b: Record<string, unknown>, useRealApp: boolean) => (useRealApp ? { ...b, appId: s.appId } : b);
 
   it('POST /flags', async () => {
     await fc.assert(
       fc.asyncProperty(body({ key: anyKey, type: anyType, value: anyValue, clientEnabled: anyValue, description: anyValue, extra: anyValue }), fc.boolean(), async (b, real) => {
-        const res = await t.http().post('/api/v1/flags').set(user.auth).send(withApp(b, real));
+        const res = await s.http().post('/api/v1/flags').set(s.user.auth).send(withApp(b, real));
         check(res.status, res.body);
       }),
       { numRuns: 150 },
@@ -42,7 +35,7 @@ describe('flags: random input never causes a 5xx', () => {
   it('PATCH /flags', async () => {
     await fc.assert(
       fc.asyncProperty(body({ key: anyKey, type: anyType, value: anyValue, clientEnabled: anyValue, expectedVersion: anyValue }), fc.boolean(), async (b, real) => {
-        const res = await t.http().patch('/api/v1/flags').set(user.auth).send(withApp(b, real));
+        const res = await s.http().patch('/api/v1/flags').set(s.user.auth).send(withApp(b, real));
         check(res.status, res.body);
       }),
       { numRuns: 150 },
@@ -53,7 +46,7 @@ describe('flags: random input never causes a 5xx', () => {
     const flags = fc.oneof(fc.dictionary(anyKey, fc.jsonValue(), { maxKeys: 5 }), fc.jsonValue());
     await fc.assert(
       fc.asyncProperty(body({ flags, changeDescription: anyValue }), fc.boolean(), async (b, real) => {
-        const res = await t.http().patch('/api/v1/flags/bulk').set(user.auth).send(withApp(b, real));
+        const res = await s.http().patch('/api/v1/flags/bulk').set(s.user.auth).send(withApp(b, real));
         check(res.status, res.body);
       }),
       { numRuns: 150 },
@@ -61,7 +54,7 @@ describe('flags: random input never causes a 5xx', () => {
   });
 
   it('the flag keeps a value of its type whatever was thrown at it', async () => {
-    const res = await t.http().get('/api/v1/flags/known').query({ appId: app.id, env: 'production' }).set(user.auth).expect(200);
+    const res = await s.http().get('/api/v1/flags/known').query(s.at('production')).set(s.user.auth).expect(200);
     expect(res.body.data.type).toBe('number');
     expect(typeof res.body.data.value).toBe('number');
   });
