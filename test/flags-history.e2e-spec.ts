@@ -1,32 +1,26 @@
-import { startApp, TestApp } from './support/app';
-import { aFlag, anApp, aUser, TestAppRecord, TestUser } from './support/factories';
+import { TestAppRecord } from './support/factories';
+import { TestSession } from './support/session';
 
 describe('flags: change history and rollback', () => {
-  let t: TestApp;
-  let user: TestUser;
-  beforeAll(async () => {
-    t = await startApp();
-    user = await aUser(t);
-  });
-  afterAll(() => t.close());
+  const s = TestSession.perSuite();
 
   const flagsOf = async (app: TestAppRecord, env = 'production') => {
-    const res = await t.http().get('/api/v1/flags').query({ appId: app.id, env }).set(user.auth).expect(200);
+    const res = await s.http().get('/api/v1/flags').query({ appId: app.id, env }).set(s.user.auth).expect(200);
     return { version: Number(JSON.parse(res.headers.etag)), flags: res.body.data };
   };
 
   it('records every write with version, action, keys, before/after, actor and description, newest first', async () => {
-    const app = await anApp(t, user);
+    const app = await s.newApp();
     const q = { appId: app.id, env: 'production' };
-    await t.http().post('/api/v1/flags').set(user.auth).send({ ...q, key: 'dark-mode', type: 'bool', value: true, description: 'Dark theme', changeDescription: 'launch dark mode' }).expect(201);
-    await t.http().patch('/api/v1/flags').set(user.auth).send({ ...q, key: 'dark-mode', value: false, changeDescription: 'roll back dark mode' }).expect(200);
-    await aFlag(t, user, app, 'production', { key: 'limit', type: 'number', value: 1 });
-    await t.http().patch('/api/v1/flags/bulk').set(user.auth).send({ ...q, flags: { 'dark-mode': true, limit: 5 } }).expect(200);
-    await t.http().delete('/api/v1/flags').query({ ...q, key: 'limit' }).set(user.auth).expect(200);
+    await s.http().post('/api/v1/flags').set(s.user.auth).send({ ...q, key: 'dark-mode', type: 'bool', value: true, description: 'Dark theme', changeDescription: 'launch dark mode' }).expect(201);
+    await s.http().patch('/api/v1/flags').set(s.user.auth).send({ ...q, key: 'dark-mode', value: false, changeDescription: 'roll back dark mode' }).expect(200);
+    await s.flag('production', { key: 'limit', type: 'number', value: 1 }, app);
+    await s.http().patch('/api/v1/flags/bulk').set(s.user.auth).send({ ...q, flags: { 'dark-mode': true, limit: 5 } }).expect(200);
+    await s.http().delete('/api/v1/flags').query({ ...q, key: 'limit' }).set(s.user.auth).expect(200);
 
-    const me = (await t.http().get('/api/v1/auth/me').set(user.auth)).body.data.user;
-    const tokens = (await t.http().get('/api/v1/auth/tokens').set(user.auth)).body.data;
-    const res = await t.http().get('/api/v1/changes').query(q).set(user.auth).expect(200);
+    const me = (await s.http().get('/api/v1/auth/me').set(s.user.auth)).body.data.user;
+    const tokens = (await s.http().get('/api/v1/auth/tokens').set(s.user.auth)).body.data;
+    const res = await s.http().get('/api/v1/changes').query(q).set(s.user.auth).expect(200);
     expect(res.body.nextBefore).toBeNull();
     const changes = res.body.data;
     expect(changes.map((c: { version: number; action: string }) => [c.version, c.action])).toEqual([
@@ -55,51 +49,51 @@ describe('flags: change history and rollback', () => {
   });
 
   it('paginates with limit and the before cursor', async () => {
-    const app = await anApp(t, user);
-    for (let i = 0; i < 7; i++) await aFlag(t, user, app, 'staging', { key: `k${i}` });
+    const app = await s.newApp();
+    for (let i = 0; i < 7; i++) await s.flag('staging', { key: `k${i}` }, app);
     const q = { appId: app.id, env: 'staging' };
-    const page1 = await t.http().get('/api/v1/changes').query({ ...q, limit: 3 }).set(user.auth).expect(200);
+    const page1 = await s.http().get('/api/v1/changes').query({ ...q, limit: 3 }).set(s.user.auth).expect(200);
     expect(page1.body.data.map((c: { version: number }) => c.version)).toEqual([7, 6, 5]);
     expect(page1.body.nextBefore).toBe(5);
-    const page2 = await t.http().get('/api/v1/changes').query({ ...q, limit: 3, before: 5 }).set(user.auth).expect(200);
+    const page2 = await s.http().get('/api/v1/changes').query({ ...q, limit: 3, before: 5 }).set(s.user.auth).expect(200);
     expect(page2.body.data.map((c: { version: number }) => c.version)).toEqual([4, 3, 2]);
-    const page3 = await t.http().get('/api/v1/changes').query({ ...q, limit: 3, before: page2.body.nextBefore }).set(user.auth).expect(200);
+    const page3 = await s.http().get('/api/v1/changes').query({ ...q, limit: 3, before: page2.body.nextBefore }).set(s.user.auth).expect(200);
     expect(page3.body.data.map((c: { version: number }) => c.version)).toEqual([1]);
     expect(page3.body.nextBefore).toBeNull();
-    expect((await t.http().get('/api/v1/changes').query({ ...q, limit: 0 }).set(user.auth).expect(400)).body.error).toBe('limit must not be less than 1');
-    expect((await t.http().get('/api/v1/changes').query({ ...q, limit: 500 }).set(user.auth).expect(400)).body.error).toBe('limit must not be greater than 200');
-    expect((await t.http().get('/api/v1/changes').query({ ...q, before: 'x' }).set(user.auth).expect(400)).body.error).toBe('before must be an integer number');
+    expect((await s.http().get('/api/v1/changes').query({ ...q, limit: 0 }).set(s.user.auth).expect(400)).body.error).toBe('limit must not be less than 1');
+    expect((await s.http().get('/api/v1/changes').query({ ...q, limit: 500 }).set(s.user.auth).expect(400)).body.error).toBe('limit must not be greater than 200');
+    expect((await s.http().get('/api/v1/changes').query({ ...q, before: 'x' }).set(s.user.auth).expect(400)).body.error).toBe('before must be an integer number');
   });
 
   it('restores the whole flag set of an earlier version exactly, as one new recorded write', async () => {
-    const app = await anApp(t, user);
+    const app = await s.newApp();
     const q = { appId: app.id, env: 'production' };
-    await aFlag(t, user, app, 'production', { key: 'a', type: 'bool', value: true, clientEnabled: true });
-    await aFlag(t, user, app, 'production', { key: 'b', type: 'json', value: { x: [1, 2] } });
-    await t.http().patch('/api/v1/flags').set(user.auth).send({ ...q, key: 'a', description: 'kept' }).expect(200);
+    await s.flag('production', { key: 'a', type: 'bool', value: true, clientEnabled: true }, app);
+    await s.flag('production', { key: 'b', type: 'json', value: { x: [1, 2] } }, app);
+    await s.http().patch('/api/v1/flags').set(s.user.auth).send({ ...q, key: 'a', description: 'kept' }).expect(200);
     const atThree = await flagsOf(app);
     expect(atThree.version).toBe(3);
 
-    await t.http().patch('/api/v1/flags').set(user.auth).send({ ...q, key: 'a', value: false, clientEnabled: false, description: null, rollout: null }).expect(200);
-    await t.http().delete('/api/v1/flags').query({ ...q, key: 'b' }).set(user.auth).expect(200);
-    await aFlag(t, user, app, 'production', { key: 'c', type: 'string', value: 'new' });
-    await t.http().patch('/api/v1/flags').set(user.auth).send({ ...q, key: 'c', type: 'number', value: 7 }).expect(200);
+    await s.http().patch('/api/v1/flags').set(s.user.auth).send({ ...q, key: 'a', value: false, clientEnabled: false, description: null, rollout: null }).expect(200);
+    await s.http().delete('/api/v1/flags').query({ ...q, key: 'b' }).set(s.user.auth).expect(200);
+    await s.flag('production', { key: 'c', type: 'string', value: 'new' }, app);
+    await s.http().patch('/api/v1/flags').set(s.user.auth).send({ ...q, key: 'c', type: 'number', value: 7 }).expect(200);
     expect((await flagsOf(app)).version).toBe(7);
 
-    const res = await t.http().post('/api/v1/envs/rollback').set(user.auth).send({ ...q, version: 3, changeDescription: 'back to v3' }).expect(200);
+    const res = await s.http().post('/api/v1/envs/rollback').set(s.user.auth).send({ ...q, version: 3, changeDescription: 'back to v3' }).expect(200);
     expect(res.body).toEqual({ data: { version: 8, restored: 3 } });
     const restored = await flagsOf(app);
     expect(restored).toEqual({ version: 8, flags: atThree.flags });
-    const a = await t.http().get('/api/v1/flags/a').query(q).set(user.auth).expect(200);
+    const a = await s.http().get('/api/v1/flags/a').query(q).set(s.user.auth).expect(200);
     expect(a.body.data.description).toBe('kept');
 
-    const history = (await t.http().get('/api/v1/changes').query({ ...q, limit: 1 }).set(user.auth).expect(200)).body.data[0];
+    const history = (await s.http().get('/api/v1/changes').query({ ...q, limit: 1 }).set(s.user.auth).expect(200)).body.data[0];
     expect(history).toMatchObject({ version: 8, action: 'rollback', rolledBackTo: 3, changeDescription: 'back to v3', keys: ['a', 'b', 'c'] });
 
     // Rolling back to 0 empties the environment; rolling "forward" to 7 brings back that state.
-    await t.http().post('/api/v1/envs/rollback').set(user.auth).send({ ...q, version: 0 }).expect(200);
+    await s.http().post('/api/v1/envs/rollback').set(s.user.auth).send({ ...q, version: 0 }).expect(200);
     expect((await flagsOf(app)).flags).toEqual({});
-    await t.http().post('/api/v1/envs/rollback').set(user.auth).send({ ...q, version: 7 }).expect(200);
+    await s.http().post('/api/v1/envs/rollback').set(s.user.auth).send({ ...q, version: 7 }).expect(200);
     expect((await flagsOf(app)).flags).toEqual({
       a: { type: 'bool', value: false, clientEnabled: false },
       c: { type: 'number', value: 7, clientEnabled: false },
@@ -107,14 +101,14 @@ describe('flags: change history and rollback', () => {
   });
 
   it('refuses a rollback to a version that does not exist yet, and honours expectedVersion', async () => {
-    const app = await anApp(t, user);
+    const app = await s.newApp();
     const q = { appId: app.id, env: 'development' };
-    await aFlag(t, user, app, 'development', { key: 'a' });
-    const future = await t.http().post('/api/v1/envs/rollback').set(user.auth).send({ ...q, version: 5 }).expect(400);
+    await s.flag('development', { key: 'a' }, app);
+    const future = await s.http().post('/api/v1/envs/rollback').set(s.user.auth).send({ ...q, version: 5 }).expect(400);
     expect(future.body).toEqual({ error: 'version must be between 0 and 1' });
-    const negative = await t.http().post('/api/v1/envs/rollback').set(user.auth).send({ ...q, version: -1 }).expect(400);
+    const negative = await s.http().post('/api/v1/envs/rollback').set(s.user.auth).send({ ...q, version: -1 }).expect(400);
     expect(negative.body.error).toBe('version must not be less than 0');
-    const stale = await t.http().post('/api/v1/envs/rollback').set(user.auth).send({ ...q, version: 0, expectedVersion: 0 }).expect(412);
+    const stale = await s.http().post('/api/v1/envs/rollback').set(s.user.auth).send({ ...q, version: 0, expectedVersion: 0 }).expect(412);
     expect(stale.body).toEqual({ error: 'Version conflict', currentVersion: 1 });
     expect((await flagsOf(app, 'development')).version).toBe(1);
   });
