@@ -4,7 +4,7 @@ import { CurrentPrincipal, type Principal, RequireScopes } from '@superflag/auth
 import { ApiData, ApiErrors, badRequest, decodeCursor, encodeCursor, NEXT_CURSOR_DOC, QuotaExempt } from '@superflag/core';
 import { CHANGE_CURSOR, ChangeDto, ChangesQueryDto, RollbackDto, RollbackResultDto } from './dto/flag.dto';
 import type { FlagChange } from './flag-change.entity';
-import { FlagsService } from './flags.service';
+import { HistoryService } from './history.service';
 
 const DEFAULT_PAGE = 50;
 
@@ -23,7 +23,7 @@ const changeView = (c: FlagChange) => ({
 @ApiTags('Change history')
 @Controller('api/v1')
 export class ChangesController {
-  constructor(private readonly flags: FlagsService) {}
+  constructor(private readonly history: HistoryService) {}
 
   @Get('changes')
   @RequireScopes('flags:read')
@@ -41,7 +41,7 @@ export class ChangesController {
     const limit = query.limit ?? DEFAULT_PAGE;
     const before = query.cursor !== undefined ? (decodeCursor(query.cursor, CHANGE_CURSOR)[0] as number) : query.before;
     // One more than a page, to know for certain whether there is a next one.
-    const rows = await this.flags.history(principal, query, limit + 1, before);
+    const rows = await this.history.list(principal, query, limit + 1, before);
     const changes = rows.slice(0, limit);
     const last = changes[changes.length - 1];
     const body = { data: changes.map(changeView), nextBefore: changes.length === limit && last.version > 1 ? last.version : null };
@@ -57,6 +57,6 @@ export class ChangesController {
   @ApiData(RollbackResultDto)
   @ApiErrors(400, 404, 409, 412)
   async rollback(@CurrentPrincipal() principal: Principal, @Body() body: RollbackDto) {
-    return { data: await this.flags.rollback(principal, body, body.version, body) };
+    return { data: await this.history.rollback(principal, body, body.version, body) };
   }
 }

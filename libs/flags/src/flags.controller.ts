@@ -7,7 +7,8 @@ import type { FastifyReply } from 'fastify';
 import { BulkUpdateDto, BulkResultDto, CreateFlagDto, FlagDetailDto, FlagKeyQueryDto, FlagViewDto, FlagWriteResultDto, UpdateFlagDto, VersionDto } from './dto/flag.dto';
 import { etagMatches } from './etag';
 import { parseIfMatch } from './flag-values';
-import { flagView, FlagsService } from './flags.service';
+import { flagView } from './flag-state';
+import { FlagsService } from './flags.service';
 
 const IF_MATCH = ApiHeader({ name: 'If-Match', required: false, description: 'Optimistic concurrency: `"<version>"`; 412 when the environment has moved on' });
 

@@ -1,5 +1,9 @@
 export * from './flags.module';
 export * from './flags.service';
+export * from './targets.service';
+export * from './history.service';
+export type { EnvRef, WriteOptions } from './versioned-write';
+export { flagView } from './flag-state';
 export * from './flag-values';
 export * from './etag';
 export type { Flag } from './flag.entity';

@@ -4,14 +4,14 @@ import { CurrentPrincipal, type Principal, RequireScopes } from '@superflag/auth
 import { ApiData, ApiErrors, badRequest, listBody, NEXT_CURSOR_DOC, pageRequest, QuotaExempt } from '@superflag/core';
 import { FlagStateDto, FlagTargetsDto, SpecificTargetsDto, TARGET_CURSOR, TargetsQueryDto, TargetsResultDto } from './dto/flag.dto';
 import { parseIfMatch } from './flag-values';
-import { FlagsService } from './flags.service';
+import { TargetsService } from './targets.service';
 
 /** Per-user and per-company overrides: Reflag's "specific targets" endpoint at its exact path, and a read route. */
 @ApiTags('Targeting')
 @ApiExtraModels(FlagStateDto)
 @Controller()
 export class TargetsController {
-  constructor(private readonly flags: FlagsService) {}
+  constructor(private readonly targets: TargetsService) {}
 
   @Patch('api/apps/:appId/flags/specific-targets/:envId')
   @RequireScopes('flags:write')
@@ -32,7 +32,7 @@ export class TargetsController {
   ) {
     const header = parseIfMatch(ifMatch);
     if (body.expectedVersion !== undefined && header !== undefined && body.expectedVersion !== header) throw badRequest('expectedVersion and If-Match disagree');
-    const result = await this.flags.updateTargets(principal, { appId, env: envId }, body.updates, {
+    const result = await this.targets.update(principal, { appId, env: envId }, body.updates, {
       changeDescription: body.changeDescription,
       expectedVersion: body.expectedVersion ?? header,
     });
@@ -49,7 +49,7 @@ export class TargetsController {
   @ApiErrors(400, 404)
   async list(@CurrentPrincipal() principal: Principal, @Param('key') key: string, @Query() query: TargetsQueryDto) {
     const page = pageRequest(query, TARGET_CURSOR);
-    const { items, nextCursor } = await this.flags.targets(principal, query, key, page);
+    const { items, nextCursor } = await this.targets.list(principal, query, key, page);
     const data = {
       key,
       users: Object.fromEntries(items.filter((t) => t.targetType === 'user').map((t) => [t.targetId, t.value])),
