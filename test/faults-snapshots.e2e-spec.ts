@@ -1,7 +1,6 @@
 import { EnvironmentsService } from '@superflag/environments';
-import { FlagsService } from '@superflag/flags';
 import { KeysService } from '@superflag/keys';
-import { ConfigSnapshots, Snapshot } from '@superflag/runtime';
+import { ConfigSnapshots, EnvironmentReadModel, Snapshot } from '@superflag/runtime';
 import { DataSource } from 'typeorm';
 import { sharedServices, startApp, TestApp } from './support/app';
 import { aFlag, aKey, anApp, aUser } from './support/factories';
@@ -46,9 +45,9 @@ describe('runtime snapshots during a PostgreSQL outage', () => {
       startApp({ DATABASE_URL: proxy.rewrite(databaseUrl), REDIS_URL: '', METRICS_TOKEN: '' }),
     ]);
     // Every snapshot load the replica attempts, answered or not.
-    const flags = replica.app.get(FlagsService);
-    const load = flags.loadEnvironment.bind(flags);
-    flags.loadEnvironment = (id: string) => {
+    const readModel = replica.app.get(EnvironmentReadModel);
+    const load = readModel.load.bind(readModel);
+    readModel.load = (id: string) => {
       loads++;
       return load(id);
     };

@@ -30,8 +30,6 @@ const TOUCH_INTERVAL_MS = 60_000;
 /** Key ids per revalidation statement. */
 const REVALIDATE_CHUNK = 1000;
 
-export type KeyRevokedListener = (key: Pick<VerifiedKey, 'keyId' | 'keyHash'>) => void;
-
 @Injectable()
 export class KeysService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Keys');
@@ -43,7 +41,6 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
   private readonly valid = new Map<string, VerifiedKey & { lastTouched: number }>();
   /** Hashes not found → until when; insertion order is expiry order (one TTL). */
   private readonly unknown = new Map<string, number>();
-  private readonly revokedListeners: KeyRevokedListener[] = [];
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -60,7 +57,7 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     this.bus.subscribe((event) => {
-      if (event.type === 'key-revoked') this.forget(event.keyHash, event.keyId);
+      if (event.type === 'key-revoked') this.forget(event.keyHash);
       if (event.type === 'key-created') this.unknown.delete(event.keyHash);
       if (event.type === 'resync') void this.revalidate();
     });
@@ -69,11 +66,6 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
 
   onApplicationShutdown(): void {
     clearInterval(this.timer);
-  }
-
-  /** Called with each key that stops being valid on this replica (the runtime closes its open streams). */
-  onKeyRevoked(listener: KeyRevokedListener): void {
-    this.revokedListeners.push(listener);
   }
 
   /** Active keys, oldest first: all of them, or one page. */
@@ -202,12 +194,8 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
     this.keys.update({ id: key.keyId }, { lastUsedAt: new Date(now) }).catch((err: Error) => this.logger.warn(`lastUsedAt not saved: ${err.message}`));
   }
 
-  /** With the key id, listeners hear of it even when the key had been evicted from memory (its streams may be open). */
-  private forget(keyHash: string, keyId?: string): void {
-    const key = this.valid.get(keyHash) ?? (keyId ? { keyId, keyHash } : undefined);
-    if (!key) return;
+  private forget(keyHash: string): void {
     this.valid.delete(keyHash);
-    for (const listener of this.revokedListeners) listener(key);
   }
 
   /**
@@ -225,7 +213,13 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
       try {
         const rows = await this.keys.find({ select: { id: true }, where: { id: In(chunk.map(([, k]) => k.keyId)), revokedAt: IsNull() } });
         const alive = new Set(rows.map((k) => k.id));
-        for (const [hash, key] of chunk) if (!alive.has(key.keyId)) this.forget(hash);
+        for (const [hash, key] of chunk) {
+          if (alive.has(key.keyId)) continue;
+          this.forget(hash);
+          // Its revocation event was missed (or it went with its environment): announced again, so that this
+          // replica's open streams of it close (the runtime listens for key-revoked) and no replica keeps it.
+          void this.bus.publish({ type: 'key-revoked', keyId: key.keyId, keyHash: hash });
+        }
       } catch (err) {
         firstError ??= err as Error;
         failed++;

@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { AppConfig, CLUSTER_BUS, type ClusterBus } from '@superflag/core';
+import { AppConfig, CLUSTER_BUS, type ClusterBus, DomainEvents } from '@superflag/core';
 import { EnvironmentsService } from '@superflag/environments';
-import { FlagsService } from '@superflag/flags';
 import { Backoff, serviceUnavailable } from './backoff';
+import { EnvironmentReadModel } from './environment-read-model';
 import { Snapshot } from './snapshot';
+import { SnapshotEvents } from './snapshot-events';
 
 interface Entry {
   snapshot?: Snapshot;
@@ -24,8 +25,6 @@ interface Entry {
 const REVALIDATE_MS = 5_000;
 const MAX_RELOADS = 5;
 
-export type SnapshotListener = (snapshot: Snapshot) => void;
-export type EnvironmentGoneListener = (environmentId: string) => void;
 /** Whether an environment must stay cached (it has open streams), whatever the budget. */
 export type RetainPredicate = (environmentId: string) => boolean;
 
@@ -36,8 +35,9 @@ const ignore = () => undefined;
 
 /**
  * The runtime's in-memory copy of each served environment. Reads never touch PostgreSQL in the steady state;
- * a write (here: synchronously after commit; elsewhere: through the cluster bus) marks the environment's
- * snapshot stale and it is reloaded once (single flight), then pushed to open streams.
+ * a write (here: its `flag.changed` domain event, synchronously after commit; elsewhere: the cluster bus's
+ * `flags-changed`) marks the environment's snapshot stale and it is reloaded once (single flight), then announced
+ * on SnapshotEvents for open streams to push.
  *
  * When a reload fails (PostgreSQL down), the last snapshot keeps being served: an old flag set beats no flag
  * set for every client application. Reloads then back off (250 ms doubling to 10 s, jittered) and reads stop
@@ -53,11 +53,10 @@ const ignore = () => undefined;
 export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('ConfigSnapshots');
   private readonly entries = new Map<string, Entry>();
-  private readonly listeners: SnapshotListener[] = [];
-  private readonly goneListeners: EnvironmentGoneListener[] = [];
   private readonly retainers: RetainPredicate[] = [];
   private readonly budgetBytes: number;
   private timer?: NodeJS.Timeout;
+  private unsubscribe?: () => void;
   private reads = 0;
   /** Estimated bytes of the cached snapshots. */
   bytes = 0;
@@ -69,8 +68,10 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
   reloadFailures = 0;
 
   constructor(
-    private readonly flags: FlagsService,
+    private readonly readModel: EnvironmentReadModel,
     private readonly environments: EnvironmentsService,
+    private readonly events: SnapshotEvents,
+    private readonly domainEvents: DomainEvents,
     @Inject(CLUSTER_BUS) private readonly bus: ClusterBus,
     config: AppConfig,
   ) {
@@ -78,7 +79,8 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
-    this.flags.onFlagsChanged((environmentId, version) => {
+    // Heard once, on the replica that wrote; the other replicas hear of it through the cluster bus.
+    this.unsubscribe = this.domainEvents.on('flag.changed', ({ environmentId, version }) => {
       this.invalidate(environmentId, version);
       void this.bus.publish({ type: 'flags-changed', environmentId, version });
     });
@@ -93,17 +95,9 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
+    this.unsubscribe?.();
     clearInterval(this.timer);
     for (const entry of this.entries.values()) clearTimeout(entry.retry);
-  }
-
-  /** Called with every new snapshot of an environment (open streams push it). */
-  onSnapshot(listener: SnapshotListener): void {
-    this.listeners.push(listener);
-  }
-
-  onEnvironmentGone(listener: EnvironmentGoneListener): void {
-    this.goneListeners.push(listener);
   }
 
   /** Environments for which `predicate` holds are never evicted. */
@@ -190,7 +184,7 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
       const previous = target.snapshot?.version;
       try {
         for (let i = 0; i < MAX_RELOADS; i++) {
-          const data = await this.flags.loadEnvironment(environmentId);
+          const data = await this.readModel.load(environmentId);
           if (!data) {
             this.drop(environmentId, target);
             return null;
@@ -209,7 +203,7 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
         this.evictPastBudget(target);
         const snapshot = target.snapshot;
         if (snapshot && snapshot.version !== previous && this.entries.get(environmentId) === target) {
-          for (const listener of this.listeners) listener(snapshot);
+          this.events.emit('snapshot', snapshot);
         }
       }
     })();
@@ -248,7 +242,7 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
     clearTimeout(entry.retry);
     if (this.entries.get(environmentId) !== entry) return;
     this.remove(environmentId, entry);
-    for (const listener of this.goneListeners) listener(environmentId);
+    this.events.emit('environment-gone', environmentId);
   }
 
   /** Only entries in the map count towards `bytes`: one removed while its load was in flight is no longer counted. */

@@ -1,9 +1,10 @@
-import { BeforeApplicationShutdown, Injectable, OnModuleInit } from '@nestjs/common';
-import { AppConfig, DomainError, HttpDrain, tooManyRequests } from '@superflag/core';
-import { KeysService, type VerifiedKey } from '@superflag/keys';
+import { BeforeApplicationShutdown, Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { AppConfig, CLUSTER_BUS, type ClusterBus, DomainError, HttpDrain, tooManyRequests } from '@superflag/core';
+import type { VerifiedKey } from '@superflag/keys';
 import type { ServerResponse } from 'node:http';
 import { ConfigSnapshots } from './config-snapshots';
 import type { Snapshot } from './snapshot';
+import { SnapshotEvents } from './snapshot-events';
 
 /** Proxies close idle connections after ~60 s; a comment every 25 s keeps streams open through them. */
 export const HEARTBEAT_MS = 25_000;
@@ -60,7 +61,8 @@ export class ConfigStreams implements OnModuleInit, BeforeApplicationShutdown {
 
   constructor(
     private readonly snapshots: ConfigSnapshots,
-    private readonly keys: KeysService,
+    private readonly snapshotEvents: SnapshotEvents,
+    @Inject(CLUSTER_BUS) private readonly bus: ClusterBus,
     private readonly drain: HttpDrain,
     config: AppConfig,
   ) {
@@ -74,13 +76,16 @@ export class ConfigStreams implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   onModuleInit(): void {
-    this.snapshots.onSnapshot((snapshot) => this.push(snapshot));
-    this.snapshots.onEnvironmentGone((environmentId) => this.closeWhere((s) => s.key.environmentId === environmentId, REVOKED_EVENT));
+    this.snapshotEvents.on('snapshot', (snapshot) => this.push(snapshot));
+    this.snapshotEvents.on('environment-gone', (environmentId) => this.closeWhere((s) => s.key.environmentId === environmentId, REVOKED_EVENT));
     // Streams need their environment's next snapshot: the cache never evicts it while one is open.
     this.snapshots.retainWhile((environmentId) => this.byEnvironment.has(environmentId));
-    this.keys.onKeyRevoked((key) => {
-      this.remember(key.keyId);
-      this.closeWhere((s) => s.key.keyId === key.keyId, REVOKED_EVENT);
+    // Every replica hears every revocation here, by key id: also of a key its key cache had evicted (whose
+    // streams stay open) or never held. The revoking replica's own delivery is confirmed before its DELETE answers.
+    this.bus.subscribe((event) => {
+      if (event.type !== 'key-revoked') return;
+      this.remember(event.keyId);
+      this.closeWhere((s) => s.key.keyId === event.keyId, REVOKED_EVENT);
     });
     this.heartbeat = setInterval(() => this.forEach((s) => (s.blocked ? this.dropIfOverBuffer(s) : this.write(s, HEARTBEAT))), HEARTBEAT_MS).unref();
   }

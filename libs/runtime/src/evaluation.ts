@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { FlagValue, RuntimeFlag } from '@superflag/flags';
+import type { FlagValue } from '@superflag/flags';
+import type { RuntimeFlag } from './environment-read-model';
 
 /** Who a flag is evaluated for. `targetingKey` doubles as `userId` when no `userId` is given (OpenFeature's convention). */
 export interface EvaluationContext {

@@ -5,3 +5,5 @@ export * from './key-auth';
 export * from './snapshot';
 export * from './evaluation';
 export * from './runtime-access';
+export * from './environment-read-model';
+export * from './snapshot-events';

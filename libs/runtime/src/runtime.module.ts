@@ -1,21 +1,25 @@
 import { Module } from '@nestjs/common';
 import { EnvironmentsModule } from '@superflag/environments';
-import { FlagsModule } from '@superflag/flags';
 import { KeysModule } from '@superflag/keys';
 import { QuotasModule } from '@superflag/quotas';
 import { ConfigController } from './config.controller';
 import { ConfigSnapshots } from './config-snapshots';
 import { ConfigStreams } from './config-streams';
+import { EnvironmentReadModel } from './environment-read-model';
 import { EvaluateController } from './evaluate.controller';
 import { RuntimeKeyAuth } from './key-auth';
 import { OfrepController } from './ofrep.controller';
 import { RuntimeAccess } from './runtime-access';
+import { SnapshotEvents } from './snapshot-events';
 
-/** The runtime side: what pub_/sdk_ keys read, from memory, with live updates. */
+/**
+ * The runtime side: what pub_/sdk_ keys read, from memory, with live updates. Snapshots are loaded by its own
+ * read model of the flags tables and refreshed on `flag.changed` (DomainEvents) and `flags-changed` (ClusterBus).
+ */
 @Module({
-  imports: [FlagsModule, KeysModule, EnvironmentsModule, QuotasModule],
+  imports: [KeysModule, EnvironmentsModule, QuotasModule],
   controllers: [ConfigController, EvaluateController, OfrepController],
-  providers: [ConfigSnapshots, ConfigStreams, RuntimeKeyAuth, RuntimeAccess],
+  providers: [EnvironmentReadModel, SnapshotEvents, ConfigSnapshots, ConfigStreams, RuntimeKeyAuth, RuntimeAccess],
   exports: [ConfigSnapshots, ConfigStreams, RuntimeKeyAuth, RuntimeAccess],
 })
 export class RuntimeModule {}

@@ -1,6 +1,7 @@
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
-import { type FlagValue, type RuntimeFlag, runtimeEtag } from '@superflag/flags';
+import { type FlagValue, runtimeEtag } from '@superflag/flags';
 import type { KeyType } from '@superflag/keys';
+import type { RuntimeFlag } from './environment-read-model';
 
 /** Payloads below this are sent as is: compressing them costs more than it saves. */
 const COMPRESS_MIN_BYTES = 1024;

@@ -1,10 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { type AppConfig, DomainError, LocalClusterBus } from '@superflag/core';
+import { type AppConfig, type ClusterEvent, DomainError, DomainEvents, LocalClusterBus } from '@superflag/core';
 import type { EnvironmentsService } from '@superflag/environments';
-import type { FlagsService, RuntimeFlag } from '@superflag/flags';
 import { Backoff, BACKOFF_MAX_MS } from '../src/backoff';
 import { ConfigSnapshots } from '../src/config-snapshots';
+import type { EnvironmentReadModel, RuntimeFlag } from '../src/environment-read-model';
 import type { Snapshot } from '../src/snapshot';
+import { SnapshotEvents } from '../src/snapshot-events';
 
 /** A database of environment versions that can go down, counting every query the snapshots make. */
 class FakeDatabase {
@@ -14,9 +15,8 @@ class FakeDatabase {
   /** Length of the one string flag an environment listed here holds (others have no flags). */
   readonly payload = new Map<string, number>();
 
-  readonly flags = {
-    onFlagsChanged: () => undefined,
-    loadEnvironment: async (id: string): Promise<{ version: number; flags: RuntimeFlag[] } | null> => {
+  readonly readModel = {
+    load: async (id: string): Promise<{ version: number; flags: RuntimeFlag[] } | null> => {
       this.loads++;
       if (!this.up) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
       const version = this.versions.get(id);
@@ -24,7 +24,7 @@ class FakeDatabase {
       const size = this.payload.get(id);
       return { version, flags: size === undefined ? [] : [stringFlag('big', `${id}:`.padEnd(size, 'x'))] };
     },
-  } as unknown as FlagsService;
+  } as unknown as EnvironmentReadModel;
 
   /** Ids listed here are left out of versionsOf's answer, as when their chunk's query fails. */
   readonly unchecked = new Set<string>();
@@ -48,6 +48,7 @@ beforeAll(() => Logger.overrideLogger(false));
 describe('ConfigSnapshots when reloads fail', () => {
   let db: FakeDatabase;
   let snapshots: ConfigSnapshots;
+  let events: SnapshotEvents;
   let pushed: Snapshot[];
 
   beforeEach(() => {
@@ -56,10 +57,11 @@ describe('ConfigSnapshots when reloads fail', () => {
     jest.spyOn(Math, 'random').mockReturnValue(1);
     db = new FakeDatabase();
     db.versions.set(ENV, 1);
-    snapshots = new ConfigSnapshots(db.flags, db.environments, new LocalClusterBus(), { CACHE_MEMORY_MB: 256 } as AppConfig);
+    events = new SnapshotEvents();
+    snapshots = new ConfigSnapshots(db.readModel, db.environments, events, new DomainEvents(), new LocalClusterBus(), { CACHE_MEMORY_MB: 256 } as AppConfig);
     snapshots.onModuleInit();
     pushed = [];
-    snapshots.onSnapshot((s) => pushed.push(s));
+    events.on('snapshot', (s) => pushed.push(s));
   });
 
   afterEach(() => {
@@ -184,7 +186,7 @@ describe('ConfigSnapshots when reloads fail', () => {
     db.versions.set('env_b', 7);
     await snapshots.get('env_b');
     const gone: string[] = [];
-    snapshots.onEnvironmentGone((id) => gone.push(id));
+    events.on('environment-gone', (id) => gone.push(id));
     db.versions.delete(ENV);
     db.versions.delete('env_b');
     db.unchecked.add('env_b');
@@ -223,7 +225,7 @@ describe('ConfigSnapshots within CACHE_MEMORY_MB', () => {
       db.versions.set(id, 1);
       db.payload.set(id, SIZE);
     }
-    snapshots = new ConfigSnapshots(db.flags, db.environments, new LocalClusterBus(), { CACHE_MEMORY_MB: 1 } as AppConfig);
+    snapshots = new ConfigSnapshots(db.readModel, db.environments, new SnapshotEvents(), new DomainEvents(), new LocalClusterBus(), { CACHE_MEMORY_MB: 1 } as AppConfig);
     snapshots.onModuleInit();
   });
 
@@ -316,6 +318,60 @@ describe('ConfigSnapshots within CACHE_MEMORY_MB', () => {
     db.versions.delete('env_a');
     await jest.advanceTimersByTimeAsync(5_000);
     expect(snapshots.bytes).toBe(0);
+  });
+});
+
+describe('ConfigSnapshots and change events', () => {
+  let db: FakeDatabase;
+  let domainEvents: DomainEvents;
+  let bus: LocalClusterBus;
+  let snapshots: ConfigSnapshots;
+  let published: ClusterEvent[];
+  let pushed: Snapshot[];
+
+  beforeEach(async () => {
+    db = new FakeDatabase();
+    db.versions.set(ENV, 1);
+    domainEvents = new DomainEvents();
+    bus = new LocalClusterBus();
+    published = [];
+    bus.subscribe((e) => published.push(e));
+    const events = new SnapshotEvents();
+    pushed = [];
+    events.on('snapshot', (s) => pushed.push(s));
+    snapshots = new ConfigSnapshots(db.readModel, db.environments, events, domainEvents, bus, { CACHE_MEMORY_MB: 256 } as AppConfig);
+    snapshots.onModuleInit();
+    await snapshots.get(ENV);
+    pushed.length = 0;
+  });
+
+  afterEach(() => snapshots.onApplicationShutdown());
+
+  const flagChanged = (version: number) =>
+    domainEvents.emit('flag.changed', { appId: 'app_1', environmentId: ENV, version, keys: ['f'], kind: 'update', actor: null, description: null });
+
+  it('reloads on flag.changed from this replica, before the next read, and tells the other replicas with flags-changed', async () => {
+    db.versions.set(ENV, 2);
+    flagChanged(2);
+    expect(published).toEqual([{ type: 'flags-changed', environmentId: ENV, version: 2 }]);
+    // Read-your-writes: the write's own replica waits for the reload rather than serving version 1.
+    const next = snapshots.get(ENV);
+    expect(next).toBeInstanceOf(Promise);
+    expect(await next).toMatchObject({ version: 2 });
+    expect(pushed.map((s) => s.version)).toEqual([2]);
+  });
+
+  it("reloads on another replica's flags-changed without republishing it", async () => {
+    db.versions.set(ENV, 3);
+    await bus.publish({ type: 'flags-changed', environmentId: ENV, version: 3 });
+    expect(await snapshots.get(ENV)).toMatchObject({ version: 3 });
+    expect(published).toHaveLength(1);
+  });
+
+  it('stops listening on shutdown', () => {
+    snapshots.onApplicationShutdown();
+    flagChanged(2);
+    expect(published).toEqual([]);
   });
 });
 

@@ -1,11 +1,13 @@
-import type { AppConfig, DomainError, HttpDrain } from '@superflag/core';
-import type { FlagValue, RuntimeFlag } from '@superflag/flags';
-import type { KeyRevokedListener, KeysService, VerifiedKey } from '@superflag/keys';
+import { type AppConfig, type DomainError, type HttpDrain, LocalClusterBus } from '@superflag/core';
+import type { FlagValue } from '@superflag/flags';
+import type { VerifiedKey } from '@superflag/keys';
 import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import type { ConfigSnapshots, RetainPredicate, SnapshotListener } from '../src/config-snapshots';
+import type { ConfigSnapshots, RetainPredicate } from '../src/config-snapshots';
 import { ConfigStreams } from '../src/config-streams';
+import type { RuntimeFlag } from '../src/environment-read-model';
 import { Snapshot } from '../src/snapshot';
+import { SnapshotEvents } from '../src/snapshot-events';
 
 /** A hijacked response whose socket takes `capacity` bytes, then reports backpressure until the test drains it. */
 class FakeResponse extends EventEmitter {
@@ -68,18 +70,20 @@ const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('ConfigStreams', () => {
   let streams: ConfigStreams;
-  let push: SnapshotListener;
-  let revoke: KeyRevokedListener;
+  let push: (snapshot: Snapshot) => void;
+  let gone: (environmentId: string) => void;
+  /** As every replica hears a revocation: on the cluster bus, by key id. */
+  let revoke: (key: Pick<VerifiedKey, 'keyId' | 'keyHash'>) => void;
   let retain: RetainPredicate;
 
   function start(config: Partial<AppConfig> = {}): void {
-    const snapshots = {
-      onSnapshot: (l: SnapshotListener) => (push = l),
-      onEnvironmentGone: () => undefined,
-      retainWhile: (p: RetainPredicate) => (retain = p),
-    } as unknown as ConfigSnapshots;
-    const keys = { onKeyRevoked: (l: KeyRevokedListener) => (revoke = l) } as unknown as KeysService;
-    streams = new ConfigStreams(snapshots, keys, { draining: false } as HttpDrain, { LIMIT_STREAMS_PER_KEY: 2, LIMIT_STREAMS: 3, SSE_MAX_BUFFER_BYTES: 2048, ...config } as AppConfig);
+    const snapshots = { retainWhile: (p: RetainPredicate) => (retain = p) } as unknown as ConfigSnapshots;
+    const events = new SnapshotEvents();
+    push = (s) => events.emit('snapshot', s);
+    gone = (id) => events.emit('environment-gone', id);
+    const bus = new LocalClusterBus();
+    revoke = (k) => void bus.publish({ type: 'key-revoked', keyId: k.keyId, keyHash: k.keyHash });
+    streams = new ConfigStreams(snapshots, events, bus, { draining: false } as HttpDrain, { LIMIT_STREAMS_PER_KEY: 2, LIMIT_STREAMS: 3, SSE_MAX_BUFFER_BYTES: 2048, ...config } as AppConfig);
     streams.onModuleInit();
   }
 
@@ -151,6 +155,30 @@ describe('ConfigStreams', () => {
     const fine = open(key('k2'));
     await settle();
     expect(fine.writableEnded).toBe(false);
+    expect(streams.size).toBe(1);
+  });
+
+  it('ends with `revoked` the streams of an environment that is gone, and only those', async () => {
+    const here = open(key('k1'));
+    const elsewhere = open(key('k2', 'env_b'), new FakeResponse(), snapshot(1, 'v', 'env_b'));
+    gone(ENV);
+    await settle();
+    expect(here.events).toEqual(['config:1', 'revoked']);
+    expect(elsewhere.writableEnded).toBe(false);
+    expect(streams.size).toBe(1);
+  });
+
+  it('ends every stream of a key revoked on the cluster bus, and ignores other cluster events', async () => {
+    const first = open(key('k1'));
+    const second = open(key('k1'));
+    const other = open(key('k2'));
+    revoke(key('k1'));
+    // Heard twice (its own replica, then the echo): nothing is written after the final event.
+    revoke(key('k1'));
+    await settle();
+    expect(first.events).toEqual(['config:1', 'revoked']);
+    expect(second.events).toEqual(['config:1', 'revoked']);
+    expect(other.writableEnded).toBe(false);
     expect(streams.size).toBe(1);
   });
 

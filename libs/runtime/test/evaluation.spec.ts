@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
-import type { RuntimeFlag } from '@superflag/flags';
+import type { RuntimeFlag } from '../src/environment-read-model';
 import { bucketOf, evaluate, InvalidContextError, parseContext } from '../src/evaluation';
 
 const flag = (over: Partial<RuntimeFlag> = {}): RuntimeFlag => ({
