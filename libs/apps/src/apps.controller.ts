@@ -1,13 +1,11 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Controller, Get, Param, Patch, Query, Body } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, RequireScopes, RequireUser } from '@superflag/auth';
-import { ApiData, ApiErrors, badRequest, decodeCursor, encodeCursor, NEXT_CURSOR_DOC, SuccessDto } from '@superflag/core';
-import type { App } from './app.entity';
+import { CurrentPrincipal, type Principal, RequireScopes } from '@superflag/auth';
+import { ApiData, ApiErrors, badRequest, decodeCursor, encodeCursor, NEXT_CURSOR_DOC } from '@superflag/core';
+import { appView } from './app.view';
 import { AppsService } from './apps.service';
 import type { AuditEvent } from './audit-event.entity';
 import { AppDto, AppListItemDto, AppNameDto, AUDIT_CURSOR, AuditEventDto, AuditQueryDto } from './dto/app.dto';
-
-export const appView = (app: App) => ({ id: app.id, name: app.name, createdAt: app.createdAt.toISOString() });
 
 const auditView = (e: AuditEvent) => ({
   id: Number(e.id),
@@ -19,6 +17,7 @@ const auditView = (e: AuditEvent) => ({
 
 const DEFAULT_PAGE = 50;
 
+/** Creating and deleting an app are AppLifecycleController's (libs/environments): see AppLifecycle. */
 @ApiTags('Apps')
 @Controller('api/v1/apps')
 export class AppsController {
@@ -30,15 +29,6 @@ export class AppsController {
   @ApiData(AppListItemDto, { isArray: true })
   async list(@CurrentPrincipal() principal: Principal) {
     return { data: (await this.apps.list(principal)).map(({ app, role }) => ({ ...appView(app), role })) };
-  }
-
-  @Post()
-  @RequireUser('apps:write')
-  @ApiOperation({ summary: 'Create an app with its development, staging and production environments; you become its owner' })
-  @ApiData(AppDto, { status: 201 })
-  @ApiErrors(400, 409, 413)
-  async create(@CurrentPrincipal() principal: Principal, @Body() body: AppNameDto) {
-    return { data: appView(await this.apps.create(principal, body.name)) };
   }
 
   @Get(':id')
@@ -57,16 +47,6 @@ export class AppsController {
   @ApiErrors(400, 404, 409)
   async rename(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: AppNameDto) {
     return { data: appView(await this.apps.rename(principal, id, body.name)) };
-  }
-
-  @Delete(':id')
-  @RequireScopes('apps:write')
-  @ApiOperation({ summary: 'Delete an app and everything in it (owner only)' })
-  @ApiData(SuccessDto)
-  @ApiErrors(404)
-  async delete(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
-    await this.apps.delete(principal, id);
-    return { data: { success: true } };
   }
 
   @Get(':id/audit')

@@ -1,27 +1,22 @@
 import { Logger } from '@nestjs/common';
-import type { AppsService } from '@superflag/apps';
-import type { AppConfig, IdGenerator } from '@superflag/core';
-import type { QuotasService } from '@superflag/quotas';
-import type { Repository } from 'typeorm';
-import type { Environment } from '../src/environment.entity';
-import { EnvironmentsService, VERSIONS_CHUNK } from '../src/environments.service';
+import type { EnvironmentStore } from '../src/environment.store';
+import { VERSIONS_CHUNK } from '../src/environments.service';
+import { environmentsWith } from './fakes';
 
-/** A repository answering `find({ where: { id: In(ids) } })`, whose statements can be made to fail. */
+/** A store answering `versions(ids)`, whose statements can be made to fail. */
 function repository(versions: Map<string, number>, fail: (statement: number) => boolean) {
   const sizes: number[] = [];
-  const repo = {
-    find: async ({ where }: { where: { id: { value: string[] } } }) => {
-      const ids = where.id.value;
+  const repo: Pick<EnvironmentStore, 'versions'> = {
+    versions: async (ids) => {
       sizes.push(ids.length);
       if (fail(sizes.length)) throw new Error('Connection terminated unexpectedly');
       return ids.filter((id) => versions.has(id)).map((id) => ({ id, version: versions.get(id)! }));
     },
   };
-  return { repo: repo as unknown as Repository<Environment>, sizes };
+  return { repo, sizes };
 }
 
-const service = (repo: Repository<Environment>) =>
-  new EnvironmentsService(repo, {} as AppsService, {} as IdGenerator, {} as QuotasService, {} as AppConfig);
+const service = (repo: Pick<EnvironmentStore, 'versions'>) => environmentsWith({ versions: repo.versions }).environments;
 
 // The failures these tests provoke are logged as warnings: expected here, noise in the output.
 beforeAll(() => Logger.overrideLogger(false));

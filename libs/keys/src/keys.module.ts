@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppsModule } from '@superflag/apps';
 import { EnvironmentsModule } from '@superflag/environments';
 import { ApiKey } from './api-key.entity';
+import { ApiKeyStore } from './api-key.store';
 import { KeysController } from './keys.controller';
 import { KeysService } from './keys.service';
 
@@ -10,7 +11,7 @@ import { KeysService } from './keys.service';
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKey]), AppsModule, EnvironmentsModule],
   controllers: [KeysController],
-  providers: [KeysService],
+  providers: [KeysService, ApiKeyStore],
   exports: [KeysService],
 })
 export class KeysModule {}

@@ -1,11 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { AppsService, AuditLog } from '@superflag/apps';
+import { AppsService, AuditLog, eventActor } from '@superflag/apps';
 import type { Principal } from '@superflag/auth';
-import { AppConfig, badRequest, Clock, CLUSTER_BUS, type ClusterBus, DomainError, hashSecret, IdGenerator, limitReached, newSecret, notFound, type Page, type PageRequest, readCreatedPage } from '@superflag/core';
+import {
+  AppConfig, badRequest, Clock, CLUSTER_BUS, type ClusterBus, DomainError, DomainEvents, hashSecret, IdGenerator, limitReached, newSecret, notFound, type Page,
+  type PageRequest, Transactions,
+} from '@superflag/core';
 import { EnvironmentsService } from '@superflag/environments';
-import { DataSource, In, IsNull, Repository } from 'typeorm';
-import { ApiKey, KeyType } from './api-key.entity';
+import type { ApiKey, KeyType } from './api-key.entity';
+import { ApiKeyStore } from './api-key.store';
 import { KEY_TYPES, keyPrefix, looksLikeKey } from './key-format';
 
 /** What a runtime key grants: read access to one environment, filtered by type. */
@@ -44,8 +46,9 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
 
   constructor(
-    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly keys: ApiKeyStore,
+    private readonly transactions: Transactions,
+    private readonly events: DomainEvents,
     private readonly apps: AppsService,
     private readonly auditLog: AuditLog,
     private readonly environments: EnvironmentsService,
@@ -71,40 +74,43 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
   /** Active keys, oldest first: all of them, or one page. */
   async list(principal: Principal, appId: string, envRef: string, page?: PageRequest): Promise<Page<ApiKey>> {
     const env = await this.environments.resolve(principal, appId, envRef, 'read');
-    const qb = this.keys.createQueryBuilder('key').where('key.environment_id = :environmentId', { environmentId: env.id }).andWhere('key.revoked_at IS NULL');
-    return readCreatedPage(qb, 'key', 'id', page);
+    return this.keys.pageActive(env.id, page);
   }
 
+  /** A new key of the environment; its secret is in the answer only (just its sha256 is kept). */
   async create(principal: Principal, appId: string, envRef: string, type: unknown, name?: string): Promise<{ key: ApiKey; secret: string }> {
     if (!KEY_TYPES.includes(type as KeyType)) throw badRequest('Invalid key type');
-    const { key, secret, saved } = await this.dataSource.transaction(async (manager) => {
+    const { key, secret, env } = await this.transactions.run(async (tx) => {
       // The environment's row lock (the one versioned flag writes take) makes count-then-insert atomic among
       // parallel creates; revoked keys do not count.
-      const env = await this.environments.resolve(principal, appId, envRef, 'write', { manager, lock: true });
-      if ((await manager.countBy(ApiKey, { environmentId: env.id, revokedAt: IsNull() })) >= this.config.LIMIT_KEYS_PER_ENV) {
+      const env = await this.environments.resolve(principal, appId, envRef, 'write', { tx, lock: true });
+      if ((await this.keys.countActive(env.id, tx)) >= this.config.LIMIT_KEYS_PER_ENV) {
         throw limitReached('Active keys per environment', this.config.LIMIT_KEYS_PER_ENV);
       }
       const prefix = keyPrefix(type as KeyType, env.name);
       const secret = newSecret(prefix);
-      const key = manager.create(ApiKey, {
-        id: this.ids.next('key'),
-        appId,
-        environmentId: env.id,
-        type: type as KeyType,
-        name: name ?? null,
-        prefix,
-        keyHash: hashSecret(secret),
-        last4: secret.slice(-4),
-        lastUsedAt: null,
-        revokedAt: null,
-      });
-      await manager.insert(ApiKey, key);
-      await this.auditLog.record(manager, appId, principal, 'runtime_key.created', { keyId: key.id, type: key.type, environmentId: env.id, env: env.name });
-      return { key, secret, saved: await manager.findOneByOrFail(ApiKey, { id: key.id }) };
+      const key = await this.keys.insert(
+        {
+          id: this.ids.next('key'),
+          appId,
+          environmentId: env.id,
+          type: type as KeyType,
+          name: name ?? null,
+          prefix,
+          keyHash: hashSecret(secret),
+          last4: secret.slice(-4),
+          lastUsedAt: null,
+          revokedAt: null,
+        },
+        tx,
+      );
+      await this.auditLog.record(tx, appId, principal, 'runtime_key.created', { keyId: key.id, type: key.type, environmentId: env.id, env: env.name });
+      return { key, secret, env };
     });
     // Not confirmed: a replica that missed it lets the negative entry expire (NEGATIVE_TTL_MS).
     await this.bus.publish({ type: 'key-created', keyHash: key.keyHash });
-    return { key: saved, secret };
+    this.events.emit('key.created', { appId, environmentId: env.id, keyId: key.id, type: key.type, actor: eventActor(principal) });
+    return { key, secret };
   }
 
   /**
@@ -112,22 +118,22 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
    * member without the right gets 403. Every replica stops accepting it.
    */
   async revoke(principal: Principal, keyId: string): Promise<void> {
-    const key = await this.keys.findOneBy({ id: keyId, revokedAt: IsNull() });
+    const key = await this.keys.findActive(keyId);
     if (!key) throw notFound('Key');
     try {
       await this.apps.authorize(principal, key.appId, 'write');
     } catch (err) {
       throw err instanceof DomainError && err.status === 403 ? err : notFound('Key');
     }
-    const revoked = await this.dataSource.transaction(async (manager) => {
-      const result = await manager.update(ApiKey, { id: key.id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
-      if (!result.affected) return false;
-      await this.auditLog.record(manager, key.appId, principal, 'runtime_key.revoked', { keyId: key.id, type: key.type, environmentId: key.environmentId });
+    const revoked = await this.transactions.run(async (tx) => {
+      if (!(await this.keys.revoke(key.id, this.clock.now(), tx))) return false;
+      await this.auditLog.record(tx, key.appId, principal, 'runtime_key.revoked', { keyId: key.id, type: key.type, environmentId: key.environmentId });
       return true;
     });
     if (!revoked) throw notFound('Key');
     this.forget(key.keyHash);
     await this.bus.publish({ type: 'key-revoked', keyId: key.id, keyHash: key.keyHash }, { confirm: true });
+    this.events.emit('key.revoked', { appId: key.appId, environmentId: key.environmentId, keyId: key.id, actor: eventActor(principal) });
   }
 
   /** The runtime's hot path: a key verified before, from memory (synchronously), or undefined. */
@@ -162,7 +168,7 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async load(keyHash: string, now: number): Promise<VerifiedKey | null> {
-    const key = await this.keys.findOneBy({ keyHash, revokedAt: IsNull() });
+    const key = await this.keys.findActiveByHash(keyHash);
     if (!key) {
       this.unknown.delete(keyHash);
       while (this.unknown.size >= NEGATIVE_MAX) this.unknown.delete(this.unknown.keys().next().value!);
@@ -191,7 +197,7 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
       this.valid.delete(key.keyHash);
       this.valid.set(key.keyHash, key);
     }
-    this.keys.update({ id: key.keyId }, { lastUsedAt: new Date(now) }).catch((err: Error) => this.logger.warn(`lastUsedAt not saved: ${err.message}`));
+    this.keys.touch(key.keyId, new Date(now)).catch((err: Error) => this.logger.warn(`lastUsedAt not saved: ${err.message}`));
   }
 
   private forget(keyHash: string): void {
@@ -204,15 +210,14 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
    * failed stay cached until the next round: an outage must not log every client out.
    */
   private async revalidate(): Promise<void> {
-    if (this.valid.size === 0 || !this.dataSource.isInitialized) return;
+    if (this.valid.size === 0 || !this.keys.connected) return;
     const cached = [...this.valid.entries()];
     let firstError: Error | undefined;
     let failed = 0;
     for (let i = 0; i < cached.length; i += REVALIDATE_CHUNK) {
       const chunk = cached.slice(i, i + REVALIDATE_CHUNK);
       try {
-        const rows = await this.keys.find({ select: { id: true }, where: { id: In(chunk.map(([, k]) => k.keyId)), revokedAt: IsNull() } });
-        const alive = new Set(rows.map((k) => k.id));
+        const alive = await this.keys.activeAmong(chunk.map(([, k]) => k.keyId));
         for (const [hash, key] of chunk) {
           if (alive.has(key.keyId)) continue;
           this.forget(hash);

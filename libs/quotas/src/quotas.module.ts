@@ -3,20 +3,25 @@ import { APP_GUARD, Reflector } from '@nestjs/core';
 import { ThrottlerModule, type ThrottlerStorage } from '@nestjs/throttler';
 import { AppsModule } from '@superflag/apps';
 import { AuthModule } from '@superflag/auth';
+import { EnvironmentsModule } from '@superflag/environments';
 import { AppConfig, RATE_LIMIT_STORE, REDIS, type RedisClient } from '@superflag/core';
 import { BurstGuard, burstSkips } from './burst.guard';
 import { PlansController } from './plans.controller';
+import { QuotaGuard } from './quota.guard';
 import { MemoryQuotaStore, RedisQuotaStore } from './quota-store';
 import { QUOTA_STORE, QuotasService, USAGE_STORE } from './quotas.service';
+import { UsageController } from './usage.controller';
+import { UsageService } from './usage.service';
 import { PgUsageStore } from './usage.store';
 
 const MINUTE = 60_000;
 
-/** Monthly quotas per environment, operator plan changes, and burst limits per token and per IP. */
+/** Monthly quotas per environment (counted on management routes by QuotaGuard), usage, operator plan changes, and burst limits per token and per IP. */
 @Module({
   imports: [
     AppsModule,
     AuthModule,
+    EnvironmentsModule,
     ThrottlerModule.forRootAsync({
       inject: [AppConfig, RATE_LIMIT_STORE, Reflector],
       useFactory: (config: AppConfig, storage: ThrottlerStorage, reflector: Reflector) => {
@@ -32,9 +37,10 @@ const MINUTE = 60_000;
       },
     }),
   ],
-  controllers: [PlansController],
+  controllers: [PlansController, UsageController],
   providers: [
     QuotasService,
+    UsageService,
     {
       provide: QUOTA_STORE,
       inject: [REDIS],
@@ -42,6 +48,8 @@ const MINUTE = 60_000;
     },
     { provide: USAGE_STORE, useClass: PgUsageStore },
     { provide: APP_GUARD, useClass: BurstGuard },
+    // After the burst limits: a request they refuse costs no quota.
+    { provide: APP_GUARD, useClass: QuotaGuard },
   ],
   exports: [QuotasService],
 })

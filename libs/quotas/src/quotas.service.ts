@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AppsService } from '@superflag/apps';
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import { AppConfig, Clock, CLUSTER_BUS, type ClusterBus, DomainError, isQuotaExempt, RATE_LIMIT_STORE, RequestContext, tooManyRequests } from '@superflag/core';
-import type { FastifyReply } from 'fastify';
+import { AppConfig, Clock, CLUSTER_BUS, type ClusterBus, RATE_LIMIT_STORE, tooManyRequests } from '@superflag/core';
 import { granted, leaseSize, monthOf, nextMonthStart, type Plan } from './quota-math';
 import { counterId, counterKey, type QuotaStore, servedKey } from './quota-store';
 import type { UsageStore } from './usage.store';
@@ -18,12 +17,23 @@ const STORE_TIMEOUT_MS = 50;
 const IDLE_LEASE_MS = 2_000;
 const HOUSEKEEPING_MS = 1_000;
 
+/**
+ * What the quota says about one request; the HTTP layer turns it into X-RateLimit-* headers, or a 429 when it
+ * is not admitted (quota-http.ts). On the synchronous path it is the counter's own object, rewritten by the
+ * next request of that environment: read it at once, never keep it.
+ */
 export interface QuotaDecision {
+  /** false: the month's quota is spent and the request is refused. */
+  admitted: boolean;
   /** null: unlimited. */
   limit: number | null;
   remaining: number | null;
   /** Epoch seconds of the next month's start (UTC). */
   reset: number;
+  /** `reset` as header text, made once a month. */
+  resetHeader: string;
+  /** Seconds until the counters reset: the Retry-After of a refusal (0 when admitted). */
+  retryAfter: number;
 }
 
 export interface EnvironmentUsage {
@@ -61,6 +71,8 @@ interface Counter {
   /** Restored without PostgreSQL's count (it was down): done again once it answers. */
   durablePending: boolean;
   inflight?: Promise<boolean>;
+  /** Rewritten by every admitted request: the hot path allocates no decision. */
+  decision: QuotaDecision;
 }
 
 function timeout(ms: number): Promise<false> {
@@ -179,11 +191,11 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Counts one request against the environment's monthly quota and sets the X-RateLimit-* headers on the
-   * reply (the given one, or the current request's); 429 `Monthly quota exceeded` when the month is spent,
-   * except for a request of a @QuotaExempt() route (the kill switch). Synchronous while a lease covers the request.
+   * Counts one request against the environment's monthly quota and says whether it is admitted: not when the
+   * month is spent, except for an `exempt` request (the kill switch: @QuotaExempt() routes), which is counted
+   * and never refused. Synchronous while a lease covers the request; undefined when quotas are off.
    */
-  consume(environmentId: string, plan: Plan, reply?: FastifyReply): QuotaDecision | Promise<QuotaDecision> | undefined {
+  consume(environmentId: string, plan: Plan, exempt = false): QuotaDecision | Promise<QuotaDecision> | undefined {
     if (!this.config.QUOTAS_ENABLED) return undefined;
     const now = this.clock.now();
     const limit = this.limitFor(plan);
@@ -192,9 +204,9 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
     if (counter.leased > 0) {
       counter.leased--;
       if (counter.leased < leaseSize(limit - counter.knownTotal) / 4 && !counter.inflight) void this.reserve(counter, limit, now);
-      return this.admit(counter, limit, now, reply);
+      return this.admit(counter, limit, now);
     }
-    return this.consumeSlow(counter, limit, now, reply);
+    return this.consumeSlow(counter, limit, now, exempt);
   }
 
   /**
@@ -284,31 +296,31 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private async consumeSlow(counter: Counter, limit: number, now: Date, reply?: FastifyReply): Promise<QuotaDecision> {
+  private async consumeSlow(counter: Counter, limit: number, now: Date, exempt: boolean): Promise<QuotaDecision> {
     for (let attempt = 0; attempt < 4; attempt++) {
       // Spent, and known to be spent a moment ago: refuse without asking the store again.
-      if (counter.knownTotal >= limit && Date.now() - counter.knownAt < HOUSEKEEPING_MS && counter.unsynced === 0) break;
+      if (counter.knownTotal >= limit && this.clock.now().getTime() - counter.knownAt < HOUSEKEEPING_MS && counter.unsynced === 0) break;
       const answered = await Promise.race([this.reserve(counter, limit, now), timeout(STORE_TIMEOUT_MS)]);
       if (counter.leased > 0) {
         counter.leased--;
-        return this.admit(counter, limit, now, reply);
+        return { ...this.admit(counter, limit, now) };
       }
       if (!answered) {
         counter.unsynced++;
-        return this.admit(counter, limit, now, reply);
+        return { ...this.admit(counter, limit, now) };
       }
       if (counter.knownTotal >= limit && !counter.needsRestore) break;
     }
-    const target = reply ?? RequestContext.reply();
-    if (isQuotaExempt(target?.request)) {
+    if (exempt) {
       // The kill switch (@QuotaExempt routes): served and counted past the limit, so `used` stays what was served.
       counter.unsynced++;
-      return this.admit(counter, limit, now, target);
+      return { ...this.admit(counter, limit, now) };
     }
     this.rejections++;
-    const decision = this.decision(counter, limit, now);
-    const retryAfter = Math.max(1, Math.ceil((nextMonthStart(now).getTime() - now.getTime()) / 1000));
-    throw new DomainError(429, 'Monthly quota exceeded', {}, { ...this.headers(decision), 'retry-after': String(retryAfter) });
+    const refused = this.decide({ ...counter.decision }, counter, limit, now);
+    refused.admitted = false;
+    refused.retryAfter = Math.max(1, Math.ceil((nextMonthStart(now).getTime() - now.getTime()) / 1000));
+    return refused;
   }
 
   /**
@@ -343,7 +355,7 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
         const grant = granted(limit, total, block);
         counter.leased += grant;
         counter.knownTotal = total;
-        counter.knownAt = Date.now();
+        counter.knownAt = this.clock.now().getTime();
         if (grant < block) void this.giveBack(counter, block - grant, now);
         return true;
       },
@@ -378,7 +390,7 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
       this.storeAnswered();
       counter.knownTotal = restored.total;
       counter.knownServed = restored.served;
-      counter.knownAt = Date.now();
+      counter.knownAt = this.clock.now().getTime();
       counter.registered = true;
       counter.needsRestore = false;
       counter.durablePending = !fromDatabase;
@@ -401,29 +413,29 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
     );
   }
 
-  private admit(counter: Counter, limit: number, now: Date, reply?: FastifyReply): QuotaDecision {
+  private admit(counter: Counter, limit: number, now: Date): QuotaDecision {
     counter.served++;
     counter.unpersisted++;
-    const decision = this.decision(counter, limit, now);
-    const target = reply ?? RequestContext.reply();
-    if (target && decision.limit !== null) {
-      target
-        .header('x-ratelimit-limit', String(decision.limit))
-        .header('x-ratelimit-remaining', String(decision.remaining))
-        .header('x-ratelimit-reset', this.period.resetHeader);
-    }
+    const decision = this.decide(counter.decision, counter, limit, now);
+    decision.admitted = true;
+    decision.retryAfter = 0;
     return decision;
   }
 
-  private decision(counter: Counter, limit: number, now: Date): QuotaDecision {
-    const reset = now.getTime() >= this.period.startMs && now.getTime() < this.period.endMs ? this.period.reset : Math.floor(nextMonthStart(now).getTime() / 1000);
-    if (!Number.isFinite(limit)) return { limit: null, remaining: null, reset };
+  /** Writes the counter's standing into `target` (no allocation while `now` is in the cached month). */
+  private decide(target: QuotaDecision, counter: Counter, limit: number, now: Date): QuotaDecision {
+    const inPeriod = now.getTime() >= this.period.startMs && now.getTime() < this.period.endMs;
+    target.reset = inPeriod ? this.period.reset : Math.floor(nextMonthStart(now).getTime() / 1000);
+    target.resetHeader = inPeriod ? this.period.resetHeader : String(target.reset);
+    if (!Number.isFinite(limit)) {
+      target.limit = null;
+      target.remaining = null;
+      return target;
+    }
     const used = counter.knownTotal - counter.leased + counter.unsynced;
-    return { limit, remaining: Math.max(0, limit - used), reset };
-  }
-
-  private headers(d: QuotaDecision): Record<string, string> {
-    return { 'x-ratelimit-limit': String(d.limit), 'x-ratelimit-remaining': String(d.remaining), 'x-ratelimit-reset': String(d.reset) };
+    target.limit = limit;
+    target.remaining = Math.max(0, limit - used);
+    return target;
   }
 
   private counter(environmentId: string, now: Date): Counter {
@@ -460,6 +472,7 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
         registered: false,
         needsRestore: true,
         durablePending: false,
+        decision: { admitted: true, limit: null, remaining: null, reset: 0, resetHeader: '', retryAfter: 0 },
       };
       this.counters.set(key, counter);
     }
@@ -545,7 +558,7 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
               }
               counter.registered = true;
               counter.knownTotal = total;
-              counter.knownAt = Date.now();
+              counter.knownAt = this.clock.now().getTime();
             },
             (err: Error) => {
               counter.unsynced += amount;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig, notAuthenticated, tooManyRequests, WindowLimiter } from '@superflag/core';
 import type { VerifiedKey } from '@superflag/keys';
-import { QuotasService } from '@superflag/quotas';
+import { applyQuotaDecision, type Plan, QuotasService } from '@superflag/quotas';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConfigSnapshots } from './config-snapshots';
 import { RuntimeKeyAuth } from './key-auth';
@@ -18,7 +18,7 @@ export interface RuntimeCall {
 
 /**
  * What every runtime request goes through, in order: the key (401, or 429 for an address past its failed
- * authentications), the burst limits (429 `Too many requests`), the monthly quota (429, headers on the reply),
+ * authentications), the burst limits (429 `Too many requests`), the monthly quota (429, X-RateLimit-* headers written here),
  * the environment's snapshot. Burst limits come before the quota, so a request they refuse costs no quota.
  * Synchronous whenever the key, the plan, a quota lease and the snapshot are in memory, which is the steady
  * state: the hot path then creates no promise.
@@ -71,10 +71,18 @@ export class RuntimeAccess {
     return this.countMonthly(key, reply);
   }
 
+  /** The quota decides; the headers (or the 429) are this HTTP layer's, written synchronously from the decision. */
   private countMonthly(key: VerifiedKey, reply: FastifyReply): unknown {
     const plan = this.quotas.planOf(key.appId);
-    if (plan instanceof Promise) return plan.then((p) => this.quotas.consume(key.environmentId, p, reply));
-    return this.quotas.consume(key.environmentId, plan, reply);
+    if (plan instanceof Promise) return plan.then((p) => this.decided(key, p, reply));
+    return this.decided(key, plan, reply);
+  }
+
+  private decided(key: VerifiedKey, plan: Plan, reply: FastifyReply): unknown {
+    const decision = this.quotas.consume(key.environmentId, plan);
+    if (decision instanceof Promise) return decision.then((d) => applyQuotaDecision(d, reply));
+    applyQuotaDecision(decision, reply);
+    return undefined;
   }
 }
 

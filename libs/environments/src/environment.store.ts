@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { type AppRole, withMembership } from '@superflag/apps';
+import type { Principal } from '@superflag/auth';
+import { type Transaction, Transactions, uniquely } from '@superflag/core';
+import { In } from 'typeorm';
+import { Environment } from './environment.entity';
+
+const ENV_ID = /^env_[0-9A-Za-z]{1,28}$/;
+
+/** An environment found for a member of its app, with the member's role and the app's plan. */
+export interface MemberEnvironment {
+  environment: Environment;
+  role: AppRole;
+  plan: 'free' | 'pro' | 'enterprise';
+}
+
+/** Persistence of environments: every query of the `environments` table. */
+@Injectable()
+export class EnvironmentStore {
+  constructor(private readonly transactions: Transactions) {}
+
+  /** The app's environments: the defaults in their order, then the others as they were added. */
+  ordered(appId: string): Promise<Environment[]> {
+    return this.transactions
+      .manager()
+      .createQueryBuilder(Environment, 'env')
+      .where('env.app_id = :appId', { appId })
+      .orderBy(`CASE env.name WHEN 'development' THEN 0 WHEN 'staging' THEN 1 WHEN 'production' THEN 2 ELSE 3 END`)
+      .addOrderBy('env.created_at', 'ASC')
+      .addOrderBy('env.name', 'ASC')
+      .getMany();
+  }
+
+  async idsOf(appId: string, tx: Transaction): Promise<string[]> {
+    return (await this.transactions.manager(tx).find(Environment, { select: { id: true }, where: { appId } })).map((e) => e.id);
+  }
+
+  count(appId: string, tx: Transaction): Promise<number> {
+    return this.transactions.manager(tx).countBy(Environment, { appId });
+  }
+
+  /** The new environments as stored; 409 when the app already has one of that name. */
+  async insert(rows: Array<Pick<Environment, 'id' | 'appId' | 'name'>>, tx: Transaction): Promise<Environment[]> {
+    const manager = this.transactions.manager(tx);
+    const entities = rows.map((row) => manager.create(Environment, { ...row, version: 0 }));
+    await uniquely('Environment already exists', () => manager.insert(Environment, entities));
+    return entities;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.transactions.manager().delete(Environment, { id });
+  }
+
+  /** Current versions of the environments of `ids` that exist (one statement). */
+  async versions(ids: readonly string[]): Promise<Array<Pick<Environment, 'id' | 'version'>>> {
+    return this.transactions.manager().find(Environment, { select: { id: true, version: true }, where: { id: In([...ids]) } });
+  }
+
+  /** Raises the version by exactly 1 inside `tx` and returns the new value. */
+  async bumpVersion(id: string, tx: Transaction): Promise<number> {
+    const result = await this.transactions
+      .manager(tx)
+      .createQueryBuilder()
+      .update(Environment)
+      .set({ version: () => 'version + 1' })
+      .where('id = :id', { id })
+      .returning('version')
+      .execute();
+    return (result.raw as Array<{ version: number }>)[0].version;
+  }
+
+  /**
+   * One query checks membership and loads (and with `lock`, locks FOR UPDATE) an environment named (`production`)
+   * or by id (`env_…`): the write path's hot spot. Names may look like ids (`env_qa` fits both patterns): a value
+   * shaped like an id is looked up as both, and an exact id wins, else the name. Ids are 16 random mixed-case
+   * characters, so in practice every environment is reachable by its name and by its id alike. Undefined when
+   * there is no such environment or the caller is no member of the app.
+   */
+  async findForMember(principal: Principal, appId: string, envRef: string, options: { tx?: Transaction; lock?: boolean } = {}): Promise<MemberEnvironment | undefined> {
+    const qb = this.transactions
+      .manager(options.tx)
+      .createQueryBuilder(Environment, 'env')
+      .where('env.app_id = :appId', { appId })
+      .andWhere(ENV_ID.test(envRef) ? '(env.id = :envRef OR env.name = :envRef)' : 'env.name = :envRef', { envRef });
+    withMembership(qb, 'env.app_id', principal);
+    if (options.lock) qb.setLock('pessimistic_write', undefined, ['env']);
+    const { entities, raw } = await qb.getRawAndEntities();
+    const environment = entities.find((e) => e.id === envRef) ?? entities[0];
+    if (!environment) return undefined;
+    const row = (raw as Array<{ env_id: string; member_role: AppRole; app_plan: MemberEnvironment['plan'] }>).find((r) => r.env_id === environment.id)!;
+    return { environment, role: row.member_role, plan: row.app_plan };
+  }
+}
