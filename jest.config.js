@@ -1,4 +1,4 @@
-/** Two projects: unit tests beside each lib, e2e tests against the real HTTP app. */
+/** Two projects: unit tests beside each lib (and each example extension), e2e tests against the real HTTP app. */
 const moduleNameMapper = {
   '^@superflag/(.*)$': '<rootDir>/libs/$1/src/index.ts',
 };
@@ -9,7 +9,7 @@ const common = { rootDir: __dirname, moduleFileExtensions: ['ts', 'js', 'json'],
 module.exports = {
   testTimeout: 30000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/*/test/**/*.spec.ts', '<rootDir>/apps/*/test/**/*.spec.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts']},
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/*/test/**/*.spec.ts', '<rootDir>/apps/*/test/**/*.spec.ts', '<rootDir>/examples/*/test/**/*.spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/examples/*/test/**/*.e2e-spec.ts'] },
   ],
 };

@@ -2,9 +2,10 @@ import { getRepositoryToken } from '@nestjs/typeorm';
 import { Clock, hashPassword } from '@superflag/core';
 import { DataSource, Repository } from 'typeorm';
 import { CliToken } from '../libs/auth/src/cli-token.entity';
-import { ManagementKey } from '../libs/auth/src/management-key.entity';
-import { sharedServices, startApp, TestApp } from './support/app';
+import { ManagementKey } from '../libs/apps/src/management-key.entity';
+import { replicasPerSuite, startApp, TestApp } from './support/app';
 import { aManagementKey, aMember, anApp, aUser, TestUser, unique } from './support/factories';
+import { TestSession } from './support/session';
 
 const DAY = 86_400_000;
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
@@ -23,17 +24,13 @@ async function at<T>(t: TestApp, when: number, body: () => Promise<T>): Promise<
 }
 
 describe('credential lifecycle', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp();
-  });
-  afterAll(() => t.close());
+  const s = TestSession.perSuite({}, { user: false });
 
-  const mint = (as: { Authorization: string }, body: Record<string, unknown>) => t.http().post('/api/v1/auth/tokens').set(as).send(body);
-  const tokensOf = async (user: TestUser) => (await t.http().get('/api/v1/auth/tokens').set(user.auth).expect(200)).body.data as Array<{ id: string; name: string; expiresAt: string | null }>;
+  const mint = (as: { Authorization: string }, body: Record<string, unknown>) => s.http().post('/api/v1/auth/tokens').set(as).send(body);
+  const tokensOf = async (user: TestUser) => (await s.http().get('/api/v1/auth/tokens').set(user.auth).expect(200)).body.data as Array<{ id: string; name: string; expiresAt: string | null }>;
 
   it('needs tokens:write to manage tokens: a flags:read token mints, lists and revokes nothing (403), but can log itself out', async () => {
-    const user = await aUser(t);
+    const user = await s.newUser();
     const ro = (await mint(user.auth, { name: 'ro', scopes: ['flags:read'] }).expect(201)).body.data;
     const roAuth = bearer(ro.token);
     const ids = async () => (await tokensOf(user)).map((x) => x.id);
@@ -41,19 +38,19 @@ describe('credential lifecycle', () => {
     for (const req of [
       () => mint(roAuth, { name: 'escape' }),
       () => mint(roAuth, { name: 'escape', scopes: ['flags:read'] }),
-      () => t.http().get('/api/v1/auth/tokens').set(roAuth),
-      () => t.http().delete(`/api/v1/auth/tokens/${before[0]}`).set(roAuth),
-      () => t.http().post('/api/v1/auth/tokens/revoke-all').set(roAuth).send({}),
+      () => s.http().get('/api/v1/auth/tokens').set(roAuth),
+      () => s.http().delete(`/api/v1/auth/tokens/${before[0]}`).set(roAuth),
+      () => s.http().post('/api/v1/auth/tokens/revoke-all').set(roAuth).send({}),
     ]) {
       expect((await req().expect(403)).body).toEqual({ error: 'Insufficient permissions' });
     }
     expect(await ids()).toEqual(before);
-    await t.http().post('/api/v1/auth/logout').set(roAuth).expect(200);
-    await t.http().get('/api/v1/auth/me').set(roAuth).expect(401);
+    await s.http().post('/api/v1/auth/logout').set(roAuth).expect(200);
+    await s.http().get('/api/v1/auth/me').set(roAuth).expect(401);
   });
 
   it("bounds a child token by its parent: scopes refused (400), expiry refused past the parent's and inherited when not given", async () => {
-    const user = await aUser(t);
+    const user = await s.newUser();
     const parentExpiry = new Date(Date.now() + 2 * DAY).toISOString();
     const parent = (await mint(user.auth, { name: 'ci', scopes: ['flags:read', 'tokens:write'], expiresAt: parentExpiry }).expect(201)).body.data;
     const asParent = bearer(parent.token);
@@ -78,7 +75,7 @@ describe('credential lifecycle', () => {
   });
 
   it('expires a session LOGIN_TOKEN_TTL_DAYS after its last use, extending it at most once an hour; minted tokens do not slide', async () => {
-    const user = await aUser(t);
+    const user = await s.newUser();
     const [session] = await tokensOf(user);
     const t0 = Date.parse(session.expiresAt!) - 90 * DAY;
     expect(Math.abs(t0 - Date.now())).toBeLessThan(60_000);
@@ -86,26 +83,26 @@ describe('credential lifecycle', () => {
 
     // Day 89: used, so it now lasts until day 89 + 90.
     const day89 = t0 + 89 * DAY;
-    const afterUse = await at(t, day89, async () => {
-      await t.http().get('/api/v1/auth/me').set(user.auth).expect(200);
-      await t.http().get('/api/v1/auth/me').set(bearer(minted.token)).expect(200);
+    const afterUse = await at(s, day89, async () => {
+      await s.http().get('/api/v1/auth/me').set(user.auth).expect(200);
+      await s.http().get('/api/v1/auth/me').set(bearer(minted.token)).expect(200);
       return tokensOf(user);
     });
     expect(afterUse.find((x) => x.id === session.id)!.expiresAt).toBe(new Date(day89 + 90 * DAY).toISOString());
     expect(afterUse.find((x) => x.id === minted.id)!.expiresAt).toBe(minted.expiresAt);
 
     // Used again ten minutes later: not written again (at most once an hour).
-    const tenMinutesLater = await at(t, day89 + 10 * 60_000, () => tokensOf(user));
+    const tenMinutesLater = await at(s, day89 + 10 * 60_000, () => tokensOf(user));
     expect(tenMinutesLater.find((x) => x.id === session.id)!.expiresAt).toBe(new Date(day89 + 90 * DAY).toISOString());
 
     // Day 100: past the first expiry, still valid; the minted token has expired.
-    await at(t, t0 + 100 * DAY, async () => {
-      await t.http().get('/api/v1/auth/me').set(user.auth).expect(200);
-      expect((await t.http().get('/api/v1/auth/me').set(bearer(minted.token)).expect(401)).body).toEqual({ error: 'Not authenticated' });
+    await at(s, t0 + 100 * DAY, async () => {
+      await s.http().get('/api/v1/auth/me').set(user.auth).expect(200);
+      expect((await s.http().get('/api/v1/auth/me').set(bearer(minted.token)).expect(401)).body).toEqual({ error: 'Not authenticated' });
     });
     // Unused for 90 days after its last use: refused.
-    await at(t, t0 + 100 * DAY + 90 * DAY + 60_000, async () => {
-      expect((await t.http().get('/api/v1/auth/me').set(user.auth).expect(401)).body).toEqual({ error: 'Not authenticated' });
+    await at(s, t0 + 100 * DAY + 90 * DAY + 60_000, async () => {
+      expect((await s.http().get('/api/v1/auth/me').set(user.auth).expect(401)).body).toEqual({ error: 'Not authenticated' });
     });
   });
 
@@ -127,62 +124,62 @@ describe('credential lifecycle', () => {
   });
 
   it('revokes every token with revoke-all: all but the calling one with keepCurrent, all of them by default', async () => {
-    const user = await aUser(t);
-    const other = (await t.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(200)).body.data.token;
+    const user = await s.newUser();
+    const other = (await s.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(200)).body.data.token;
     const ci = (await mint(user.auth, { name: 'ci' }).expect(201)).body.data.token;
-    const bystander = await aUser(t);
+    const bystander = await s.newUser();
 
-    const kept = await t.http().post('/api/v1/auth/tokens/revoke-all').set(user.auth).send({ keepCurrent: true }).expect(200);
+    const kept = await s.http().post('/api/v1/auth/tokens/revoke-all').set(user.auth).send({ keepCurrent: true }).expect(200);
     expect(kept.body).toEqual({ data: { revoked: 2 } });
-    await t.http().get('/api/v1/auth/me').set(user.auth).expect(200);
-    await t.http().get('/api/v1/auth/me').set(bearer(other)).expect(401);
-    await t.http().get('/api/v1/auth/me').set(bearer(ci)).expect(401);
+    await s.http().get('/api/v1/auth/me').set(user.auth).expect(200);
+    await s.http().get('/api/v1/auth/me').set(bearer(other)).expect(401);
+    await s.http().get('/api/v1/auth/me').set(bearer(ci)).expect(401);
     expect((await tokensOf(user)).length).toBe(1);
 
-    const all = await t.http().post('/api/v1/auth/tokens/revoke-all').set(user.auth).send({}).expect(200);
+    const all = await s.http().post('/api/v1/auth/tokens/revoke-all').set(user.auth).send({}).expect(200);
     expect(all.body).toEqual({ data: { revoked: 1 } });
-    await t.http().get('/api/v1/auth/me').set(user.auth).expect(401);
-    await t.http().get('/api/v1/auth/me').set(bystander.auth).expect(200);
-    expect((await t.http().post('/api/v1/auth/tokens/revoke-all').set(bystander.auth).send({ keepCurrent: 'yes' }).expect(400)).body.error).toMatch(/^keepCurrent /);
+    await s.http().get('/api/v1/auth/me').set(user.auth).expect(401);
+    await s.http().get('/api/v1/auth/me').set(bystander.auth).expect(200);
+    expect((await s.http().post('/api/v1/auth/tokens/revoke-all').set(bystander.auth).send({ keepCurrent: 'yes' }).expect(400)).body.error).toMatch(/^keepCurrent /);
   });
 
   it('changes the password with the current one, revoking every other token of the user', async () => {
-    const user = await aUser(t);
-    const other = (await t.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(200)).body.data.token;
+    const user = await s.newUser();
+    const other = (await s.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(200)).body.data.token;
     const ci = (await mint(user.auth, { name: 'ci', scopes: ['flags:read'] }).expect(201)).body.data.token;
 
-    const wrong = await t.http().post('/api/v1/auth/password').set(user.auth).send({ currentPassword: 'not-it', newPassword: 'a brand new password' }).expect(400);
+    const wrong = await s.http().post('/api/v1/auth/password').set(user.auth).send({ currentPassword: 'not-it', newPassword: 'a brand new password' }).expect(400);
     expect(wrong.body).toEqual({ error: 'currentPassword is incorrect' });
-    expect((await t.http().post('/api/v1/auth/password').set(user.auth).send({ currentPassword: user.password, newPassword: 'short' }).expect(400)).body.error).toMatch(/^newPassword /);
-    await t.http().get('/api/v1/auth/me').set(bearer(other)).expect(200);
+    expect((await s.http().post('/api/v1/auth/password').set(user.auth).send({ currentPassword: user.password, newPassword: 'short' }).expect(400)).body.error).toMatch(/^newPassword /);
+    await s.http().get('/api/v1/auth/me').set(bearer(other)).expect(200);
 
-    const changed = await t.http().post('/api/v1/auth/password').set(user.auth).send({ currentPassword: user.password, newPassword: 'a brand new password' }).expect(200);
+    const changed = await s.http().post('/api/v1/auth/password').set(user.auth).send({ currentPassword: user.password, newPassword: 'a brand new password' }).expect(200);
     expect(changed.body).toEqual({ data: { revoked: 2 } });
-    await t.http().get('/api/v1/auth/me').set(user.auth).expect(200);
-    await t.http().get('/api/v1/auth/me').set(bearer(other)).expect(401);
-    await t.http().get('/api/v1/auth/me').set(bearer(ci)).expect(401);
-    await t.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(401);
-    await t.http().post('/api/v1/auth/login').send({ email: user.email, password: 'a brand new password' }).expect(200);
+    await s.http().get('/api/v1/auth/me').set(user.auth).expect(200);
+    await s.http().get('/api/v1/auth/me').set(bearer(other)).expect(401);
+    await s.http().get('/api/v1/auth/me').set(bearer(ci)).expect(401);
+    await s.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(401);
+    await s.http().post('/api/v1/auth/login').send({ email: user.email, password: 'a brand new password' }).expect(200);
   });
 
   it('revokes the mgmt_ keys a member created when they are removed from the app, and audits each revocation', async () => {
-    const owner = await aUser(t);
-    const leaver = await aUser(t);
-    const app = await anApp(t, owner);
-    const other = await anApp(t, leaver);
-    await aMember(t, owner, app, leaver, 'owner');
-    const theirs = await aManagementKey(t, leaver, app, { name: 'leaver-ci' });
-    const elsewhere = await aManagementKey(t, leaver, other, { name: 'own-app' });
-    const ours = await aManagementKey(t, owner, app, { name: 'owner-ci' });
-    await t.http().get('/api/v1/envs').query({ appId: app.id }).set(theirs.auth).expect(200);
+    const owner = await s.newUser();
+    const leaver = await s.newUser();
+    const app = await s.newApp(owner);
+    const other = await s.newApp(leaver);
+    await aMember(s, owner, app, leaver, 'owner');
+    const theirs = await aManagementKey(s, leaver, app, { name: 'leaver-ci' });
+    const elsewhere = await aManagementKey(s, leaver, other, { name: 'own-app' });
+    const ours = await aManagementKey(s, owner, app, { name: 'owner-ci' });
+    await s.http().get('/api/v1/envs').query({ appId: app.id }).set(theirs.auth).expect(200);
 
-    await t.http().delete(`/api/v1/apps/${app.id}/members/${leaver.id}`).set(owner.auth).expect(200);
-    expect((await t.http().get('/api/v1/envs').query({ appId: app.id }).set(theirs.auth).expect(401)).body).toEqual({ error: 'Not authenticated' });
-    await t.http().get('/api/v1/envs').query({ appId: app.id }).set(ours.auth).expect(200);
-    await t.http().get('/api/v1/envs').query({ appId: other.id }).set(elsewhere.auth).expect(200);
-    const keys = (await t.http().get(`/api/v1/apps/${app.id}/api-keys`).set(owner.auth).expect(200)).body.data;
+    await s.http().delete(`/api/v1/apps/${app.id}/members/${leaver.id}`).set(owner.auth).expect(200);
+    expect((await s.http().get('/api/v1/envs').query({ appId: app.id }).set(theirs.auth).expect(401)).body).toEqual({ error: 'Not authenticated' });
+    await s.http().get('/api/v1/envs').query({ appId: app.id }).set(ours.auth).expect(200);
+    await s.http().get('/api/v1/envs').query({ appId: other.id }).set(elsewhere.auth).expect(200);
+    const keys = (await s.http().get(`/api/v1/apps/${app.id}/api-keys`).set(owner.auth).expect(200)).body.data;
     expect(keys.map((k: { id: string }) => k.id)).toEqual([ours.id]);
-    const audit = (await t.http().get(`/api/v1/apps/${app.id}/audit`).set(owner.auth).expect(200)).body.data;
+    const audit = (await s.http().get(`/api/v1/apps/${app.id}/audit`).set(owner.auth).expect(200)).body.data;
     expect(audit.slice(0, 2)).toEqual([
       expect.objectContaining({ action: 'management_key.revoked', actor: { userId: owner.id, tokenId: expect.any(String), appKeyId: null }, details: { keyId: theirs.id, name: 'leaver-ci', reason: 'creator removed from the app' } }),
       expect.objectContaining({ action: 'member.removed', details: expect.objectContaining({ userId: leaver.id }) }),
@@ -190,30 +187,30 @@ describe('credential lifecycle', () => {
   });
 
   it('rehashes a password stored with older scrypt parameters on the next successful login', async () => {
-    const user = await aUser(t);
-    const db = t.app.get(DataSource);
+    const user = await s.newUser();
+    const db = s.app.get(DataSource);
     const old = await hashPassword(user.password, { N: 2 ** 14, r: 8, p: 1 });
     await db.query('UPDATE users SET password_hash = $1 WHERE id = $2', [old, user.id]);
-    await t.http().post('/api/v1/auth/login').send({ email: user.email, password: 'wrong password' }).expect(401);
+    await s.http().post('/api/v1/auth/login').send({ email: user.email, password: 'wrong password' }).expect(401);
     expect((await db.query('SELECT password_hash FROM users WHERE id = $1', [user.id]))[0].password_hash).toBe(old);
-    await t.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(200);
+    await s.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(200);
     const [{ password_hash: now }] = await db.query('SELECT password_hash FROM users WHERE id = $1', [user.id]);
     expect(now).toMatch(/^scrypt\$131072\$8\$1\$/);
-    await t.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(200);
+    await s.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(200);
     expect((await db.query('SELECT password_hash FROM users WHERE id = $1', [user.id]))[0].password_hash).toBe(now);
   });
 
   it('pages the token list with limit and cursor; without them the shape is unchanged', async () => {
-    const user = await aUser(t);
+    const user = await s.newUser();
     for (let i = 0; i < 4; i++) await mint(user.auth, { name: `t${i}` }).expect(201);
-    const whole = await t.http().get('/api/v1/auth/tokens').set(user.auth).expect(200);
+    const whole = await s.http().get('/api/v1/auth/tokens').set(user.auth).expect(200);
     expect(Object.keys(whole.body)).toEqual(['data']);
     expect(whole.body.data).toHaveLength(5);
     const seen: string[] = [];
     let cursor: string | undefined;
     const sizes: number[] = [];
     do {
-      const res = await t.http().get('/api/v1/auth/tokens').query({ limit: 2, ...(cursor ? { cursor } : {}) }).set(user.auth).expect(200);
+      const res = await s.http().get('/api/v1/auth/tokens').query({ limit: 2, ...(cursor ? { cursor } : {}) }).set(user.auth).expect(200);
       expect(Object.keys(res.body).sort()).toEqual(['data', 'nextCursor']);
       sizes.push(res.body.data.length);
       seen.push(...res.body.data.map((x: { id: string }) => x.id));
@@ -221,35 +218,35 @@ describe('credential lifecycle', () => {
     } while (cursor);
     expect(sizes).toEqual([2, 2, 1]);
     expect(seen).toEqual(whole.body.data.map((x: { id: string }) => x.id));
-    expect((await t.http().get('/api/v1/auth/tokens').query({ limit: 0 }).set(user.auth).expect(400)).body.error).toMatch(/^limit /);
-    expect((await t.http().get('/api/v1/auth/tokens').query({ cursor: 'not!a!cursor' }).set(user.auth).expect(400)).body).toEqual({ error: 'Invalid cursor' });
+    expect((await s.http().get('/api/v1/auth/tokens').query({ limit: 0 }).set(user.auth).expect(400)).body.error).toMatch(/^limit /);
+    expect((await s.http().get('/api/v1/auth/tokens').query({ cursor: 'not!a!cursor' }).set(user.auth).expect(400)).body).toEqual({ error: 'Invalid cursor' });
   });
 
   it('answers unknown cli_ and mgmt_ credentials from a bounded negative cache: one query per unknown credential, not per request', async () => {
-    const tokens = t.app.get<Repository<CliToken>>(getRepositoryToken(CliToken));
-    const keys = t.app.get<Repository<ManagementKey>>(getRepositoryToken(ManagementKey));
+    const tokens = s.app.get<Repository<CliToken>>(getRepositoryToken(CliToken));
+    const keys = s.app.get<Repository<ManagementKey>>(getRepositoryToken(ManagementKey));
     const tokenLookups = jest.spyOn(tokens, 'findOneBy');
     const keyLookups = jest.spyOn(keys, 'findOneBy');
     try {
       const unknownCli = bearer(randomSecret('cli_'));
       const unknownMgmt = bearer(randomSecret('mgmt_'));
       for (let i = 0; i < 5; i++) {
-        expect((await t.http().get('/api/v1/apps').set(unknownCli).expect(401)).body).toEqual({ error: 'Not authenticated' });
-        await t.http().get('/api/v1/apps').set(unknownMgmt).expect(401);
+        expect((await s.http().get('/api/v1/apps').set(unknownCli).expect(401)).body).toEqual({ error: 'Not authenticated' });
+        await s.http().get('/api/v1/apps').set(unknownMgmt).expect(401);
       }
       expect(tokenLookups).toHaveBeenCalledTimes(1);
       expect(keyLookups).toHaveBeenCalledTimes(1);
 
       // A revoked token joins it once refused; a token created afterwards works at once.
-      const user = await aUser(t);
+      const user = await s.newUser();
       const temp = (await mint(user.auth, { name: 'temp' }).expect(201)).body.data;
-      await t.http().get('/api/v1/auth/me').set(bearer(temp.token)).expect(200);
-      await t.http().delete(`/api/v1/auth/tokens/${temp.id}`).set(user.auth).expect(200);
+      await s.http().get('/api/v1/auth/me').set(bearer(temp.token)).expect(200);
+      await s.http().delete(`/api/v1/auth/tokens/${temp.id}`).set(user.auth).expect(200);
       tokenLookups.mockClear();
-      for (let i = 0; i < 3; i++) await t.http().get('/api/v1/auth/me').set(bearer(temp.token)).expect(401);
+      for (let i = 0; i < 3; i++) await s.http().get('/api/v1/auth/me').set(bearer(temp.token)).expect(401);
       expect(tokenLookups).toHaveBeenCalledTimes(1);
       const fresh = (await mint(user.auth, { name: 'fresh' }).expect(201)).body.data;
-      await t.http().get('/api/v1/auth/me').set(bearer(fresh.token)).expect(200);
+      await s.http().get('/api/v1/auth/me').set(bearer(fresh.token)).expect(200);
     } finally {
       tokenLookups.mockRestore();
       keyLookups.mockRestore();
@@ -258,62 +255,49 @@ describe('credential lifecycle', () => {
 });
 
 describe('token limit (LIMIT_TOKENS_PER_USER)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp({ LIMIT_TOKENS_PER_USER: '3' });
-  });
-  afterAll(() => t.close());
+  const s = TestSession.perSuite({ LIMIT_TOKENS_PER_USER: '3' }, { user: false });
 
-  const ids = async (auth: { Authorization: string }) => ((await t.http().get('/api/v1/auth/tokens').set(auth).expect(200)).body.data as Array<{ id: string }>).map((x) => x.id).sort();
+  const ids = async (auth: { Authorization: string }) => ((await s.http().get('/api/v1/auth/tokens').set(auth).expect(200)).body.data as Array<{ id: string }>).map((x) => x.id).sort();
 
   it('refuses minting past the limit with 409 and changes nothing; login makes room by revoking the least recently used session', async () => {
-    const user = await aUser(t);
-    const first = (await t.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'a' }).expect(201)).body.data;
-    await t.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'b' }).expect(201);
+    const user = await s.newUser();
+    const first = (await s.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'a' }).expect(201)).body.data;
+    await s.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'b' }).expect(201);
     const full = await ids(user.auth);
     expect(full).toHaveLength(3);
-    expect((await t.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'c' }).expect(409)).body).toEqual({ error: 'Token limit reached (3)' });
+    expect((await s.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'c' }).expect(409)).body).toEqual({ error: 'Token limit reached (3)' });
     expect(await ids(user.auth)).toEqual(full);
 
-    const login = await t.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(200);
+    const login = await s.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(200);
     const session = bearer(login.body.data.token);
     // The signup session made room; the minted tokens were kept.
-    await t.http().get('/api/v1/auth/me').set(user.auth).expect(401);
+    await s.http().get('/api/v1/auth/me').set(user.auth).expect(401);
     const after = await ids(session);
     expect(after).toHaveLength(3);
     expect(after).toContain(first.id);
 
     // With nothing but minted tokens, login is refused rather than breaking someone's CI.
     const asFirst = bearer(first.token);
-    await t.http().delete(`/api/v1/auth/tokens/${after.find((id) => !full.includes(id))}`).set(asFirst).expect(200);
-    await t.http().post('/api/v1/auth/tokens').set(asFirst).send({ name: 'c' }).expect(201);
-    expect((await t.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(409)).body).toEqual({ error: 'Token limit reached (3)' });
+    await s.http().delete(`/api/v1/auth/tokens/${after.find((id) => !full.includes(id))}`).set(asFirst).expect(200);
+    await s.http().post('/api/v1/auth/tokens').set(asFirst).send({ name: 'c' }).expect(201);
+    expect((await s.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(409)).body).toEqual({ error: 'Token limit reached (3)' });
     expect(await ids(asFirst)).toHaveLength(3);
   });
 
   it('counts expired and revoked tokens out', async () => {
-    const user = await aUser(t);
+    const user = await s.newUser();
     const soon = new Date(Date.now() + 60_000).toISOString();
-    await t.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'short', expiresAt: soon }).expect(201);
-    const b = (await t.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'b' }).expect(201)).body.data;
-    await t.http().delete(`/api/v1/auth/tokens/${b.id}`).set(user.auth).expect(200);
-    await t.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'c' }).expect(201);
-    await t.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'd' }).expect(409);
-    await at(t, Date.now() + 120_000, () => t.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'd' }).expect(201));
+    await s.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'short', expiresAt: soon }).expect(201);
+    const b = (await s.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'b' }).expect(201)).body.data;
+    await s.http().delete(`/api/v1/auth/tokens/${b.id}`).set(user.auth).expect(200);
+    await s.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'c' }).expect(201);
+    await s.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'd' }).expect(409);
+    await at(s, Date.now() + 120_000, () => s.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'd' }).expect(201));
   });
 });
 
 describe('revocation across replicas', () => {
-  let a: TestApp;
-  let b: TestApp;
-  beforeAll(async () => {
-    a = await startApp(sharedServices());
-    b = await startApp(sharedServices());
-  });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-  });
+  const [a, b] = replicasPerSuite();
 
   it('revoke-all, password change and member removal are refused on the other replica by the time they answer', async () => {
     const user = await aUser(a);

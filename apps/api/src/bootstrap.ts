@@ -5,13 +5,15 @@ import { AppConfig, ErrorFilter, RequestValidationPipe, requestIdOf, type TrustP
 import { type LogLevel, Logger as NestLogger } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream, LevelWithSilent } from 'pino';
-import { ApiModule } from './app.module';
+import { type ApiExtension, ApiModule } from './app.module';
 
 export interface CreateAppOptions {
   /** Overrides LOG_LEVEL with Nest's notation: the most verbose level listed applies; false = silent. */
   logger?: LogLevel[] | false;
   /** Where the JSON log lines go (default: stdout). Tests pass a stream they read back. */
   logDestination?: DestinationStream;
+  /** Teams' own modules and their migrations (docs/extending.md); `npm start` runs without any. */
+  extensions?: readonly ApiExtension[];
 }
 
 export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
@@ -65,7 +67,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // for the longest key percent-encoded (a key is ASCII: at most 3 characters per character on the wire).
   const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT, routerOptions: { maxParamLength: 512 }, trustProxy: trustProxy(config.TRUST_PROXY), logger: false, genReqId: requestIdOf });
   const log = { level: levelOf(options.logger), destination: options.logDestination };
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, log), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, log, options.extensions), adapter, {
     // Start-up messages wait for the pino logger, so every line the process writes is JSON.
     bufferLogs: true,
     abortOnError: false,

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { Scope } from './scopes';
+import type { Scope } from '@superflag/auth';
 
 /** An app's management credential (`mgmt_…`): the app's automation, not a person. Only the sha256 of the secret is kept. */
 @Entity('management_keys')

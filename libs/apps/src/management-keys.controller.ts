@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type ManagementKey, type Principal, RequireScopes } from '@superflag/auth';
+import { CurrentPrincipal, type Principal, RequireScopes } from '@superflag/auth';
 import { ApiData, ApiErrors, QuotaExempt, SuccessDto } from '@superflag/core';
 import { CreatedManagementKeyDto, CreateManagementKeyDto, ManagementKeyDto } from './dto/management-key.dto';
+import type { ManagementKey } from './management-key.entity';
 import { ManagementKeysService } from './management-keys.service';
 
 const keyView = (k: ManagementKey) => ({

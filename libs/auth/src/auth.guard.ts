@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthFailureLimiter, DomainError, forbidden, IS_PUBLIC } from '@superflag/core';
 import { REQUIRED_SCOPES, USERS_ONLY } from './auth.decorators';
-import { AuthService } from './auth.service';
+import { CredentialVerifier } from './credential-verifier';
 import type { Principal } from './principal';
 import type { Scope } from './scopes';
 
@@ -26,7 +26,7 @@ export class AuthGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly auth: AuthService,
+    private readonly credentials: CredentialVerifier,
     private readonly failures: AuthFailureLimiter,
   ) {}
 
@@ -51,7 +51,7 @@ export class AuthGuard implements CanActivate {
     this.failures.check(request.ip);
     let principal: Principal;
     try {
-      principal = await this.auth.authenticate(request.headers.authorization);
+      principal = await this.credentials.authenticate(request.headers.authorization);
     } catch (err) {
       if (err instanceof DomainError && err.status === 401) this.failures.failed(request.ip);
       throw err;

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { badRequest, conflict, forbidden, notFound } from '@superflag/core';
-import { DataSource, EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { OperatorAuditEvent, type OperatorAuditAction } from './operator-audit-event.entity';
+import { badRequest, conflict, forbidden, notFound, type Transaction, Transactions } from '@superflag/core';
+import type { OperatorAuditAction, OperatorAuditEvent } from './operator-audit-event.entity';
+import { OperatorStore } from './operator.store';
 import type { UserPrincipal } from './principal';
-import { User } from './user.entity';
+import type { User } from './user.entity';
+import { UserStore } from './user.store';
 
 const LAST_OPERATOR = 'At least one operator must remain';
 const AUDIT_PAGE = 100;
@@ -17,35 +16,35 @@ const AUDIT_PAGE = 100;
  */
 @Injectable()
 export class OperatorsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly users: UserStore,
+    private readonly operators: OperatorStore,
+  ) {}
 
   /** 403 unless the caller's account is an operator now (read from the database: a withdrawal applies at once everywhere). */
-  async requireOperator(principal: UserPrincipal, manager: EntityManager = this.dataSource.manager): Promise<User> {
-    const user = await manager.findOneBy(User, { id: principal.userId });
+  async requireOperator(principal: UserPrincipal, tx?: Transaction): Promise<User> {
+    const user = await this.users.findById(tx, principal.userId);
     if (!user?.isOperator) throw forbidden();
     return user;
   }
 
   list(principal: UserPrincipal): Promise<User[]> {
-    return this.dataSource.transaction(async (manager) => {
-      await this.requireOperator(principal, manager);
-      return manager.find(User, { where: { isOperator: true }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return this.transactions.run(async (tx) => {
+      await this.requireOperator(principal, tx);
+      return this.operators.list(tx);
     });
   }
 
   /** Makes an existing account an operator: 404 when there is no such account, 409 when it already is one. */
   async grant(principal: UserPrincipal, email: string): Promise<User> {
-    return this.change(principal, async (manager) => {
+    return this.change(principal, async (tx) => {
       // Locked: two operators granting the same account at once record one grant.
-      const user = await manager
-        .createQueryBuilder(User, 'u')
-        .where('u.email = :email', { email: email.trim().toLowerCase() })
-        .setLock('pessimistic_write')
-        .getOne();
+      const user = await this.operators.findByEmailLocked(tx, email.trim().toLowerCase());
       if (!user) throw notFound('User');
       if (user.isOperator) throw conflict('User is already an operator');
-      await manager.update(User, { id: user.id }, { isOperator: true });
-      await this.record(manager, 'operator.granted', user, principal, {});
+      await this.operators.setOperator(tx, user.id, true);
+      await this.record(tx, 'operator.granted', user, principal, {});
       user.isOperator = true;
       return user;
     });
@@ -53,33 +52,26 @@ export class OperatorsService {
 
   /** Withdraws an account's operator rights (one's own too), but never the last operator's. */
   async revoke(principal: UserPrincipal, userId: string): Promise<void> {
-    await this.change(principal, async (manager) => {
-      const user = await manager.findOneBy(User, { id: userId });
+    await this.change(principal, async (tx) => {
+      const user = await this.users.findById(tx, userId);
       if (!user?.isOperator) throw notFound('Operator');
-      if ((await manager.countBy(User, { isOperator: true })) <= 1) throw badRequest(LAST_OPERATOR);
-      await manager.update(User, { id: user.id }, { isOperator: false });
-      await this.record(manager, 'operator.revoked', user, principal, {});
+      if ((await this.operators.count(tx)) <= 1) throw badRequest(LAST_OPERATOR);
+      await this.operators.setOperator(tx, user.id, false);
+      await this.record(tx, 'operator.revoked', user, principal, {});
     });
   }
 
   /** Newest first. */
   async audit(principal: UserPrincipal): Promise<OperatorAuditEvent[]> {
     await this.requireOperator(principal);
-    return this.dataSource.manager.find(OperatorAuditEvent, { order: { id: 'DESC' }, take: AUDIT_PAGE });
+    return this.operators.audit(AUDIT_PAGE);
   }
 
   /** Marks the ADMIN_EMAIL account an operator at start-up (recorded once: only when it was not one yet). */
   async bootstrap(email: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const result = await manager
-        .createQueryBuilder()
-        .update(User)
-        .set({ isOperator: true })
-        .where('email = :email AND NOT is_operator', { email })
-        .returning(['id', 'email'])
-        .execute();
-      for (const row of result.raw as Array<{ id: string; email: string }>) {
-        await this.record(manager, 'operator.granted', { id: row.id, email: row.email }, null, { via: 'ADMIN_EMAIL' });
+    await this.transactions.run(async (tx) => {
+      for (const user of await this.operators.markByEmail(tx, email)) {
+        await this.record(tx, 'operator.granted', user, null, { via: 'ADMIN_EMAIL' });
       }
     });
   }
@@ -88,19 +80,19 @@ export class OperatorsService {
    * Operator changes happen one at a time with every operator row locked, so two operators withdrawing each
    * other at once cannot leave none; the caller is checked after the lock, so a just-withdrawn operator cannot act.
    */
-  private change<T>(principal: UserPrincipal, apply: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(async (manager) => {
-      await manager.createQueryBuilder(User, 'u').select('u.id').where('u.is_operator').setLock('pessimistic_write').getMany();
-      await this.requireOperator(principal, manager);
-      return apply(manager);
+  private change<T>(principal: UserPrincipal, apply: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.transactions.run(async (tx) => {
+      await this.operators.lockAll(tx);
+      await this.requireOperator(principal, tx);
+      return apply(tx);
     });
   }
 
-  private async record(
-    manager: EntityManager, action: OperatorAuditAction, user: Pick<User, 'id' | 'email'>, actor: UserPrincipal | null, details: Record<string, unknown>,
+  private record(
+    tx: Transaction, action: OperatorAuditAction, user: Pick<User, 'id' | 'email'>, actor: UserPrincipal | null, details: Record<string, unknown>,
   ): Promise<void> {
-    await manager.insert(OperatorAuditEvent, {
+    return this.operators.record(tx, {
       action, userId: user.id, email: user.email, actorUserId: actor?.userId ?? null, actorTokenId: actor?.tokenId ?? null, details,
-    } as QueryDeepPartialEntity<OperatorAuditEvent>);
+    });
   }
 }

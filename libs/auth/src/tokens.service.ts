@@ -1,19 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  AppConfig, badRequest, Clock, encodeCursor, hashSecret, IdGenerator, limitReached, newSecret, notFound, type Page, type PageRequest,
+  AppConfig, badRequest, Clock, hashSecret, IdGenerator, limitReached, newSecret, notFound, type Page, type PageRequest, type Transaction, Transactions,
 } from '@superflag/core';
-import { DataSource, EntityManager } from 'typeorm';
-import { CliToken } from './cli-token.entity';
+import type { CliToken } from './cli-token.entity';
+import { CliTokenStore, type TokenSelection } from './cli-token.store';
 import { CredentialCache } from './credential-cache';
+import type { CredentialSource, StoredCredential } from './credential-verifier';
 import type { UserPrincipal } from './principal';
 import { SCOPES, type Scope } from './scopes';
-import { User } from './user.entity';
+import { UserStore } from './user.store';
 
 const DAY_MS = 86_400_000;
-/** created_at as whole microseconds (text), exactly as stored: a JS date keeps milliseconds only. */
-const CREATED_MICROS = `(extract(epoch from t.created_at) * 1000000)::bigint::text`;
-const AFTER_MICROS = `(timestamptz 'epoch' + CAST(:at AS bigint) * interval '1 microsecond')`;
 
 export interface IssuedToken {
   token: CliToken;
@@ -33,9 +30,11 @@ export const TOKEN_CURSOR = ['digits', 'string'] as const;
  * tokens minted from another token, never wider nor longer-lived than it. At most LIMIT_TOKENS_PER_USER are active.
  */
 @Injectable()
-export class TokensService {
+export class TokensService implements CredentialSource {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly tokens: CliTokenStore,
+    private readonly users: UserStore,
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
@@ -47,26 +46,22 @@ export class TokensService {
     return new Date(now + this.config.LOGIN_TOKEN_TTL_DAYS * DAY_MS);
   }
 
+  /** The unrevoked token behind a secret's hash, as the guard needs it. */
+  async find(tokenHash: string): Promise<StoredCredential | null> {
+    const token = await this.tokens.findUnrevokedByHash(tokenHash);
+    if (!token) return null;
+    return {
+      principal: { kind: 'user', userId: token.userId, tokenId: token.id, scopes: new Set(token.scopes) },
+      expiresAt: token.expiresAt,
+      lastUsedAt: token.lastUsedAt,
+      session: token.session,
+      touch: (at, expiresAt) => this.tokens.touch(token.id, at, expiresAt),
+    };
+  }
+
   /** Active tokens, newest first; the whole list without a page request (as before paging existed). */
-  async list(principal: UserPrincipal, page?: PageRequest): Promise<Page<CliToken>> {
-    const qb = this.dataSource.manager
-      .createQueryBuilder(CliToken, 't')
-      .addSelect(CREATED_MICROS, 'created_micros')
-      .where('t.user_id = :userId AND t.revoked_at IS NULL', { userId: principal.userId })
-      .orderBy('t.created_at', 'DESC')
-      .addOrderBy('t.id', 'ASC');
-    if (page?.after) {
-      const [at, id] = page.after as [string, string];
-      qb.andWhere(`(t.created_at < ${AFTER_MICROS} OR (t.created_at = ${AFTER_MICROS} AND t.id > :id))`, { at, id });
-    }
-    if (page) qb.limit(page.limit + 1);
-    const { entities, raw } = await qb.getRawAndEntities<{ t_id: string; created_micros: string }>();
-    if (!page || entities.length <= page.limit) return { items: entities, nextCursor: null };
-    const items = entities.slice(0, page.limit);
-    const last = items[items.length - 1];
-    // The cursor keeps created_at to the microsecond: a JS date would repeat or skip tokens made in the same ms.
-    const lastMicros = raw.find((r) => r.t_id === last.id)!.created_micros;
-    return { items, nextCursor: encodeCursor([lastMicros, last.id]) };
+  list(principal: UserPrincipal, page?: PageRequest): Promise<Page<CliToken>> {
+    return this.tokens.page(principal.userId, page);
   }
 
   /**
@@ -79,93 +74,66 @@ export class TokensService {
     if (extra.length > 0) throw badRequest(`scopes may not exceed the calling token's scopes (not allowed: ${extra.join(', ')})`);
     const now = this.clock.now().getTime();
     if (expiresAt && expiresAt.getTime() <= now) throw badRequest('expiresAt must be in the future');
-    return this.dataSource.transaction(async (manager) => {
-      await this.lockUser(manager, principal.userId);
-      const parent = await manager.findOneBy(CliToken, { id: principal.tokenId });
+    return this.transactions.run(async (tx) => {
+      await this.users.lock(tx, principal.userId);
+      const parent = await this.tokens.findById(tx, principal.tokenId);
       const ceiling = parent?.expiresAt ?? null;
       if (ceiling && expiresAt && expiresAt.getTime() > ceiling.getTime()) {
         throw badRequest(`expiresAt may not be later than the calling token's expiry (${ceiling.toISOString()})`);
       }
-      if ((await this.countActive(manager, principal.userId, now)) >= this.config.LIMIT_TOKENS_PER_USER) {
+      if ((await this.tokens.countActive(tx, principal.userId, new Date(now))) >= this.config.LIMIT_TOKENS_PER_USER) {
         throw limitReached('Token', this.config.LIMIT_TOKENS_PER_USER);
       }
       const ordered = SCOPES.filter((s) => wanted.includes(s));
-      return this.insert(manager, principal.userId, name, ordered, expiresAt ?? ceiling, false);
+      return this.insert(tx, principal.userId, name, ordered, expiresAt ?? ceiling, false);
     });
   }
 
   /**
-   * A new session inside the caller's transaction. At the token limit, the user's least recently used session
-   * makes room (signing in again should always work, and the oldest session is the likeliest forgotten); minted
-   * tokens are never pushed out, so a user whose limit is all minted tokens is refused.
+   * A new session inside the caller's transaction, issued with the user's row locked so concurrent requests cannot
+   * together pass the limit. At the limit, the user's least recently used session makes room (signing in again
+   * should always work, and the oldest session is the likeliest forgotten); minted tokens are never pushed out,
+   * so a user whose limit is all minted tokens is refused.
    */
-  async issueSession(manager: EntityManager, userId: string, name: 'signup' | 'login'): Promise<IssuedSession> {
-    await this.lockUser(manager, userId);
-    const now = this.clock.now().getTime();
+  async issueSession(tx: Transaction, userId: string, name: 'signup' | 'login'): Promise<IssuedSession> {
+    await this.users.lock(tx, userId);
+    const now = this.clock.now();
     const limit = this.config.LIMIT_TOKENS_PER_USER;
-    const excess = (await this.countActive(manager, userId, now)) - limit + 1;
+    const excess = (await this.tokens.countActive(tx, userId, now)) - limit + 1;
     const displaced: string[] = [];
     if (excess > 0) {
-      const oldest = await manager
-        .createQueryBuilder(CliToken, 't')
-        .where('t.user_id = :userId AND t.session AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > :now)', { userId, now: new Date(now) })
-        .orderBy('COALESCE(t.last_used_at, t.created_at)', 'ASC')
-        .addOrderBy('t.id', 'ASC')
-        .limit(excess)
-        .getMany();
+      const oldest = await this.tokens.leastRecentlyUsedSessions(tx, userId, now, excess);
       if (oldest.length < excess) throw limitReached('Token', limit);
-      await manager.update(CliToken, oldest.map((t) => t.id), { revokedAt: new Date(now) });
+      await this.tokens.revokeByIds(tx, oldest.map((t) => t.id), now);
       displaced.push(...oldest.map((t) => t.tokenHash));
     }
-    const issued = await this.insert(manager, userId, name, [...SCOPES], this.sessionExpiry(now), true);
+    const issued = await this.insert(tx, userId, name, [...SCOPES], this.sessionExpiry(now.getTime()), true);
     return { ...issued, displaced };
   }
 
   /** Revokes one of the caller's tokens; every replica refuses it from the next request on. */
   async revoke(principal: UserPrincipal, tokenId: string): Promise<void> {
-    const hashes = await this.revokeWhere(this.dataSource.manager, principal.userId, { only: tokenId });
+    const hashes = await this.revokeWhere(undefined, principal.userId, { only: tokenId });
     if (hashes.length === 0) throw notFound('Token');
     await this.cache.forget(hashes);
   }
 
   /** Revokes every token of the caller, the calling one too unless `keepCurrent`. Returns how many. */
   async revokeAll(principal: UserPrincipal, keepCurrent: boolean): Promise<number> {
-    const hashes = await this.revokeWhere(this.dataSource.manager, principal.userId, keepCurrent ? { except: principal.tokenId } : {});
+    const hashes = await this.revokeWhere(undefined, principal.userId, keepCurrent ? { except: principal.tokenId } : {});
     await this.cache.forget(hashes);
     return hashes.length;
   }
 
-  /** Marks tokens of a user revoked inside the caller's transaction; forget the returned hashes after it commits. */
-  async revokeWhere(manager: EntityManager, userId: string, which: { only?: string; except?: string }): Promise<string[]> {
-    const qb = manager
-      .createQueryBuilder()
-      .update(CliToken)
-      .set({ revokedAt: this.clock.now() })
-      .where('user_id = :userId AND revoked_at IS NULL', { userId });
-    if (which.only !== undefined) qb.andWhere('id = :only', { only: which.only });
-    if (which.except !== undefined) qb.andWhere('id <> :except', { except: which.except });
-    const result = await qb.returning('token_hash').execute();
-    return (result.raw as Array<{ token_hash: string }>).map((r) => r.token_hash);
+  /** Marks tokens of a user revoked (inside the caller's transaction, when given); forget the returned hashes after it commits. */
+  revokeWhere(tx: Transaction | undefined, userId: string, which: TokenSelection): Promise<string[]> {
+    return this.tokens.revokeWhere(tx, userId, which, this.clock.now());
   }
 
-  /** Serialises a user's token issuance, so concurrent requests cannot together pass the limit. */
-  private async lockUser(manager: EntityManager, userId: string): Promise<void> {
-    await manager.createQueryBuilder(User, 'u').select('u.id').where('u.id = :userId', { userId }).setLock('pessimistic_write').getOne();
-  }
-
-  private countActive(manager: EntityManager, userId: string, now: number): Promise<number> {
-    return manager
-      .createQueryBuilder(CliToken, 't')
-      .where('t.user_id = :userId AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > :now)', { userId, now: new Date(now) })
-      .getCount();
-  }
-
-  private async insert(manager: EntityManager, userId: string, name: string, scopes: Scope[], expiresAt: Date | null, session: boolean): Promise<IssuedToken> {
+  private async insert(tx: Transaction, userId: string, name: string, scopes: Scope[], expiresAt: Date | null, session: boolean): Promise<IssuedToken> {
     const secret = newSecret('cli_');
     const tokenHash = hashSecret(secret);
-    const token = await manager.save(
-      manager.create(CliToken, { id: this.ids.next('tok'), userId, name, tokenHash, scopes, session, expiresAt, lastUsedAt: null, revokedAt: null }),
-    );
+    const token = await this.tokens.insert(tx, { id: this.ids.next('tok'), userId, name, tokenHash, scopes, session, expiresAt });
     this.cache.created(tokenHash);
     return { token, secret };
   }

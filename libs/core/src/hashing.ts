@@ -97,3 +97,30 @@ export function needsRehash(stored: string, params: ScryptParams = PASSWORD_PARA
   const parsed = parseHash(stored);
   return !parsed || parsed.N !== params.N || parsed.r !== params.r || parsed.p !== params.p || parsed.expected.length !== KEYLEN;
 }
+
+/**
+ * Password hashing as services use it: an object, so a service's unit tests can hash with cheap parameters
+ * (the real ones cost a few hundred milliseconds and 128 MiB each).
+ */
+export class PasswordHasher {
+  /** Verified against when there is no stored hash (an unknown email), so a miss costs as much time as a wrong password. */
+  private readonly dummy: Promise<string>;
+
+  constructor(readonly params: Readonly<ScryptParams> = PASSWORD_PARAMS) {
+    this.dummy = hashPassword('superflag-timing-equaliser', params);
+  }
+
+  hash(password: string): Promise<string> {
+    return hashPassword(password, this.params);
+  }
+
+  /** Whether `password` matches `stored`; false, after as much work as a real check, when there is no stored hash. */
+  async verify(password: string, stored: string | undefined): Promise<boolean> {
+    const ok = await verifyPassword(password, stored ?? (await this.dummy));
+    return stored !== undefined && ok;
+  }
+
+  needsRehash(stored: string): boolean {
+    return needsRehash(stored, this.params);
+  }
+}
