@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@superflag/auth';
 import { AppMember } from './app-member.entity';
 import { App } from './app.entity';
+import { AppStore } from './app.store';
 import { AppsController } from './apps.controller';
 import { AppsService } from './apps.service';
 import { AuditEvent } from './audit-event.entity';
@@ -10,13 +11,14 @@ import { AuditLog } from './audit-log';
 import { ManagementKeysController } from './management-keys.controller';
 import { ManagementKeysService } from './management-keys.service';
 import { MembersController } from './members.controller';
+import { MemberStore } from './member.store';
 import { MembersService } from './members.service';
 
 /** Apps, who may act on them (members and the app's mgmt_ keys) and the audit of that access. */
 @Module({
   imports: [TypeOrmModule.forFeature([App, AppMember, AuditEvent]), AuthModule],
   controllers: [AppsController, MembersController, ManagementKeysController],
-  providers: [AppsService, MembersService, ManagementKeysService, AuditLog],
+  providers: [AppsService, MembersService, ManagementKeysService, AppStore, MemberStore, AuditLog],
   exports: [AppsService, AuditLog],
 })
 export class AppsModule {}

@@ -4,4 +4,7 @@ export * from './app-rights';
 export { AuditLog } from './audit-log';
 export type { AuditAction } from './audit-event.entity';
 export type { App } from './app.entity';
-export { appView } from './apps.controller';
+export { appView } from './app.view';
+export { withMembership } from './membership-query';
+export { eventActor } from './event-actor';
+export { AppDto, AppNameDto } from './dto/app.dto';
