@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { AuthService, type Principal } from '@superflag/auth';
-import { badRequest, conflict, notFound, type Page, type PageRequest, readCreatedPage } from '@superflag/core';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { AppMember } from './app-member.entity';
+import { badRequest, conflict, DomainEvents, notFound, type Page, type PageRequest, type Transaction, Transactions } from '@superflag/core';
+import type { AppMember } from './app-member.entity';
 import type { AppRole } from './app-rights';
-import { App } from './app.entity';
 import { AppsService } from './apps.service';
 import { AuditLog } from './audit-log';
+import { eventActor } from './event-actor';
+import { ManagementKeysService } from './management-keys.service';
+import { MemberStore } from './member.store';
 
 export interface MemberWithEmail {
   member: AppMember;
@@ -20,46 +20,45 @@ const LAST_OWNER = 'An app must keep at least one owner';
 @Injectable()
 export class MembersService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: MemberStore,
+    private readonly transactions: Transactions,
     private readonly apps: AppsService,
     private readonly auth: AuthService,
     private readonly auditLog: AuditLog,
+    private readonly managementKeys: ManagementKeysService,
+    private readonly events: DomainEvents,
   ) {}
 
   /** Members in the order they joined: all of them, or one page. */
   async list(principal: Principal, appId: string, page?: PageRequest): Promise<Page<MemberWithEmail>> {
     await this.apps.authorize(principal, appId, 'manage');
-    const qb = this.dataSource.manager.createQueryBuilder(AppMember, 'member').where('member.app_id = :appId', { appId });
-    const { items, nextCursor } = await readCreatedPage(qb, 'member', 'user_id', page);
+    const { items, nextCursor } = await this.store.page(appId, page);
     const emails = await this.auth.emailsOf(items.map((m) => m.userId));
     return { items: items.map((member) => ({ member, email: emails.get(member.userId) ?? '' })), nextCursor };
   }
 
   /** Adds an existing user by email: 404 when there is no such user, 409 when they are already a member. */
   async add(principal: Principal, appId: string, email: string, role: AppRole): Promise<MemberWithEmail> {
-    try {
-      return await this.change(principal, appId, async (manager) => {
-        const user = await this.auth.findUserByEmail(email, manager);
-        if (!user) throw notFound('User');
-        if (await manager.existsBy(AppMember, { appId, userId: user.id })) throw conflict('User is already a member');
-        await manager.insert(AppMember, { appId, userId: user.id, role });
-        await this.auditLog.record(manager, appId, principal, 'member.added', { userId: user.id, email: user.email, role });
-        return { member: await manager.findOneByOrFail(AppMember, { appId, userId: user.id }), email: user.email };
-      });
-    } catch (err) {
-      if (err instanceof QueryFailedError && (err.driverError as { code?: string })?.code === '23505') throw conflict('User is already a member');
-      throw err;
-    }
+    const added = await this.change(principal, appId, async (tx) => {
+      const user = await this.auth.findUserByEmail(email, tx);
+      if (!user) throw notFound('User');
+      if (await this.store.exists(appId, user.id, tx)) throw conflict('User is already a member');
+      const member = await this.store.insert({ appId, userId: user.id, role }, tx);
+      await this.auditLog.record(tx, appId, principal, 'member.added', { userId: user.id, email: user.email, role });
+      return { member, email: user.email };
+    });
+    this.events.emit('member.added', { appId, userId: added.member.userId, role, actor: eventActor(principal) });
+    return added;
   }
 
   async updateRole(principal: Principal, appId: string, userId: string, role: AppRole): Promise<MemberWithEmail> {
-    return this.change(principal, appId, async (manager) => {
-      const member = await this.memberOf(manager, appId, userId);
-      const email = await this.emailOf(manager, userId);
+    return this.change(principal, appId, async (tx) => {
+      const member = await this.memberOf(appId, userId, tx);
+      const email = await this.emailOf(userId, tx);
       if (member.role === role) return { member, email };
-      if (member.role === 'owner') await this.keepAnOwner(manager, appId);
-      await manager.update(AppMember, { appId, userId }, { role });
-      await this.auditLog.record(manager, appId, principal, 'member.role_changed', { userId, email, from: member.role, to: role });
+      if (member.role === 'owner') await this.keepAnOwner(appId, tx);
+      await this.store.setRole(appId, userId, role, tx);
+      await this.auditLog.record(tx, appId, principal, 'member.role_changed', { userId, email, from: member.role, to: role });
       member.role = role;
       return { member, email };
     });
@@ -71,46 +70,40 @@ export class MembersService {
    * by the time this returns.
    */
   async remove(principal: Principal, appId: string, userId: string): Promise<void> {
-    const revoked = await this.change(principal, appId, async (manager) => {
-      const member = await this.memberOf(manager, appId, userId);
-      if (member.role === 'owner') await this.keepAnOwner(manager, appId);
-      await manager.delete(AppMember, { appId, userId });
-      await this.auditLog.record(manager, appId, principal, 'member.removed', { userId, email: await this.emailOf(manager, userId), role: member.role });
-      const keys = await this.auth.revokeManagementKeysCreatedBy(manager, appId, userId);
-      for (const key of keys) {
-        await this.auditLog.record(manager, appId, principal, 'management_key.revoked', { keyId: key.id, name: key.name, reason: 'creator removed from the app' });
-      }
-      return keys;
+    const revoked = await this.change(principal, appId, async (tx) => {
+      const member = await this.memberOf(appId, userId, tx);
+      if (member.role === 'owner') await this.keepAnOwner(appId, tx);
+      await this.store.delete(appId, userId, tx);
+      await this.auditLog.record(tx, appId, principal, 'member.removed', { userId, email: await this.emailOf(userId, tx), role: member.role });
+      return this.managementKeys.revokeCreatedBy(principal, appId, userId, tx);
     });
-    await this.auth.forgetCredentials(revoked.map((k) => k.keyHash));
+    await this.managementKeys.forgetRevoked(revoked);
+    this.events.emit('member.removed', { appId, userId, actor: eventActor(principal) });
   }
 
   /**
    * Runs a change of membership with the app's row locked, so changes to one app's members happen one at a time:
-   * two owners demoting each other at once cannot leave the app without an owner. The caller is authorised after
-   * the lock, so a just-removed owner cannot act on what they saw before.
+   * two owners demoting each other at once cannot leave the app without an owner.
    */
-  private change<T>(principal: Principal, appId: string, apply: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(async (manager) => {
-      await manager.createQueryBuilder(App, 'app').select('app.id').where('app.id = :appId', { appId }).setLock('pessimistic_write').getOne();
-      await this.apps.authorize(principal, appId, 'manage', manager);
-      return apply(manager);
+  private change<T>(principal: Principal, appId: string, apply: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.transactions.run(async (tx) => {
+      await this.apps.authorizeLocked(principal, appId, 'manage', tx);
+      return apply(tx);
     });
   }
 
-  private async memberOf(manager: EntityManager, appId: string, userId: string): Promise<AppMember> {
-    const member = await manager.findOneBy(AppMember, { appId, userId });
+  private async memberOf(appId: string, userId: string, tx: Transaction): Promise<AppMember> {
+    const member = await this.store.find(appId, userId, tx);
     if (!member) throw notFound('Member');
     return member;
   }
 
   /** Called before an owner stops being one: refuses when they are the last. */
-  private async keepAnOwner(manager: EntityManager, appId: string): Promise<void> {
-    const owners = await manager.countBy(AppMember, { appId, role: 'owner' });
-    if (owners <= 1) throw badRequest(LAST_OWNER);
+  private async keepAnOwner(appId: string, tx: Transaction): Promise<void> {
+    if ((await this.store.countOwners(appId, tx)) <= 1) throw badRequest(LAST_OWNER);
   }
 
-  private async emailOf(manager: EntityManager, userId: string): Promise<string> {
-    return (await this.auth.emailsOf([userId], manager)).get(userId) ?? '';
+  private async emailOf(userId: string, tx: Transaction): Promise<string> {
+    return (await this.auth.emailsOf([userId], tx)).get(userId) ?? '';
   }
 }
