@@ -1,0 +1,120 @@
+import { DomainError, type DomainEventMap } from '@superflag/core';
+import { embeddedFlags, type EmbeddedFlags, PRINCIPAL } from './support/embedded-flags';
+
+type FlagChanged = DomainEventMap['flag.changed'];
+
+describe('VersionedWrite on the embedded database', () => {
+  let db: EmbeddedFlags;
+  let heard: FlagChanged[];
+  /** What happened, in order: `commit` when a transaction has committed, `event` when flag.changed is heard. */
+  let log: string[];
+
+  beforeAll(async () => {
+    db = await embeddedFlags();
+    const run = db.transactions.run.bind(db.transactions);
+    db.transactions.run = (async (work, isolation) => {
+      const result = await run(work, isolation);
+      log.push('commit');
+      return result;
+    }) as typeof db.transactions.run;
+    db.events.on('flag.changed', (payload) => {
+      log.push('event');
+      heard.push(payload);
+    });
+  });
+  afterAll(() => db.close());
+  beforeEach(() => {
+    heard = [];
+    log = [];
+  });
+
+  const rows = async (sql: string, params: unknown[]) => (await db.dataSource.query(sql, params)) as Array<Record<string, unknown>>;
+
+  it('raises the version by exactly 1, records the change and announces it once committed', async () => {
+    const ref = await db.environment();
+    const { version, result } = await db.versioned.run(PRINCIPAL, ref, 'bulk', { changeDescription: 'why' }, async () => ({
+      diffs: [
+        { key: 'b', targetType: 'user', targetId: 'u1', before: null, after: true },
+        { key: 'a', before: null, after: null },
+        { key: 'b', before: null, after: null },
+      ],
+      result: 'done',
+    }));
+    expect({ version, result }).toEqual({ version: 1, result: 'done' });
+    expect(await db.version(ref.env)).toBe(1);
+    const [change] = await db.history.list(PRINCIPAL, ref, 10);
+    expect(change).toMatchObject({ version: 1, action: 'bulk', actorUserId: 'usr_unit', actorTokenId: 'tok_unit', actorAppKeyId: null, changeDescription: 'why', rolledBackTo: null });
+    expect(change.diffs).toHaveLength(3);
+    expect(log).toEqual(['commit', 'event']);
+    expect(heard).toEqual([
+      { appId: 'app_unit', environmentId: ref.env, version: 1, keys: ['b', 'a'], kind: 'bulk', actor: { type: 'user', id: 'usr_unit' }, description: 'why' },
+    ]);
+  });
+
+  it('gives every write of the services its own next version, with no gaps or repeats under concurrency', async () => {
+    const ref = await db.environment();
+    await db.flags.create(PRINCIPAL, ref, { key: 'n', type: 'number', value: 0 });
+    const versions = await Promise.all(Array.from({ length: 8 }, (_, i) => db.flags.update(PRINCIPAL, ref, { key: 'n', value: i + 1 }).then((r) => r.version)));
+    expect(versions.sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(await db.version(ref.env)).toBe(9);
+    const recorded = await rows(`SELECT version FROM flag_changes WHERE environment_id = $1 ORDER BY version`, [ref.env]);
+    expect(recorded.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(heard.map((e) => e.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('announces only committed data: a subscriber reads the new version and its change record', async () => {
+    const ref = await db.environment();
+    let seen: Promise<unknown[]> | undefined;
+    const off = db.events.on('flag.changed', () => {
+      seen = Promise.all([db.version(ref.env), rows(`SELECT action FROM flag_changes WHERE environment_id = $1`, [ref.env]), rows(`SELECT key FROM flags WHERE environment_id = $1`, [ref.env])]);
+    });
+    try {
+      await db.flags.create(PRINCIPAL, ref, { key: 'on', type: 'bool', value: true });
+    } finally {
+      off();
+    }
+    expect(await seen).toEqual([1, [{ action: 'create' }], [{ key: 'on' }]]);
+  });
+
+  it('changes nothing and announces nothing when the change throws, even after it wrote', async () => {
+    const ref = await db.environment();
+    const failure = new DomainError(400, 'No');
+    await expect(
+      db.versioned.run(PRINCIPAL, ref, 'create', {}, async (tx) => {
+        await db.transactions.manager(tx).query(`INSERT INTO flags (id, environment_id, key, type, value) VALUES ('flg_unit_x', $1, 'x', 'bool', 'true')`, [ref.env]);
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    expect(await db.version(ref.env)).toBe(0);
+    expect(await rows(`SELECT id FROM flags WHERE environment_id = $1`, [ref.env])).toEqual([]);
+    expect(await rows(`SELECT id FROM flag_changes WHERE environment_id = $1`, [ref.env])).toEqual([]);
+    expect(heard).toEqual([]);
+    expect(log).not.toContain('event');
+  });
+
+  it('refuses with 412 and the current version when the environment moved on, before applying anything', async () => {
+    const ref = await db.environment();
+    await db.flags.create(PRINCIPAL, ref, { key: 'a', type: 'bool', value: true });
+    heard = [];
+    let applied = false;
+    const refused = db.versioned.run(PRINCIPAL, ref, 'update', { expectedVersion: 0 }, async () => {
+      applied = true;
+      return { diffs: [], result: undefined };
+    });
+    await expect(refused).rejects.toMatchObject({ status: 412, message: 'Version conflict', extra: { currentVersion: 1 } });
+    expect(applied).toBe(false);
+    expect(heard).toEqual([]);
+    expect((await db.versioned.run(PRINCIPAL, ref, 'update', { expectedVersion: 1 }, async () => ({ diffs: [], result: 'ok' }))).version).toBe(2);
+  });
+
+  it('records a rollback with the version it restored', async () => {
+    const ref = await db.environment();
+    await db.flags.create(PRINCIPAL, ref, { key: 'a', type: 'number', value: 1 });
+    await db.flags.update(PRINCIPAL, ref, { key: 'a', value: 2 });
+    expect(await db.history.rollback(PRINCIPAL, ref, 1, { changeDescription: 'back' })).toEqual({ version: 3, restored: 1 });
+    const [latest] = await db.history.list(PRINCIPAL, ref, 1);
+    expect(latest).toMatchObject({ version: 3, action: 'rollback', rolledBackTo: 1, changeDescription: 'back' });
+    expect(heard.at(-1)).toMatchObject({ version: 3, kind: 'rollback', keys: ['a'], description: 'back' });
+    expect((await db.flags.get(PRINCIPAL, ref, 'a')).flag.value).toBe(1);
+  });
+});
