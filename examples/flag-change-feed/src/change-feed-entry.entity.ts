@@ -11,7 +11,7 @@ export type FeedDetails = { [fact: string]: string | number | string[] | null };
 /** One event of one app, as it was announced. */
 @Entity('change_feed_entries')
 export class ChangeFeedEntry {
-  /** Increases with every entry: the feed's order and its page cursor. bigint, so TypeORM hands it over as a string. */
+  /** Increases with every entry: the feed's order and its page cursor. bigint: a string from PostgreSQL, a number from the embedded engine. */
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;
 

@@ -7,7 +7,7 @@ import { ChangeFeedService } from './change-feed.service';
 import { ChangeFeedEntryDto } from './dto/change-feed.dto';
 
 export const feedEntryView = (e: ChangeFeedEntry) => ({
-  id: e.id,
+  id: Number(e.id),
   event: e.event,
   environmentId: e.environmentId,
   actor: e.actorType && e.actorId ? { type: e.actorType, id: e.actorId } : null,

@@ -24,6 +24,7 @@ export class ChangeFeedStore {
       .orderBy('entry.id', 'DESC')
       .limit(page.limit + 1);
     if (page.after) qb.andWhere('entry.id < CAST(:afterId AS bigint)', { afterId: page.after[0] });
-    return toPage(await qb.getMany(), page.limit, (entry) => [entry.id]);
+    // String(): node-postgres hands a bigint over as a string, the embedded engine as a number.
+    return toPage(await qb.getMany(), page.limit, (entry) => [String(entry.id)]);
   }
 }

@@ -21,7 +21,7 @@ describe('flag change feed', () => {
 
   it('answers an entry with its actor, details and time, never its app id (the caller asked by app)', () => {
     expect(feedEntryView(entry())).toEqual({
-      id: '42',
+      id: 42,
       event: 'flag.changed',
       environmentId: 'env_1',
       actor: { type: 'user', id: 'usr_1' },

@@ -7,7 +7,7 @@ export class FeedActorDto {
 }
 
 export class ChangeFeedEntryDto {
-  @ApiProperty({ example: '1042', description: 'Increases with every entry' }) id!: string;
+  @ApiProperty({ example: 1042, description: 'Increases with every entry' }) id!: number;
   @ApiProperty({ enum: FEED_EVENTS, example: 'flag.changed' }) event!: string;
   @ApiProperty({ example: 'env_Qx7Lp3RtV8fK2mW9' }) environmentId!: string;
   @ApiProperty({ type: FeedActorDto, nullable: true }) actor!: FeedActorDto | null;
