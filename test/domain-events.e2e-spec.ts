@@ -32,8 +32,10 @@ describe('Domain events', () => {
     'flag.changed': async (p) => Number(JSON.parse((await get('/api/v1/flags', { appId: p.appId, env: p.environmentId })).headers.etag)),
     'environment.created': async (p) => (await get('/api/v1/envs', { appId: p.appId })).body.data.map((e: { id: string }) => e.id),
     'environment.deleted': async (p) => (await get('/api/v1/envs', { appId: p.appId })).body.data.map((e: { id: string }) => e.id),
-    'key.created': async (p) => (await get('/api/v1/keys', { appId: p.appId, env: p.environmentId })).body.data.map((k: { id: string }) => k.id),
-    'key.revoked': async (p) => (await get('/api/v1/keys', { appId: p.appId, env: p.environmentId })).body.data.map((k: { id: string }) => k.id),
+    'key.created': async (p) =>
+      (await get('/api/v1/keys', { appId: p.appId, env: p.environmentId })).body.data.map((k: { id: string }) => k.id),
+    'key.revoked': async (p) =>
+      (await get('/api/v1/keys', { appId: p.appId, env: p.environmentId })).body.data.map((k: { id: string }) => k.id),
     'app.created': async (p) => (await get(`/api/v1/apps/${p.appId}`)).status,
     'app.deleted': async (p) => (await get(`/api/v1/apps/${p.appId}`)).status,
     'member.added': async (p) => (await get(`/api/v1/apps/${p.appId}/members`)).body.data.map((m: { userId: string }) => m.userId),
@@ -66,7 +68,12 @@ describe('Domain events', () => {
     });
     owner = await aUser(t);
     const login = await t.http().post('/api/v1/auth/login').send(admin).expect(200);
-    operator = { id: login.body.data.user.id, ...admin, token: login.body.data.token, auth: { Authorization: `Bearer ${login.body.data.token}` } };
+    operator = {
+      id: login.body.data.user.id,
+      ...admin,
+      token: login.body.data.token,
+      auth: { Authorization: `Bearer ${login.body.data.token}` },
+    };
   }, 60_000);
   afterAll(async () => {
     // Set-up writes emit too: their read-backs finish before the app closes under them.
@@ -83,7 +90,12 @@ describe('Domain events', () => {
     it('is emitted once by a create, with the new version, the key, the actor and the change description', async () => {
       const key = unique('flag');
       const { result, events } = await emittedBy(() =>
-        t.http().post('/api/v1/flags').set(owner.auth).send({ appId: app.id, env: 'production', key, type: 'bool', value: true, changeDescription: 'launch' }).expect(201),
+        t
+          .http()
+          .post('/api/v1/flags')
+          .set(owner.auth)
+          .send({ appId: app.id, env: 'production', key, type: 'bool', value: true, changeDescription: 'launch' })
+          .expect(201),
       );
       const event = only(events, 'flag.changed');
       expect(events).toHaveLength(1);
@@ -102,7 +114,9 @@ describe('Domain events', () => {
     it('is emitted once by an update through an app key, naming the key as the actor', async () => {
       const { key } = await aFlag(t, owner, app, 'staging');
       const mk = await aManagementKey(t, owner, app, { scopes: ['flags:write', 'flags:read'] });
-      const { result, events } = await emittedBy(() => t.http().patch('/api/v1/flags').set(mk.auth).send({ appId: app.id, env: 'staging', key, value: false }).expect(200));
+      const { result, events } = await emittedBy(() =>
+        t.http().patch('/api/v1/flags').set(mk.auth).send({ appId: app.id, env: 'staging', key, value: false }).expect(200),
+      );
       const event = only(events, 'flag.changed');
       expect(event.payload).toEqual({
         appId: app.id,
@@ -118,19 +132,38 @@ describe('Domain events', () => {
 
     it('is emitted once by a delete', async () => {
       const { key } = await aFlag(t, owner, app, 'development');
-      const { result, events } = await emittedBy(() => t.http().delete('/api/v1/flags').query({ appId: app.id, env: 'development', key }).set(owner.auth).expect(200));
+      const { result, events } = await emittedBy(() =>
+        t.http().delete('/api/v1/flags').query({ appId: app.id, env: 'development', key }).set(owner.auth).expect(200),
+      );
       const event = only(events, 'flag.changed');
-      expect(event.payload).toMatchObject({ appId: app.id, environmentId: app.envs.development, version: result.body.data.version, keys: [key], kind: 'delete' });
+      expect(event.payload).toMatchObject({
+        appId: app.id,
+        environmentId: app.envs.development,
+        version: result.body.data.version,
+        keys: [key],
+        kind: 'delete',
+      });
       expect(await event.seen).toBe(result.body.data.version);
     });
 
     it('is emitted once by a bulk write of many flags, naming each', async () => {
       const keys = [(await aFlag(t, owner, app)).key, (await aFlag(t, owner, app)).key, (await aFlag(t, owner, app)).key];
       const { result, events } = await emittedBy(() =>
-        t.http().patch('/api/v1/flags/bulk').set(owner.auth).send({ appId: app.id, env: 'production', flags: Object.fromEntries(keys.map((k) => [k, false])) }).expect(200),
+        t
+          .http()
+          .patch('/api/v1/flags/bulk')
+          .set(owner.auth)
+          .send({ appId: app.id, env: 'production', flags: Object.fromEntries(keys.map((k) => [k, false])) })
+          .expect(200),
       );
       const event = only(events, 'flag.changed');
-      expect(event.payload).toMatchObject({ appId: app.id, environmentId: app.envs.production, version: result.body.data.version, kind: 'bulk', actor: byUser(owner) });
+      expect(event.payload).toMatchObject({
+        appId: app.id,
+        environmentId: app.envs.production,
+        version: result.body.data.version,
+        kind: 'bulk',
+        actor: byUser(owner),
+      });
       expect([...event.payload.keys].sort()).toEqual([...keys].sort());
       expect(await event.seen).toBe(result.body.data.version);
     });
@@ -146,7 +179,13 @@ describe('Domain events', () => {
           .expect(200),
       );
       const event = only(events, 'flag.changed');
-      expect(event.payload).toMatchObject({ appId: app.id, environmentId: app.envs.production, version: result.body.data.version, keys: [key], kind: 'targets' });
+      expect(event.payload).toMatchObject({
+        appId: app.id,
+        environmentId: app.envs.production,
+        version: result.body.data.version,
+        keys: [key],
+        kind: 'targets',
+      });
       expect(await event.seen).toBe(result.body.data.version);
     });
 
@@ -155,20 +194,51 @@ describe('Domain events', () => {
       const first = await aFlag(t, owner, own, 'production');
       const second = await aFlag(t, owner, own, 'production');
       const { result, events } = await emittedBy(() =>
-        t.http().post('/api/v1/envs/rollback').set(owner.auth).send({ appId: own.id, env: 'production', version: first.version }).expect(200),
+        t
+          .http()
+          .post('/api/v1/envs/rollback')
+          .set(owner.auth)
+          .send({ appId: own.id, env: 'production', version: first.version })
+          .expect(200),
       );
       const event = only(events, 'flag.changed');
-      expect(event.payload).toMatchObject({ appId: own.id, environmentId: own.envs.production, version: result.body.data.version, keys: [second.key], kind: 'rollback' });
+      expect(event.payload).toMatchObject({
+        appId: own.id,
+        environmentId: own.envs.production,
+        version: result.body.data.version,
+        keys: [second.key],
+        kind: 'rollback',
+      });
       expect(await event.seen).toBe(result.body.data.version);
     });
 
     it('is not emitted by a write that fails: a version conflict (412), an existing key (409), an unknown flag (404)', async () => {
       const { key, version } = await aFlag(t, owner, app, 'production');
       const { events } = await emittedBy(async () => {
-        await t.http().patch('/api/v1/flags').set(owner.auth).send({ appId: app.id, env: 'production', key, value: false, expectedVersion: version - 1 }).expect(412);
-        await t.http().post('/api/v1/flags').set(owner.auth).send({ appId: app.id, env: 'production', key, type: 'bool', value: true }).expect(409);
-        await t.http().delete('/api/v1/flags').query({ appId: app.id, env: 'production', key: unique('missing') }).set(owner.auth).expect(404);
-        await t.http().patch('/api/v1/flags/bulk').set(owner.auth).send({ appId: app.id, env: 'production', flags: { [key]: 'not a bool' } }).expect(400);
+        await t
+          .http()
+          .patch('/api/v1/flags')
+          .set(owner.auth)
+          .send({ appId: app.id, env: 'production', key, value: false, expectedVersion: version - 1 })
+          .expect(412);
+        await t
+          .http()
+          .post('/api/v1/flags')
+          .set(owner.auth)
+          .send({ appId: app.id, env: 'production', key, type: 'bool', value: true })
+          .expect(409);
+        await t
+          .http()
+          .delete('/api/v1/flags')
+          .query({ appId: app.id, env: 'production', key: unique('missing') })
+          .set(owner.auth)
+          .expect(404);
+        await t
+          .http()
+          .patch('/api/v1/flags/bulk')
+          .set(owner.auth)
+          .send({ appId: app.id, env: 'production', flags: { [key]: 'not a bool' } })
+          .expect(400);
       });
       expect(events).toEqual([]);
     });
@@ -185,7 +255,9 @@ describe('Domain events', () => {
 
       const envs = (await get('/api/v1/envs', { appId })).body.data as Array<{ id: string; name: string }>;
       const created = events.filter((e) => e.name === 'environment.created').map((e) => e.payload);
-      expect(created).toEqual(expect.arrayContaining(envs.map((env) => ({ appId, environmentId: env.id, name: env.name, actor: byUser(owner) }))));
+      expect(created).toEqual(
+        expect.arrayContaining(envs.map((env) => ({ appId, environmentId: env.id, name: env.name, actor: byUser(owner) }))),
+      );
       expect(created).toHaveLength(envs.length);
       expect(events.map((e) => e.name)).toEqual(['app.created', ...envs.map(() => 'environment.created')]);
     });
@@ -201,7 +273,11 @@ describe('Domain events', () => {
       const { events } = await emittedBy(() => t.http().delete(`/api/v1/apps/${app.id}`).set(owner.auth).expect(200));
       const event = only(events, 'app.deleted');
       expect(events).toHaveLength(1);
-      expect(event.payload).toEqual({ appId: app.id, environmentIds: expect.arrayContaining(Object.values(app.envs)), actor: byUser(owner) });
+      expect(event.payload).toEqual({
+        appId: app.id,
+        environmentIds: expect.arrayContaining(Object.values(app.envs)),
+        actor: byUser(owner),
+      });
       expect(event.payload.environmentIds).toHaveLength(Object.values(app.envs).length);
       expect(await event.seen).toBe(404);
     });
@@ -212,7 +288,11 @@ describe('Domain events', () => {
       await aMember(t, owner, app, editor, 'editor');
       const { events } = await emittedBy(async () => {
         await t.http().delete(`/api/v1/apps/${app.id}`).set(editor.auth).expect(403);
-        await t.http().delete(`/api/v1/apps/${unique('app')}`).set(owner.auth).expect(404);
+        await t
+          .http()
+          .delete(`/api/v1/apps/${unique('app')}`)
+          .set(owner.auth)
+          .expect(404);
       });
       expect(events).toEqual([]);
     });
@@ -221,7 +301,9 @@ describe('Domain events', () => {
   describe('environment.created and environment.deleted', () => {
     it('environment.created is emitted once by adding an environment', async () => {
       const app = await anApp(t, owner);
-      const { result, events } = await emittedBy(() => t.http().post('/api/v1/envs').set(owner.auth).send({ appId: app.id, name: 'qa' }).expect(201));
+      const { result, events } = await emittedBy(() =>
+        t.http().post('/api/v1/envs').set(owner.auth).send({ appId: app.id, name: 'qa' }).expect(201),
+      );
       const event = only(events, 'environment.created');
       expect(events).toHaveLength(1);
       expect(event.payload).toEqual({ appId: app.id, environmentId: result.body.data.id, name: 'qa', actor: byUser(owner) });
@@ -242,7 +324,9 @@ describe('Domain events', () => {
     it('environment.deleted is emitted once by deleting an added environment', async () => {
       const app = await anApp(t, owner);
       const created = await t.http().post('/api/v1/envs').set(owner.auth).send({ appId: app.id, name: 'qa' }).expect(201);
-      const { events } = await emittedBy(() => t.http().delete('/api/v1/envs').query({ appId: app.id, env: 'qa' }).set(owner.auth).expect(200));
+      const { events } = await emittedBy(() =>
+        t.http().delete('/api/v1/envs').query({ appId: app.id, env: 'qa' }).set(owner.auth).expect(200),
+      );
       const event = only(events, 'environment.deleted');
       expect(events).toHaveLength(1);
       expect(event.payload).toEqual({ appId: app.id, environmentId: created.body.data.id, name: 'qa', actor: byUser(owner) });
@@ -262,10 +346,18 @@ describe('Domain events', () => {
   describe('key.created and key.revoked', () => {
     it('key.created is emitted once, with the key id and type, never its secret', async () => {
       const app = await anApp(t, owner);
-      const { result, events } = await emittedBy(() => t.http().post('/api/v1/keys').set(owner.auth).send({ appId: app.id, env: 'production', type: 'pub' }).expect(201));
+      const { result, events } = await emittedBy(() =>
+        t.http().post('/api/v1/keys').set(owner.auth).send({ appId: app.id, env: 'production', type: 'pub' }).expect(201),
+      );
       const event = only(events, 'key.created');
       expect(events).toHaveLength(1);
-      expect(event.payload).toEqual({ appId: app.id, environmentId: app.envs.production, keyId: result.body.data.id, type: 'pub', actor: byUser(owner) });
+      expect(event.payload).toEqual({
+        appId: app.id,
+        environmentId: app.envs.production,
+        keyId: result.body.data.id,
+        type: 'pub',
+        actor: byUser(owner),
+      });
       expect(JSON.stringify(event.payload)).not.toContain(result.body.data.key);
       expect(await event.seen).toContain(result.body.data.id);
     });
@@ -299,7 +391,9 @@ describe('Domain events', () => {
     it('member.added is emitted once, with the role, and not again for a member (409) or an unknown email (404)', async () => {
       const app = await anApp(t, owner);
       const viewer = await aUser(t);
-      const { events } = await emittedBy(() => t.http().post(`/api/v1/apps/${app.id}/members`).set(owner.auth).send({ email: viewer.email, role: 'viewer' }).expect(201));
+      const { events } = await emittedBy(() =>
+        t.http().post(`/api/v1/apps/${app.id}/members`).set(owner.auth).send({ email: viewer.email, role: 'viewer' }).expect(201),
+      );
       const event = only(events, 'member.added');
       expect(events).toHaveLength(1);
       expect(event.payload).toEqual({ appId: app.id, userId: viewer.id, role: 'viewer', actor: byUser(owner) });
@@ -307,7 +401,12 @@ describe('Domain events', () => {
 
       const failed = await emittedBy(async () => {
         await t.http().post(`/api/v1/apps/${app.id}/members`).set(owner.auth).send({ email: viewer.email, role: 'editor' }).expect(409);
-        await t.http().post(`/api/v1/apps/${app.id}/members`).set(owner.auth).send({ email: `${unique('nobody')}@example.com`, role: 'editor' }).expect(404);
+        await t
+          .http()
+          .post(`/api/v1/apps/${app.id}/members`)
+          .set(owner.auth)
+          .send({ email: `${unique('nobody')}@example.com`, role: 'editor' })
+          .expect(404);
       });
       expect(failed.events).toEqual([]);
     });
@@ -333,7 +432,9 @@ describe('Domain events', () => {
   describe('plan.changed', () => {
     it('is emitted once by an operator, with the plan before and after, and not for the plan it has, a bad plan (400) or a non-operator (403)', async () => {
       const app = await anApp(t, owner);
-      const { events } = await emittedBy(() => t.http().patch(`/api/v1/apps/${app.id}/plan`).set(operator.auth).send({ plan: 'pro' }).expect(200));
+      const { events } = await emittedBy(() =>
+        t.http().patch(`/api/v1/apps/${app.id}/plan`).set(operator.auth).send({ plan: 'pro' }).expect(200),
+      );
       const event = only(events, 'plan.changed');
       expect(events).toHaveLength(1);
       expect(event.payload).toEqual({ appId: app.id, plan: 'pro', previous: 'free', actor: byUser(operator) });

@@ -50,7 +50,12 @@ describe('Extension: flag change feed', () => {
       .set(owner.auth)
       .send({ appId: app.id, env: 'production', key, type: 'bool', value: false, changeDescription: 'dark launch' })
       .expect(201);
-    const updated = await t.http().patch('/api/v1/flags').set(owner.auth).send({ appId: app.id, env: 'production', key, value: true }).expect(200);
+    const updated = await t
+      .http()
+      .patch('/api/v1/flags')
+      .set(owner.auth)
+      .send({ appId: app.id, env: 'production', key, value: true })
+      .expect(200);
 
     const entries = await feedOf(app.id, owner.auth, 2);
     expect(entries).toEqual([
@@ -96,7 +101,12 @@ describe('Extension: flag change feed', () => {
   it('records an app key as the actor', async () => {
     const own = await anApp(t, owner);
     const mk = await aManagementKey(t, owner, own, { scopes: ['flags:write', 'flags:read'] });
-    await t.http().post('/api/v1/flags').set(mk.auth).send({ appId: own.id, env: 'development', key: unique('flag'), type: 'bool', value: true }).expect(201);
+    await t
+      .http()
+      .post('/api/v1/flags')
+      .set(mk.auth)
+      .send({ appId: own.id, env: 'development', key: unique('flag'), type: 'bool', value: true })
+      .expect(201);
 
     const [entry] = await feedOf(own.id, mk.auth, 1);
     expect(entry.actor).toEqual({ type: 'management_key', id: mk.id });
@@ -129,7 +139,12 @@ describe('Extension: flag change feed', () => {
     await feed(app.id, noFlags.auth).expect(403, { error: 'Insufficient permissions' });
     await t.http().get(`/api/v1/apps/${app.id}/change-feed`).expect(401, { error: 'Not authenticated' });
 
-    const cli = await t.http().post('/api/v1/auth/tokens').set(owner.auth).send({ name: unique('ci'), scopes: ['apps:read'] }).expect(201);
+    const cli = await t
+      .http()
+      .post('/api/v1/auth/tokens')
+      .set(owner.auth)
+      .send({ name: unique('ci'), scopes: ['apps:read'] })
+      .expect(201);
     await feed(app.id, { Authorization: `Bearer ${cli.body.data.token}` }).expect(403, { error: 'Insufficient permissions' });
   });
 
@@ -162,7 +177,12 @@ describe('Extension: flag change feed', () => {
   it('records nothing for a write that failed', async () => {
     const own = await anApp(t, owner);
     const { key, version } = await aFlag(t, owner, own);
-    await t.http().patch('/api/v1/flags').set(owner.auth).send({ appId: own.id, env: 'production', key, value: false, expectedVersion: version - 1 }).expect(412);
+    await t
+      .http()
+      .patch('/api/v1/flags')
+      .set(owner.auth)
+      .send({ appId: own.id, env: 'production', key, value: false, expectedVersion: version - 1 })
+      .expect(412);
     // A later write's entry arriving proves the recorder has caught up: the failed write's would have come first.
     await aFlag(t, owner, own);
     const entries = await feedOf(own.id, owner.auth, 2);

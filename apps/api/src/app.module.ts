@@ -36,7 +36,8 @@ export function migrationsWith(extensions: readonly ApiExtension[]): MigrationCl
   const all: MigrationClass[] = [...MIGRATIONS, ...extensions.flatMap((e) => e.migrations ?? [])];
   const names = new Set<string>();
   for (const migration of all) {
-    if (Number.isNaN(timestampOf(migration))) throw new Error(`Migration ${migration.name} must end its class name with a 13-digit timestamp`);
+    if (Number.isNaN(timestampOf(migration)))
+      throw new Error(`Migration ${migration.name} must end its class name with a 13-digit timestamp`);
     if (names.has(migration.name)) throw new Error(`Two migrations are named ${migration.name}`);
     names.add(migration.name);
   }

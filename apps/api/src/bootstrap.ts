@@ -25,11 +25,19 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A cli_ management token' }, 'cli')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: "An app's mgmt_ management key: that app only, as an editor, within its scopes" }, 'mgmt')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A pub_ or sdk_ runtime key (also accepted as the X-API-Key header)' }, 'key')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: "An app's mgmt_ management key: that app only, as an editor, within its scopes" },
+      'mgmt',
+    )
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'A pub_ or sdk_ runtime key (also accepted as the X-API-Key header)' },
+      'key',
+    )
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, when the server sets one' }, 'metrics')
     .build();
-  return SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  return SwaggerModule.createDocument(app, config, {
+    operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
+  });
 }
 
 /** Nest's level names, most verbose first, as pino levels. */
@@ -65,7 +73,13 @@ function trustProxy(setting: TrustProxy): boolean | string[] | ((address: string
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   // maxParamLength: Fastify's default (100) answered 414 for a valid 128-character flag key; 512 leaves room
   // for the longest key percent-encoded (a key is ASCII: at most 3 characters per character on the wire).
-  const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT, routerOptions: { maxParamLength: 512 }, trustProxy: trustProxy(config.TRUST_PROXY), logger: false, genReqId: requestIdOf });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT,
+    routerOptions: { maxParamLength: 512 },
+    trustProxy: trustProxy(config.TRUST_PROXY),
+    logger: false,
+    genReqId: requestIdOf,
+  });
   const log = { level: levelOf(options.logger), destination: options.logDestination };
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, log, options.extensions), adapter, {
     // Start-up messages wait for the pino logger, so every line the process writes is JSON.

@@ -35,7 +35,9 @@ describe('migrationsWith', () => {
   });
 
   it('refuses a migration whose class name does not end with a timestamp', () => {
-    expect(() => migrationsWith([{ module: class {}, migrations: [migration('ChangeFeed')] }])).toThrow(/ChangeFeed must end its class name with a 13-digit timestamp/);
+    expect(() => migrationsWith([{ module: class {}, migrations: [migration('ChangeFeed')] }])).toThrow(
+      /ChangeFeed must end its class name with a 13-digit timestamp/,
+    );
   });
 
   it('does not reorder the project list it was given', () => {

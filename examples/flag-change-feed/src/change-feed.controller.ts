@@ -22,7 +22,9 @@ export class ChangeFeedController {
 
   @Get()
   @RequireScopes('flags:read')
-  @ApiOperation({ summary: "The app's flag changes (and, with keys:read, key revocations), newest first, 50 a page unless `limit` says otherwise" })
+  @ApiOperation({
+    summary: "The app's flag changes (and, with keys:read, key revocations), newest first, 50 a page unless `limit` says otherwise",
+  })
   @ApiData(ChangeFeedEntryDto, { isArray: true, extra: NEXT_CURSOR_DOC })
   @ApiErrors(400, 404)
   async list(@CurrentPrincipal() principal: Principal, @Param('id') appId: string, @Query() query: PageQueryDto) {

@@ -22,7 +22,9 @@ export class ChangeFeedRecorder implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.subscriptions.push(
-      this.events.on('flag.changed', (e) => this.record('flag.changed', e, { version: e.version, kind: e.kind, keys: e.keys, description: e.description })),
+      this.events.on('flag.changed', (e) =>
+        this.record('flag.changed', e, { version: e.version, kind: e.kind, keys: e.keys, description: e.description }),
+      ),
       this.events.on('key.revoked', (e) => this.record('key.revoked', e, { keyId: e.keyId })),
     );
   }
@@ -33,11 +35,7 @@ export class ChangeFeedRecorder implements OnModuleInit, OnModuleDestroy {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  private record(
-    event: FeedEvent,
-    payload: DomainEventMap[FeedEvent] & { actor: EventActor | null },
-    details: FeedDetails,
-  ): Promise<void> {
+  private record(event: FeedEvent, payload: DomainEventMap[FeedEvent] & { actor: EventActor | null }, details: FeedDetails): Promise<void> {
     const write = this.store.append({
       appId: payload.appId,
       environmentId: payload.environmentId,
