@@ -8,6 +8,8 @@ import { AppsController } from './apps.controller';
 import { AppsService } from './apps.service';
 import { AuditEvent } from './audit-event.entity';
 import { AuditLog } from './audit-log';
+import { ManagementKey } from './management-key.entity';
+import { ManagementKeyStore } from './management-key.store';
 import { ManagementKeysController } from './management-keys.controller';
 import { ManagementKeysService } from './management-keys.service';
 import { MembersController } from './members.controller';
@@ -16,9 +18,9 @@ import { MembersService } from './members.service';
 
 /** Apps, who may act on them (members and the app's mgmt_ keys) and the audit of that access. */
 @Module({
-  imports: [TypeOrmModule.forFeature([App, AppMember, AuditEvent]), AuthModule],
+  imports: [TypeOrmModule.forFeature([App, AppMember, AuditEvent, ManagementKey]), AuthModule],
   controllers: [AppsController, MembersController, ManagementKeysController],
-  providers: [AppsService, MembersService, ManagementKeysService, AppStore, MemberStore, AuditLog],
+  providers: [AppsService, MembersService, ManagementKeysService, ManagementKeyStore, AppStore, MemberStore, AuditLog],
   exports: [AppsService, AuditLog],
 })
 export class AppsModule {}
