@@ -48,6 +48,7 @@ export async function startServer(env: Record<string, string>, port: number): Pr
   };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped API JSON: each caller reads the fields its route returns
 export async function call(url: string, method: string, path: string, token?: string, body?: unknown): Promise<any> {
   const res = await fetch(url + path, {
     method,

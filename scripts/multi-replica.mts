@@ -24,7 +24,10 @@ const say = (line: string) => console.log(`[${((Date.now() - started) / 1000).to
 function createDatabase(): { url: string; drop: () => void } {
   const name = `superflag_replicas_${process.pid}_${Date.now()}`;
   execFileSync('psql', [`${PG}/postgres`, '-qc', `CREATE DATABASE ${name}`]);
-  return { url: `${PG}/${name}`, drop: () => execFileSync('psql', [`${PG}/postgres`, '-qc', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]) };
+  return {
+    url: `${PG}/${name}`,
+    drop: () => execFileSync('psql', [`${PG}/postgres`, '-qc', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]),
+  };
 }
 
 // ---- replicas ----
@@ -54,14 +57,22 @@ async function spawnReplica(name: string, env: Record<string, string>): Promise<
   let log = '';
   child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { name, url: `http://127.0.0.1:${port}`, child, log: () => log, exited };
 }
 
 async function waitReady(replica: Replica): Promise<void> {
   for (let i = 0; i < 600; i++) {
     check(replica.child.exitCode === null, `${replica.name} exited during start-up (${replica.child.exitCode}):\n${replica.log()}`);
-    if (await fetch(`${replica.url}/health/ready`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${replica.url}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await sleep(100);
   }
   throw new CheckFailed(`${replica.name} not ready after 60 s:\n${replica.log()}`);
@@ -69,10 +80,14 @@ async function waitReady(replica: Replica): Promise<void> {
 
 // ---- HTTP ----
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped API JSON: each caller reads the fields its route returns
 async function api(replica: Replica, method: string, path: string, token?: string, body?: unknown): Promise<any> {
   const res = await fetch(replica.url + path, {
     method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -116,7 +131,10 @@ class Stream {
     for (;;) {
       const found = this.events.find(predicate);
       if (found) return found;
-      check(!this.ended && Date.now() < deadline, `${what}: not within ${withinMs} ms (events: ${JSON.stringify(this.events.map((e) => e.event))})`);
+      check(
+        !this.ended && Date.now() < deadline,
+        `${what}: not within ${withinMs} ms (events: ${JSON.stringify(this.events.map((e) => e.event))})`,
+      );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.max(1, deadline - Date.now()));
         this.wake = () => (clearTimeout(timer), resolve());
@@ -158,7 +176,15 @@ async function main(): Promise<number> {
   try {
     const email = `replicas-${Date.now()}@example.com`;
     // The operator (ADMIN_EMAILS) lifts the quota of the app the kill check writes to: its writes count too.
-    const env = { DATABASE_URL: db.url, REDIS_URL, QUOTA_FREE: String(QUOTA), ADMIN_EMAILS: email, BURST_TOKEN_LIMIT: '0', BURST_IP_LIMIT: '0', LOGIN_RATE_LIMIT: '100000' };
+    const env = {
+      DATABASE_URL: db.url,
+      REDIS_URL,
+      QUOTA_FREE: String(QUOTA),
+      ADMIN_EMAILS: email,
+      BURST_TOKEN_LIMIT: '0',
+      BURST_IP_LIMIT: '0',
+      LOGIN_RATE_LIMIT: '100000',
+    };
     // Started together, so all three reach the migrations at once: the advisory lock must let one run them.
     replicas.push(...(await Promise.all(['A', 'B', 'C'].map((name) => spawnReplica(name, env)))));
     await Promise.all(replicas.map(waitReady));
@@ -166,8 +192,16 @@ async function main(): Promise<number> {
     say(`3 replicas ready on one database (${db.url.replace(/^.*\//, '')}) and ${REDIS_URL}`);
 
     // Migrations ran once.
-    const [rows, distinct] = execFileSync('psql', [db.url, '-tAc', 'SELECT count(*), count(DISTINCT name) FROM schema_migrations'], { encoding: 'utf8' }).trim().split('|').map(Number);
-    check(rows === MIGRATIONS.length && distinct === MIGRATIONS.length, `schema_migrations has ${rows} rows (${distinct} distinct), expected ${MIGRATIONS.length}`);
+    const [rows, distinct] = execFileSync('psql', [db.url, '-tAc', 'SELECT count(*), count(DISTINCT name) FROM schema_migrations'], {
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('|')
+      .map(Number);
+    check(
+      rows === MIGRATIONS.length && distinct === MIGRATIONS.length,
+      `schema_migrations has ${rows} rows (${distinct} distinct), expected ${MIGRATIONS.length}`,
+    );
     say(`✓ migrations applied once: ${rows} rows in schema_migrations for ${MIGRATIONS.length} migrations`);
 
     const { data: session } = await api(a, 'POST', '/api/v1/auth/signup', undefined, { email, password: 'replicas password' });
@@ -179,7 +213,9 @@ async function main(): Promise<number> {
       const q = { appId: app.id, env: 'production' };
       await api(a, 'POST', '/api/v1/flags', token, { ...q, key: 'rollout', type: 'number', value: 0 });
       const { data: key } = await api(b, 'POST', '/api/v1/keys', token, { ...q, type: 'sdk' });
-      const opened = await Promise.all(replicas.map((r) => Stream.open(`${r.url}/api/v1/config/stream`, { authorization: `Bearer ${key.key}` })));
+      const opened = await Promise.all(
+        replicas.map((r) => Stream.open(`${r.url}/api/v1/config/stream`, { authorization: `Bearer ${key.key}` })),
+      );
       for (const s of opened) await s.next((e) => e.event === 'config', 2000, 'initial config event');
       let slowest = 0;
       for (const [i, writer] of replicas.entries()) {
@@ -193,13 +229,23 @@ async function main(): Promise<number> {
             const res = await config(reader, key.key);
             const body = (await res.json()) as { data: { version: number; flags: Record<string, unknown> } };
             if (body.data.version >= version) {
-              check(body.data.flags.rollout === value, `${reader.name} serves rollout=${JSON.stringify(body.data.flags.rollout)} at version ${body.data.version}, expected ${value}`);
+              check(
+                body.data.flags.rollout === value,
+                `${reader.name} serves rollout=${JSON.stringify(body.data.flags.rollout)} at version ${body.data.version}, expected ${value}`,
+              );
               break;
             }
-            check(Date.now() - written < PROPAGATION_MS, `${reader.name} still serves version ${body.data.version} ${PROPAGATION_MS} ms after version ${version} was written through ${writer.name}`);
+            check(
+              Date.now() - written < PROPAGATION_MS,
+              `${reader.name} still serves version ${body.data.version} ${PROPAGATION_MS} ms after version ${version} was written through ${writer.name}`,
+            );
             await sleep(5);
           }
-          await opened[j].next((e) => e.event === 'config' && JSON.parse(e.data).version === version, PROPAGATION_MS - (Date.now() - written), `${reader.name}'s stream: version ${version} written through ${writer.name}`);
+          await opened[j].next(
+            (e) => e.event === 'config' && JSON.parse(e.data).version === version,
+            PROPAGATION_MS - (Date.now() - written),
+            `${reader.name}'s stream: version ${version} written through ${writer.name}`,
+          );
           slowest = Math.max(slowest, Date.now() - written);
         }
       }
@@ -217,7 +263,10 @@ async function main(): Promise<number> {
       for (const s of streams) await s.next((e) => e.event === 'config', 2000, 'initial config event');
       await api(a, 'DELETE', `/api/v1/keys?keyId=${key.id}`, token);
       const statuses = await Promise.all(replicas.map(async (r) => [r.name, (await config(r, key.key)).status] as const));
-      check(statuses.every(([, s]) => s === 401), `right after the revocation returned: ${statuses.map(([n, s]) => `${n} ${s}`).join(', ')} (expected 401 everywhere)`);
+      check(
+        statuses.every(([, s]) => s === 401),
+        `right after the revocation returned: ${statuses.map(([n, s]) => `${n} ${s}`).join(', ')} (expected 401 everywhere)`,
+      );
       for (const [i, s] of streams.entries()) {
         await s.next((e) => e.event === 'revoked', PROPAGATION_MS, `${[b, c][i].name}'s stream of the revoked key`);
         await s.endedWithin(PROPAGATION_MS, `${[b, c][i].name}'s stream of the revoked key`);
@@ -230,7 +279,10 @@ async function main(): Promise<number> {
       const { data: app } = await api(a, 'POST', '/api/v1/apps', token, { name: 'quota' });
       const { data: key } = await api(a, 'POST', '/api/v1/keys', token, { appId: app.id, env: 'production', type: 'sdk' });
       const first = await config(a, key.key);
-      check(first.status === 200 && first.headers.get('x-ratelimit-limit') === String(QUOTA), `quota probe: ${first.status}, limit ${first.headers.get('x-ratelimit-limit')}`);
+      check(
+        first.status === 200 && first.headers.get('x-ratelimit-limit') === String(QUOTA),
+        `quota probe: ${first.status}, limit ${first.headers.get('x-ratelimit-limit')}`,
+      );
       // What is left after the key's creation and this probe, both counted.
       const left = Number(first.headers.get('x-ratelimit-remaining'));
       let admitted = 0;
@@ -259,7 +311,9 @@ async function main(): Promise<number> {
       await sleep(2500);
       for (const r of replicas) for (let i = 0; i < 3; i++) if ((await config(r, key.key)).status === 200) admitted++;
       check(admitted === left, `replicas together admitted ${admitted} requests for the ${left} left of QUOTA_FREE=${QUOTA}`);
-      say(`✓ one quota of ${QUOTA} shared by 3 replicas: ${QUOTA - left} counted before the run + ${admitted} admitted = ${QUOTA}; ${refused} refused with 429`);
+      say(
+        `✓ one quota of ${QUOTA} shared by 3 replicas: ${QUOTA - left} counted before the run + ${admitted} admitted = ${QUOTA}; ${refused} refused with 429`,
+      );
     }
 
     // Killing a replica mid-load loses no acknowledged write.
@@ -309,8 +363,17 @@ async function main(): Promise<number> {
     // The survivors shut down cleanly.
     for (const r of [a, b]) r.child.kill('SIGTERM');
     const exits = await Promise.all([a, b].map((r) => r.exited));
-    check(exits.every((e) => e.code === 0), `A and B exited with ${JSON.stringify(exits)} on SIGTERM, expected 0`);
-    const errors = replicas.flatMap((r) => r.log().split('\n').filter((l) => /"level":"(error|fatal)"|duplicate key|already exists/.test(l)).map((l) => `${r.name}: ${l}`));
+    check(
+      exits.every((e) => e.code === 0),
+      `A and B exited with ${JSON.stringify(exits)} on SIGTERM, expected 0`,
+    );
+    const errors = replicas.flatMap((r) =>
+      r
+        .log()
+        .split('\n')
+        .filter((l) => /"level":"(error|fatal)"|duplicate key|already exists/.test(l))
+        .map((l) => `${r.name}: ${l}`),
+    );
     check(errors.length === 0, `errors in the replicas' logs:\n${errors.slice(0, 10).join('\n')}`);
     say('✓ no error in any replica log; A and B exited 0 on SIGTERM');
     return 0;
