@@ -11,9 +11,15 @@ const row = (name: string, r: LoadResult, base: LoadResult) =>
 async function main(): Promise<void> {
   const db = createDatabase();
   // A quota far above what the run sends (every request is counted, none refused); no per-token burst limit.
-  const server = await startServer({ DATABASE_URL: db.url, REDIS_URL, QUOTA_FREE: '2000000000', BURST_TOKEN_LIMIT: '0', BURST_IP_LIMIT: '0' }, 3901);
+  const server = await startServer(
+    { DATABASE_URL: db.url, REDIS_URL, QUOTA_FREE: '2000000000', BURST_TOKEN_LIMIT: '0', BURST_IP_LIMIT: '0' },
+    3901,
+  );
   try {
-    const { data: session } = await call(server.url, 'POST', '/api/v1/auth/signup', undefined, { email: `bench-${Date.now()}@example.com`, password: 'bench-password' });
+    const { data: session } = await call(server.url, 'POST', '/api/v1/auth/signup', undefined, {
+      email: `bench-${Date.now()}@example.com`,
+      password: 'bench-password',
+    });
     const { data: app } = await call(server.url, 'POST', '/api/v1/apps', session.token, { name: 'bench' });
 
     console.log('writes…');
@@ -34,7 +40,6 @@ async function main(): Promise<void> {
     } finally {
       await bare.stop();
     }
-
 
     const report = `# Benchmarks
 

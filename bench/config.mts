@@ -33,17 +33,27 @@ const SECONDS = 10;
 async function load(url: string, headers: Record<string, string>, expectStatus = 200): Promise<LoadResult> {
   const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers, expectBody: undefined });
   const wrong = expectStatus === 200 ? r.non2xx : r.requests.total - (r.statusCodeStats?.['304']?.count ?? 0);
-  return { requestsPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: wrong, errors: r.errors, bytes: r.throughput.average };
+  return {
+    requestsPerSec: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: wrong,
+    errors: r.errors,
+    bytes: r.throughput.average,
+  };
 }
 
 async function environmentWithFlags(server: Server, token: string, appId: string, env: string, count: number): Promise<string> {
-  if (env !== 'production' && env !== 'staging' && env !== 'development') await call(server.url, 'POST', '/api/v1/envs', token, { appId, name: env });
+  if (env !== 'production' && env !== 'staging' && env !== 'development')
+    await call(server.url, 'POST', '/api/v1/envs', token, { appId, name: env });
   const keys = Array.from({ length: count }, (_, i) => `team-${i % 7}.feature-${String(i).padStart(4, '0')}-rollout`);
   for (let i = 0; i < keys.length; i += 20) {
     await Promise.all(
       keys.slice(i, i + 20).map((key, j) =>
         call(server.url, 'POST', '/api/v1/flags', token, {
-          appId, env, key,
+          appId,
+          env,
+          key,
           ...((i + j) % 3 === 0
             ? { type: 'bool', value: (i + j) % 2 === 0 }
             : (i + j) % 3 === 1
@@ -87,7 +97,16 @@ export async function benchConfig(server: Server, token: string, appId: string):
     const largePayload = Buffer.from(await (await fetch(`${server.url}/api/v1/config`, { headers: largeHeaders })).arrayBuffer());
     await autocannon({ url: `${server.url}/api/v1/config`, connections: CONNECTIONS, duration: 2, headers: largeHeaders });
     const large = await load(`${server.url}/api/v1/config`, largeHeaders);
-    return { sdkKey: key, connections: CONNECTIONS, seconds: SECONDS, payloadBytes: payload.length, baseline, config, notModified, large: { flags: 1000, payloadBytes: largePayload.length, config: large } };
+    return {
+      sdkKey: key,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      payloadBytes: payload.length,
+      baseline,
+      config,
+      notModified,
+      large: { flags: 1000, payloadBytes: largePayload.length, config: large },
+    };
   } finally {
     baselineProcess.kill();
   }

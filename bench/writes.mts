@@ -12,10 +12,12 @@ export async function benchWrites(server: Server, token: string, appId: string):
   await call(server.url, 'POST', '/api/v1/flags', token, { appId, env, key: 'seq', type: 'number', value: 0 });
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
   const update = (i: number) =>
-    fetch(`${server.url}/api/v1/flags`, { method: 'PATCH', headers, body: JSON.stringify({ appId, env, key: 'seq', value: i }) }).then(async (r) => {
-      await r.arrayBuffer();
-      if (r.status !== 200) throw new Error(`update → ${r.status}`);
-    });
+    fetch(`${server.url}/api/v1/flags`, { method: 'PATCH', headers, body: JSON.stringify({ appId, env, key: 'seq', value: i }) }).then(
+      async (r) => {
+        await r.arrayBuffer();
+        if (r.status !== 200) throw new Error(`update → ${r.status}`);
+      },
+    );
 
   for (let i = 0; i < 200; i++) await update(i); // warm-up: JIT, connection pool, plan cache
   const COUNT = 2000;
@@ -27,7 +29,8 @@ export async function benchWrites(server: Server, token: string, appId: string):
   }
   latencies.sort((a, b) => a - b);
 
-  for (let w = 0; w < 10; w++) await call(server.url, 'POST', '/api/v1/flags', token, { appId, env, key: `w${w}`, type: 'number', value: 0 });
+  for (let w = 0; w < 10; w++)
+    await call(server.url, 'POST', '/api/v1/flags', token, { appId, env, key: `w${w}`, type: 'number', value: 0 });
   let n = 0;
   const seconds = 10;
   const result = await autocannon({
@@ -39,7 +42,12 @@ export async function benchWrites(server: Server, token: string, appId: string):
     requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ appId, env, key: `w${n % 10}`, value: n++ }) }) }],
   });
   return {
-    sequential: { count: COUNT, p50: percentile(latencies, 50), p99: percentile(latencies, 99), mean: latencies.reduce((a, b) => a + b, 0) / COUNT },
+    sequential: {
+      count: COUNT,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      mean: latencies.reduce((a, b) => a + b, 0) / COUNT,
+    },
     concurrent: {
       connections: 10,
       seconds,

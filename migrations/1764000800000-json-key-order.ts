@@ -18,6 +18,8 @@ export class JsonKeyOrder1764000800000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE flag_changes ALTER COLUMN diffs TYPE jsonb USING diffs::jsonb`);
     await q.query(`ALTER TABLE flag_targets ALTER COLUMN value TYPE jsonb USING value::jsonb`);
-    await q.query(`ALTER TABLE flags ALTER COLUMN value TYPE jsonb USING value::jsonb, ALTER COLUMN rollout TYPE jsonb USING rollout::jsonb`);
+    await q.query(
+      `ALTER TABLE flags ALTER COLUMN value TYPE jsonb USING value::jsonb, ALTER COLUMN rollout TYPE jsonb USING rollout::jsonb`,
+    );
   }
 }

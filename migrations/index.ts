@@ -9,4 +9,14 @@ import { CredentialLifecycle1764000700000 } from './1764000700000-credential-lif
 import { JsonKeyOrder1764000800000 } from './1764000800000-json-key-order';
 
 /** Every migration, in order. The only way the schema changes. */
-export const MIGRATIONS = [InitialSchema1764000000000, Flags1764000100000, ApiKeys1764000200000, AppPlans1764000300000, Targeting1764000400000, Teams1764000500000, Usage1764000600000, CredentialLifecycle1764000700000, JsonKeyOrder1764000800000];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  Flags1764000100000,
+  ApiKeys1764000200000,
+  AppPlans1764000300000,
+  Targeting1764000400000,
+  Teams1764000500000,
+  Usage1764000600000,
+  CredentialLifecycle1764000700000,
+  JsonKeyOrder1764000800000,
+];

@@ -18,7 +18,9 @@ async function main(): Promise<void> {
   exitGracefullyOnSignals(app);
   await app.listen({ port: config.PORT, host: config.HOST });
   const storage = config.DATABASE_URL ? 'PostgreSQL' : `embedded PostgreSQL in ${config.DATA_DIR}`;
-  new Logger('Superflag').log(`Superflag API listening on http://${config.HOST}:${config.PORT} (${storage}${config.REDIS_URL ? ', Redis' : ''})`);
+  new Logger('Superflag').log(
+    `Superflag API listening on http://${config.HOST}:${config.PORT} (${storage}${config.REDIS_URL ? ', Redis' : ''})`,
+  );
 }
 
 main().catch((err) => {

@@ -22,16 +22,18 @@ export function renderFlagTypesModule(flags: Readonly<Record<string, FlagView>>)
     '',
     'export type FlagKey = keyof Flags;',
     '',
-    "/** The flags a public (pub_) key sees: the ones enabled for clients (browsers, mobile apps). */",
+    '/** The flags a public (pub_) key sees: the ones enabled for clients (browsers, mobile apps). */',
     `export type ClientFlagKey = ${clientKeys.length === 0 ? 'never' : clientKeys.map(quote).join(' | ')};`,
     '',
     'export type ClientFlags = Pick<Flags, ClientFlagKey>;',
     '',
     "export type FlagType = 'bool' | 'string' | 'number' | 'json';",
     '',
-    '/** Each flag\'s Superflag type, for code that needs it at run time. */',
+    "/** Each flag's Superflag type, for code that needs it at run time. */",
     keys.length === 0 ? 'export const flagTypes = {} as const satisfies Record<FlagKey, FlagType>;' : 'export const flagTypes = {',
-    ...(keys.length === 0 ? [] : [...keys.map((k) => `  ${quote(k)}: ${quote(flags[k].type)},`), '} as const satisfies Record<FlagKey, FlagType>;']),
+    ...(keys.length === 0
+      ? []
+      : [...keys.map((k) => `  ${quote(k)}: ${quote(flags[k].type)},`), '} as const satisfies Record<FlagKey, FlagType>;']),
     '',
   ];
   return lines.join('\n');

@@ -28,7 +28,8 @@ export function parseFlagValue(type: FlagType, raw: string): FlagValue {
       } catch {
         throw new UsageError(`Invalid --value for a json flag: not valid JSON (e.g. '{"a":1}')`);
       }
-      if (typeof parsed !== 'object' || parsed === null) throw new UsageError('Invalid --value for a json flag: use a JSON object or array');
+      if (typeof parsed !== 'object' || parsed === null)
+        throw new UsageError('Invalid --value for a json flag: use a JSON object or array');
       return parsed as FlagValue;
     }
   }

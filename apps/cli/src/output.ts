@@ -43,7 +43,11 @@ export class Output {
     }
     const cells = rows.map((row) => columns.map((c) => oneLine(c.value(row))));
     const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => r[i].length)));
-    const line = (values: string[]) => values.map((v, i) => (i === values.length - 1 ? v : v.padEnd(widths[i]))).join('  ').trimEnd();
+    const line = (values: string[]) =>
+      values
+        .map((v, i) => (i === values.length - 1 ? v : v.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd();
     this.say(bold(line(columns.map((c) => c.header))));
     for (const row of cells) this.say(line(row));
   }

@@ -46,7 +46,9 @@ export async function readStdin(what: string): Promise<string> {
   if (process.stdin.isTTY) throw new UsageError(`${what} is read from stdin: pipe it in (e.g. \`echo "$VALUE" | superflag …\`)`);
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /** Asks before something irreversible; without a terminal the caller must pass --yes. */

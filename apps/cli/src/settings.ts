@@ -72,7 +72,8 @@ export function removeCredentials(): boolean {
 export function readConfig(): CliConfig {
   const raw = readJson(configPath());
   if (!isObject(raw)) return {};
-  const app = isObject(raw.app) && nonEmpty(raw.app.id) ? { id: String(raw.app.id), name: nonEmpty(raw.app.name) ?? String(raw.app.id) } : undefined;
+  const app =
+    isObject(raw.app) && nonEmpty(raw.app.id) ? { id: String(raw.app.id), name: nonEmpty(raw.app.name) ?? String(raw.app.id) } : undefined;
   return { app, env: nonEmpty(raw.env) };
 }
 

@@ -51,7 +51,9 @@ describe('renderFlagTypesModule', () => {
     fc.assert(
       fc.property(fc.uniqueArray(fc.tuple(key, scalar), { selector: ([k]) => k }), (entries) => {
         const reversed = Object.fromEntries([...entries].reverse());
-        const retoggled = Object.fromEntries(entries.map(([k, f]) => [k, { ...f, value: f.type === 'bool' ? !f.value : f.type === 'string' ? `${f.value}!` : 0 }]));
+        const retoggled = Object.fromEntries(
+          entries.map(([k, f]) => [k, { ...f, value: f.type === 'bool' ? !f.value : f.type === 'string' ? `${f.value}!` : 0 }]),
+        );
         const module = renderFlagTypesModule(Object.fromEntries(entries));
         return module === renderFlagTypesModule(reversed) && module === renderFlagTypesModule(retoggled);
       }),

@@ -15,12 +15,18 @@ describe('parseFlagValue', () => {
   it('bool takes exactly true and false', () => {
     expect(parseFlagValue('bool', 'true')).toBe(true);
     expect(parseFlagValue('bool', 'false')).toBe(false);
-    fc.assert(fc.property(fc.string().filter((s) => s !== 'true' && s !== 'false'), (s) => usageError(() => parseFlagValue('bool', s))));
+    fc.assert(
+      fc.property(
+        fc.string().filter((s) => s !== 'true' && s !== 'false'),
+        (s) => usageError(() => parseFlagValue('bool', s)),
+      ),
+    );
   });
 
   it('number takes every finite number written by JavaScript, and nothing that is not one', () => {
     fc.assert(fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (n) => parseFlagValue('number', String(n)) === n));
-    for (const bad of ['', ' ', 'abc', '4x', 'NaN', 'Infinity', '-Infinity', '1e999']) expect(usageError(() => parseFlagValue('number', bad))).toBe(true);
+    for (const bad of ['', ' ', 'abc', '4x', 'NaN', 'Infinity', '-Infinity', '1e999'])
+      expect(usageError(() => parseFlagValue('number', bad))).toBe(true);
   });
 
   it('string keeps the text as it is', () => {

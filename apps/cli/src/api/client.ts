@@ -61,7 +61,8 @@ function apiError(response: Response, body: unknown): ApiError {
 }
 
 function describeNetworkFailure(err: unknown): string {
-  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
+  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))
+    return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
   const cause = err instanceof Error ? (err.cause as { code?: string; message?: string } | undefined) : undefined;
   switch (cause?.code) {
     case 'ECONNREFUSED':

@@ -53,7 +53,9 @@ export function registerAppsCommands(program: Command): void {
       const session = Session.of(command);
       const app = await session.findApp(ref);
       if (!options.yes) await confirm(`This deletes ${app.name} (${app.id}) and all its flags and keys, for good.`, app.name);
-      const { data } = await session.request('Deleting the app', (api) => api.DELETE('/api/v1/apps/{id}', { params: { path: { id: app.id } } }));
+      const { data } = await session.request('Deleting the app', (api) =>
+        api.DELETE('/api/v1/apps/{id}', { params: { path: { id: app.id } } }),
+      );
       const config = readConfig();
       if (config.app?.id === app.id) saveConfig({});
       session.out.result(data, () => session.out.success(`Deleted app ${app.name} (${app.id})`));

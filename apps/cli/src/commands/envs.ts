@@ -13,7 +13,9 @@ export function registerEnvsCommands(program: Command): void {
     .action(async (_options: unknown, command: Command) => {
       const session = Session.of(command);
       const app = await session.app();
-      const { data } = await session.request('Loading environments', (api) => api.GET('/api/v1/envs', { params: { query: { appId: app.id } } }));
+      const { data } = await session.request('Loading environments', (api) =>
+        api.GET('/api/v1/envs', { params: { query: { appId: app.id } } }),
+      );
       const config = readConfig();
       const current = session.options.env ?? process.env.SUPERFLAG_ENV ?? (config.app?.id === app.id ? config.env : undefined);
       session.out.result(data, () =>

@@ -36,7 +36,9 @@ export function registerFlagsCommands(program: Command): void {
     .action(async (_options: unknown, command: Command) => {
       const session = Session.of(command);
       const target = await session.target();
-      const { data } = await session.request('Loading flags', (api) => api.GET('/api/v1/flags', { params: { query: { appId: target.app.id, env: target.env } } }));
+      const { data } = await session.request('Loading flags', (api) =>
+        api.GET('/api/v1/flags', { params: { query: { appId: target.app.id, env: target.env } } }),
+      );
       const rows = Object.entries(data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       session.out.result(data, () =>
         session.out.table(
@@ -104,7 +106,9 @@ export function registerFlagsCommands(program: Command): void {
         }),
       );
       session.out.result(data, () =>
-        session.out.success(`Created ${options.key} = ${formatFlagValue(data.flag.value)} (${data.flag.type}${data.flag.clientEnabled ? ', client' : ''}) in ${describeTarget(target)}, version ${data.version}`),
+        session.out.success(
+          `Created ${options.key} = ${formatFlagValue(data.flag.value)} (${data.flag.type}${data.flag.clientEnabled ? ', client' : ''}) in ${describeTarget(target)}, version ${data.version}`,
+        ),
       );
     });
 
@@ -153,7 +157,9 @@ export function registerFlagsCommands(program: Command): void {
         }),
       );
       session.out.result(data, () =>
-        session.out.success(`Updated ${key} = ${formatFlagValue(data.flag.value)} (${data.flag.type}${data.flag.clientEnabled ? ', client' : ''}) in ${describeTarget(target)}, version ${data.version}`),
+        session.out.success(
+          `Updated ${key} = ${formatFlagValue(data.flag.value)} (${data.flag.type}${data.flag.clientEnabled ? ', client' : ''}) in ${describeTarget(target)}, version ${data.version}`,
+        ),
       );
     });
 
@@ -183,10 +189,19 @@ export function registerFlagsCommands(program: Command): void {
       const target = await session.target();
       const { data } = await session.request('Updating flags', (api) =>
         api.PATCH('/api/v1/flags/bulk', {
-          body: { appId: target.app.id, env: target.env, flags: values, ...(options.message !== undefined ? { changeDescription: options.message } : {}) },
+          body: {
+            appId: target.app.id,
+            env: target.env,
+            flags: values,
+            ...(options.message !== undefined ? { changeDescription: options.message } : {}),
+          },
         }),
       );
-      session.out.result(data, () => session.out.success(`Updated ${data.updated} flag${data.updated === 1 ? '' : 's'} in ${describeTarget(target)}, version ${data.version}`));
+      session.out.result(data, () =>
+        session.out.success(
+          `Updated ${data.updated} flag${data.updated === 1 ? '' : 's'} in ${describeTarget(target)}, version ${data.version}`,
+        ),
+      );
     });
 
   flags
@@ -199,7 +214,14 @@ export function registerFlagsCommands(program: Command): void {
       const target = await session.target();
       const page = await session.request('Loading history', (api) =>
         api.GET('/api/v1/changes', {
-          params: { query: { appId: target.app.id, env: target.env, limit: options.limit, ...(options.before !== undefined ? { before: options.before } : {}) } },
+          params: {
+            query: {
+              appId: target.app.id,
+              env: target.env,
+              limit: options.limit,
+              ...(options.before !== undefined ? { before: options.before } : {}),
+            },
+          },
         }),
       );
       session.out.result(page.data, () => {
@@ -207,7 +229,10 @@ export function registerFlagsCommands(program: Command): void {
           page.data,
           [
             { header: 'VERSION', value: (c) => String(c.version) },
-            { header: 'ACTION', value: (c) => (c.action === 'rollback' && c.rolledBackTo != null ? `rollback to ${c.rolledBackTo}` : c.action) },
+            {
+              header: 'ACTION',
+              value: (c) => (c.action === 'rollback' && c.rolledBackTo != null ? `rollback to ${c.rolledBackTo}` : c.action),
+            },
             { header: 'FLAGS', value: (c) => truncate(c.keys.join(', '), 40) },
             { header: 'WHEN', value: (c) => shortDate(c.createdAt) },
             { header: 'DESCRIPTION', value: (c) => truncate(c.changeDescription ?? '', 50) },
@@ -228,11 +253,18 @@ export function registerFlagsCommands(program: Command): void {
       const target = await session.target();
       const { data } = await session.request('Rolling back', (api) =>
         api.POST('/api/v1/envs/rollback', {
-          body: { appId: target.app.id, env: target.env, version, ...(options.message !== undefined ? { changeDescription: options.message } : {}) },
+          body: {
+            appId: target.app.id,
+            env: target.env,
+            version,
+            ...(options.message !== undefined ? { changeDescription: options.message } : {}),
+          },
         }),
       );
       session.out.result(data, () =>
-        session.out.success(`Restored ${describeTarget(target)} to version ${version} (${data.restored} flag${data.restored === 1 ? '' : 's'} changed), now version ${data.version}`),
+        session.out.success(
+          `Restored ${describeTarget(target)} to version ${version} (${data.restored} flag${data.restored === 1 ? '' : 's'} changed), now version ${data.version}`,
+        ),
       );
     });
 }
@@ -247,7 +279,9 @@ function readFileText(path: string): string {
     return readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`Cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? String(err))}`);
+    throw new UsageError(
+      `Cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? String(err))}`,
+    );
   }
 }
 

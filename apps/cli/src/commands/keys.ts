@@ -16,7 +16,9 @@ export function registerKeysCommands(program: Command): void {
     .action(async (_options: unknown, command: Command) => {
       const session = Session.of(command);
       const target = await session.target();
-      const { data } = await session.request('Loading keys', (api) => api.GET('/api/v1/keys', { params: { query: { appId: target.app.id, env: target.env } } }));
+      const { data } = await session.request('Loading keys', (api) =>
+        api.GET('/api/v1/keys', { params: { query: { appId: target.app.id, env: target.env } } }),
+      );
       session.out.result(data, () =>
         session.out.table(
           data,
@@ -36,13 +38,17 @@ export function registerKeysCommands(program: Command): void {
   keys
     .command('create')
     .description('Create a key; the full key is shown once, here')
-    .addArgument(new Argument('<type>', 'pub: public client key (browsers, mobile; sees client flags only); sdk: server key').choices(KEY_TYPES))
+    .addArgument(
+      new Argument('<type>', 'pub: public client key (browsers, mobile; sees client flags only); sdk: server key').choices(KEY_TYPES),
+    )
     .option('--name <name>', 'a label, e.g. "web app"')
     .action(async (type: KeyType, options: { name?: string }, command: Command) => {
       const session = Session.of(command);
       const target = await session.target();
       const { data: key } = await session.request('Creating the key', (api) =>
-        api.POST('/api/v1/keys', { body: { appId: target.app.id, env: target.env, type, ...(options.name !== undefined ? { name: options.name } : {}) } }),
+        api.POST('/api/v1/keys', {
+          body: { appId: target.app.id, env: target.env, type, ...(options.name !== undefined ? { name: options.name } : {}) },
+        }),
       );
       session.out.result(key, () => {
         session.out.success(`Created ${key.type} key ${key.id} for ${describeTarget(target)}`);

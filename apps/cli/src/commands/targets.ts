@@ -12,7 +12,8 @@ interface TargetOptions {
 
 /** Exactly one of --company / --user, as the API requires. */
 function who(options: TargetOptions): { companyId: string } | { userId: string } {
-  if ((options.company === undefined) === (options.user === undefined)) throw new UsageError('Give exactly one of --company ID or --user ID');
+  if ((options.company === undefined) === (options.user === undefined))
+    throw new UsageError('Give exactly one of --company ID or --user ID');
   return options.company !== undefined ? { companyId: options.company } : { userId: options.user! };
 }
 
@@ -31,7 +32,7 @@ export function registerTargetsCommands(program: Command): void {
       .command('set')
       .description("Give one company or user its own value of a flag (parsed by the flag's type)")
       .argument('<flag>', 'the flag key')
-      .requiredOption('--value <value>', "the value for that target, e.g. true, 42, '{\"a\":1}'"),
+      .requiredOption('--value <value>', 'the value for that target, e.g. true, 42, \'{"a":1}\''),
   ).action(async (flag: string, options: TargetOptions, command: Command) => {
     const session = Session.of(command);
     const target = who(options);
@@ -43,28 +44,38 @@ export function registerTargetsCommands(program: Command): void {
     const { data } = await session.request('Setting the target', (api) =>
       api.PATCH('/api/apps/{appId}/flags/specific-targets/{envId}', {
         params: { path: { appId: env.app.id, envId: env.env } },
-        body: { updates: [{ flagKey: flag, value, ...target }], ...(options.message !== undefined ? { changeDescription: options.message } : {}) },
+        body: {
+          updates: [{ flagKey: flag, value, ...target }],
+          ...(options.message !== undefined ? { changeDescription: options.message } : {}),
+        },
       }),
     );
     session.out.result(data, () =>
-      session.out.success(`${flag} = ${formatFlagValue(value)} for ${'companyId' in target ? `company ${target.companyId}` : `user ${target.userId}`} in ${describeTarget(env)} (version ${data.version})`),
+      session.out.success(
+        `${flag} = ${formatFlagValue(value)} for ${'companyId' in target ? `company ${target.companyId}` : `user ${target.userId}`} in ${describeTarget(env)} (version ${data.version})`,
+      ),
     );
   });
 
-  whoOptions(targets.command('unset').description("Remove a company's or user's own value of a flag").argument('<flag>', 'the flag key')).action(
-    async (flag: string, options: TargetOptions, command: Command) => {
-      const session = Session.of(command);
-      const target = who(options);
-      const env = await session.target();
-      const { data } = await session.request('Removing the target', (api) =>
-        api.PATCH('/api/apps/{appId}/flags/specific-targets/{envId}', {
-          params: { path: { appId: env.app.id, envId: env.env } },
-          body: { updates: [{ flagKey: flag, value: null, ...target }], ...(options.message !== undefined ? { changeDescription: options.message } : {}) },
-        }),
-      );
-      session.out.result(data, () => session.out.success(`Removed the target from ${flag} in ${describeTarget(env)} (version ${data.version})`));
-    },
-  );
+  whoOptions(
+    targets.command('unset').description("Remove a company's or user's own value of a flag").argument('<flag>', 'the flag key'),
+  ).action(async (flag: string, options: TargetOptions, command: Command) => {
+    const session = Session.of(command);
+    const target = who(options);
+    const env = await session.target();
+    const { data } = await session.request('Removing the target', (api) =>
+      api.PATCH('/api/apps/{appId}/flags/specific-targets/{envId}', {
+        params: { path: { appId: env.app.id, envId: env.env } },
+        body: {
+          updates: [{ flagKey: flag, value: null, ...target }],
+          ...(options.message !== undefined ? { changeDescription: options.message } : {}),
+        },
+      }),
+    );
+    session.out.result(data, () =>
+      session.out.success(`Removed the target from ${flag} in ${describeTarget(env)} (version ${data.version})`),
+    );
+  });
 
   targets
     .command('list')

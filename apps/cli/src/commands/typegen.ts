@@ -32,7 +32,9 @@ Examples:
       const session = Session.of(command);
       if (options.check && !options.out) throw new UsageError('--check needs --out FILE: the file to compare with');
       const target = await session.target();
-      const { data: flags } = await session.request('Loading flags', (api) => api.GET('/api/v1/flags', { params: { query: { appId: target.app.id, env: target.env } } }));
+      const { data: flags } = await session.request('Loading flags', (api) =>
+        api.GET('/api/v1/flags', { params: { query: { appId: target.app.id, env: target.env } } }),
+      );
       const module = renderFlagTypesModule(flags);
       const count = Object.keys(flags).length;
       const summary = `${count} flag${count === 1 ? '' : 's'} of ${describeTarget(target)}`;
@@ -48,7 +50,9 @@ Examples:
       if (options.check) {
         session.out.result({ file: options.out, upToDate }, () => undefined);
         if (!upToDate) {
-          throw new CliError(`${options.out} is ${current === undefined ? 'missing' : 'out of date'} (${summary}): run \`superflag typegen --out ${options.out}\``);
+          throw new CliError(
+            `${options.out} is ${current === undefined ? 'missing' : 'out of date'} (${summary}): run \`superflag typegen --out ${options.out}\``,
+          );
         }
         session.out.success(`${options.out} is up to date (${summary})`);
         return;

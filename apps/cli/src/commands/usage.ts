@@ -11,20 +11,26 @@ export function registerUsageCommand(program: Command): void {
       const app = await session.app();
       const env = session.options.env;
       if (env !== undefined) {
-        const { data } = await session.request('Loading usage', (api) => api.GET('/api/v1/usage', { params: { query: { appId: app.id, env } } }));
+        const { data } = await session.request('Loading usage', (api) =>
+          api.GET('/api/v1/usage', { params: { query: { appId: app.id, env } } }),
+        );
         session.out.result(data, () => session.out.say(`${app.name}/${env}: ${formatUsage(data as Usage)}`));
         return;
       }
       const { data } = await session.request('Loading usage', (api) => api.GET('/api/v1/usage', { params: { query: { appId: app.id } } }));
       const rows = data as Array<Usage & { env: string }>;
       session.out.result(rows, () =>
-        session.out.table(rows, [
-          { header: 'ENV', value: (u) => u.env },
-          { header: 'MONTH', value: (u) => u.month },
-          { header: 'USED', value: (u) => String(u.used) },
-          { header: 'LIMIT', value: (u) => (u.limit === null ? 'unlimited' : String(u.limit)) },
-          { header: 'PLAN', value: (u) => u.plan },
-        ], `${app.name} has no environments.`),
+        session.out.table(
+          rows,
+          [
+            { header: 'ENV', value: (u) => u.env },
+            { header: 'MONTH', value: (u) => u.month },
+            { header: 'USED', value: (u) => String(u.used) },
+            { header: 'LIMIT', value: (u) => (u.limit === null ? 'unlimited' : String(u.limit)) },
+            { header: 'PLAN', value: (u) => u.plan },
+          ],
+          `${app.name} has no environments.`,
+        ),
       );
     });
 }

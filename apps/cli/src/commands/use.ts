@@ -14,7 +14,9 @@ export function registerUseCommand(program: Command): void {
     .action(async (ref: string, envRef: string, _options: unknown, command: Command) => {
       const session = Session.of(command);
       const app = await session.findApp(ref);
-      const { data: envs } = await session.request('Loading environments', (api) => api.GET('/api/v1/envs', { params: { query: { appId: app.id } } }));
+      const { data: envs } = await session.request('Loading environments', (api) =>
+        api.GET('/api/v1/envs', { params: { query: { appId: app.id } } }),
+      );
       const env = envs.find((e) => e.name === envRef || e.id === envRef);
       if (!env) throw new CliError(`Environment not found: ${envRef} (${app.name} has ${envs.map((e) => e.name).join(', ')})`);
       saveConfig({ app, env: env.name });
