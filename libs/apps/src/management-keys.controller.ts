@@ -7,8 +7,13 @@ import type { ManagementKey } from './management-key.entity';
 import { ManagementKeysService } from './management-keys.service';
 
 const keyView = (k: ManagementKey) => ({
-  id: k.id, name: k.name, scopes: k.scopes, createdBy: k.createdBy, createdAt: k.createdAt.toISOString(),
-  expiresAt: k.expiresAt?.toISOString() ?? null, lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+  id: k.id,
+  name: k.name,
+  scopes: k.scopes,
+  createdBy: k.createdBy,
+  createdAt: k.createdAt.toISOString(),
+  expiresAt: k.expiresAt?.toISOString() ?? null,
+  lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
 });
 
 @ApiTags('Management keys')

@@ -1,8 +1,26 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import {
-  APP_KEY_SCOPES, type CredentialSource, CredentialVerifier, type Principal, requireUser, SCOPES, type Scope, type StoredCredential, type UserPrincipal,
+  APP_KEY_SCOPES,
+  type CredentialSource,
+  CredentialVerifier,
+  type Principal,
+  requireUser,
+  SCOPES,
+  type Scope,
+  type StoredCredential,
+  type UserPrincipal,
 } from '@superflag/auth';
-import { badRequest, Clock, forbidden, hashSecret, newSecret, notFound, randomBase62, type Transaction, Transactions } from '@superflag/core';
+import {
+  badRequest,
+  Clock,
+  forbidden,
+  hashSecret,
+  newSecret,
+  notFound,
+  randomBase62,
+  type Transaction,
+  Transactions,
+} from '@superflag/core';
 import { AppsService } from './apps.service';
 import { AuditLog } from './audit-log';
 import type { ManagementKey } from './management-key.entity';
@@ -67,7 +85,10 @@ export class ManagementKeysService implements CredentialSource, OnModuleInit {
       const issued = await this.issue(requireUser(principal), appId, input, tx);
       const { key } = issued;
       await this.auditLog.record(tx, appId, principal, 'management_key.created', {
-        keyId: key.id, name: key.name, scopes: key.scopes, expiresAt: key.expiresAt?.toISOString() ?? null,
+        keyId: key.id,
+        name: key.name,
+        scopes: key.scopes,
+        expiresAt: key.expiresAt?.toISOString() ?? null,
       });
       return issued;
     });
@@ -95,7 +116,11 @@ export class ManagementKeysService implements CredentialSource, OnModuleInit {
   async revokeCreatedBy(principal: Principal, appId: string, userId: string, tx: Transaction): Promise<ManagementKey[]> {
     const keys = await this.store.revokeCreatedBy(appId, userId, this.clock.now(), tx);
     for (const key of keys) {
-      await this.auditLog.record(tx, appId, principal, 'management_key.revoked', { keyId: key.id, name: key.name, reason: 'creator removed from the app' });
+      await this.auditLog.record(tx, appId, principal, 'management_key.revoked', {
+        keyId: key.id,
+        name: key.name,
+        reason: 'creator removed from the app',
+      });
     }
     return keys;
   }
@@ -108,7 +133,8 @@ export class ManagementKeysService implements CredentialSource, OnModuleInit {
   private async issue(principal: UserPrincipal, appId: string, input: ManagementKeyInput, tx: Transaction): Promise<IssuedManagementKey> {
     const scopes = [...new Set(input.scopes)];
     if (scopes.some((s) => !principal.scopes.has(s))) throw forbidden();
-    if (scopes.some((s) => !APP_KEY_SCOPES.includes(s))) throw badRequest(`scopes of an app key must be among: ${APP_KEY_SCOPES.join(', ')}`);
+    if (scopes.some((s) => !APP_KEY_SCOPES.includes(s)))
+      throw badRequest(`scopes of an app key must be among: ${APP_KEY_SCOPES.join(', ')}`);
     if (input.expiresAt && input.expiresAt.getTime() <= this.clock.now().getTime()) throw badRequest('expiresAt must be in the future');
     const secret = newSecret('mgmt_');
     const keyHash = hashSecret(secret);

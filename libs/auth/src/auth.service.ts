@@ -1,5 +1,15 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { AppConfig, badRequest, DomainError, forbidden, IdGenerator, notAuthenticated, PasswordHasher, type Transaction, Transactions } from '@superflag/core';
+import {
+  AppConfig,
+  badRequest,
+  DomainError,
+  forbidden,
+  IdGenerator,
+  notAuthenticated,
+  PasswordHasher,
+  type Transaction,
+  Transactions,
+} from '@superflag/core';
 import { CredentialCache } from './credential-cache';
 import { LoginLimiter } from './login-limiter';
 import { OperatorsService } from './operators.service';

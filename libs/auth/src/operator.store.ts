@@ -14,7 +14,13 @@ export class OperatorStore {
 
   /** Locks every operator's row until `tx` ends. */
   async lockAll(tx: Transaction): Promise<void> {
-    await this.transactions.manager(tx).createQueryBuilder(User, 'u').select('u.id').where('u.is_operator').setLock('pessimistic_write').getMany();
+    await this.transactions
+      .manager(tx)
+      .createQueryBuilder(User, 'u')
+      .select('u.id')
+      .where('u.is_operator')
+      .setLock('pessimistic_write')
+      .getMany();
   }
 
   list(tx: Transaction): Promise<User[]> {
@@ -27,7 +33,12 @@ export class OperatorStore {
 
   /** The account with that (lower-cased) email, its row locked until `tx` ends. */
   findByEmailLocked(tx: Transaction, email: string): Promise<User | null> {
-    return this.transactions.manager(tx).createQueryBuilder(User, 'u').where('u.email = :email', { email }).setLock('pessimistic_write').getOne();
+    return this.transactions
+      .manager(tx)
+      .createQueryBuilder(User, 'u')
+      .where('u.email = :email', { email })
+      .setLock('pessimistic_write')
+      .getOne();
   }
 
   async setOperator(tx: Transaction, userId: string, isOperator: boolean): Promise<void> {

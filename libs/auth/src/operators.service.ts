@@ -89,10 +89,19 @@ export class OperatorsService {
   }
 
   private record(
-    tx: Transaction, action: OperatorAuditAction, user: Pick<User, 'id' | 'email'>, actor: UserPrincipal | null, details: Record<string, unknown>,
+    tx: Transaction,
+    action: OperatorAuditAction,
+    user: Pick<User, 'id' | 'email'>,
+    actor: UserPrincipal | null,
+    details: Record<string, unknown>,
   ): Promise<void> {
     return this.operators.record(tx, {
-      action, userId: user.id, email: user.email, actorUserId: actor?.userId ?? null, actorTokenId: actor?.tokenId ?? null, details,
+      action,
+      userId: user.id,
+      email: user.email,
+      actorUserId: actor?.userId ?? null,
+      actorTokenId: actor?.tokenId ?? null,
+      details,
     });
   }
 }

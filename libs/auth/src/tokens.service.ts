@@ -1,6 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import {
-  AppConfig, badRequest, Clock, hashSecret, IdGenerator, limitReached, newSecret, notFound, type Page, type PageRequest, type Transaction, Transactions,
+  AppConfig,
+  badRequest,
+  Clock,
+  hashSecret,
+  IdGenerator,
+  limitReached,
+  newSecret,
+  notFound,
+  type Page,
+  type PageRequest,
+  type Transaction,
+  Transactions,
 } from '@superflag/core';
 import type { CliToken } from './cli-token.entity';
 import { CliTokenStore, type TokenSelection } from './cli-token.store';
@@ -104,7 +115,11 @@ export class TokensService implements CredentialSource {
     if (excess > 0) {
       const oldest = await this.tokens.leastRecentlyUsedSessions(tx, userId, now, excess);
       if (oldest.length < excess) throw limitReached('Token', limit);
-      await this.tokens.revokeByIds(tx, oldest.map((t) => t.id), now);
+      await this.tokens.revokeByIds(
+        tx,
+        oldest.map((t) => t.id),
+        now,
+      );
       displaced.push(...oldest.map((t) => t.tokenHash));
     }
     const issued = await this.insert(tx, userId, name, [...SCOPES], this.sessionExpiry(now.getTime()), true);
@@ -130,7 +145,14 @@ export class TokensService implements CredentialSource {
     return this.tokens.revokeWhere(tx, userId, which, this.clock.now());
   }
 
-  private async insert(tx: Transaction, userId: string, name: string, scopes: Scope[], expiresAt: Date | null, session: boolean): Promise<IssuedToken> {
+  private async insert(
+    tx: Transaction,
+    userId: string,
+    name: string,
+    scopes: Scope[],
+    expiresAt: Date | null,
+    session: boolean,
+  ): Promise<IssuedToken> {
     const secret = newSecret('cli_');
     const tokenHash = hashSecret(secret);
     const token = await this.tokens.insert(tx, { id: this.ids.next('tok'), userId, name, tokenHash, scopes, session, expiresAt });

@@ -49,7 +49,13 @@ export class UserStore {
 
   /** Locks the user's row until `tx` ends: what is counted per user (their tokens) changes one request at a time. */
   async lock(tx: Transaction, id: string): Promise<void> {
-    await this.transactions.manager(tx).createQueryBuilder(User, 'u').select('u.id').where('u.id = :id', { id }).setLock('pessimistic_write').getOne();
+    await this.transactions
+      .manager(tx)
+      .createQueryBuilder(User, 'u')
+      .select('u.id')
+      .where('u.id = :id', { id })
+      .setLock('pessimistic_write')
+      .getOne();
   }
 
   async emailsOf(tx: Transaction | undefined, ids: readonly string[]): Promise<Map<string, string>> {

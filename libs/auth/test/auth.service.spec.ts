@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { hashPassword } from '@superflag/core';
-import { createFakeAuth, TEST_PASSWORD_PARAMS } from './fakes';
-import { refusal } from './refusal';
+import { createFakeAuth, refusal, TEST_PASSWORD_PARAMS } from './fakes';
 
 const PASSWORD = 'correct horse battery';
 
@@ -15,11 +14,22 @@ describe('AuthService (over fake stores)', () => {
     expect(f.stores.users.rows[0].passwordHash).toMatch(/^scrypt\$1024\$8\$1\$/);
     expect(session.secret).toMatch(/^cli_[0-9A-Za-z]{43}$/);
     expect(session.token).toMatchObject({ userId: session.user.id, session: true, name: 'signup' });
-    expect(session.token.scopes).toEqual(['apps:read', 'apps:write', 'flags:read', 'flags:write', 'keys:read', 'keys:write', 'tokens:write']);
+    expect(session.token.scopes).toEqual([
+      'apps:read',
+      'apps:write',
+      'flags:read',
+      'flags:write',
+      'keys:read',
+      'keys:write',
+      'tokens:write',
+    ]);
   });
 
   it('refuses signup when disabled, and a taken email with 409', async () => {
-    expect(await refusal(createFakeAuth({ SIGNUP_ENABLED: false }).auth.signup('a@example.com', PASSWORD))).toEqual({ status: 403, message: 'Signup is disabled' });
+    expect(await refusal(createFakeAuth({ SIGNUP_ENABLED: false }).auth.signup('a@example.com', PASSWORD))).toEqual({
+      status: 403,
+      message: 'Signup is disabled',
+    });
     const f = createFakeAuth();
     await f.auth.signup('a@example.com', PASSWORD);
     expect(await refusal(f.auth.signup('A@example.com', PASSWORD))).toEqual({ status: 409, message: 'Email already registered' });
@@ -37,8 +47,14 @@ describe('AuthService (over fake stores)', () => {
     const f = createFakeAuth();
     await f.auth.signup('a@example.com', PASSWORD);
     const before = f.stores.tokens.rows.length;
-    expect(await refusal(f.auth.login('a@example.com', 'wrong password', '10.0.0.1'))).toEqual({ status: 401, message: 'Invalid email or password' });
-    expect(await refusal(f.auth.login('nobody@example.com', PASSWORD, '10.0.0.1'))).toEqual({ status: 401, message: 'Invalid email or password' });
+    expect(await refusal(f.auth.login('a@example.com', 'wrong password', '10.0.0.1'))).toEqual({
+      status: 401,
+      message: 'Invalid email or password',
+    });
+    expect(await refusal(f.auth.login('nobody@example.com', PASSWORD, '10.0.0.1'))).toEqual({
+      status: 401,
+      message: 'Invalid email or password',
+    });
     expect(f.limiter.checks).toEqual([
       { email: 'a@example.com', ip: '10.0.0.1' },
       { email: 'nobody@example.com', ip: '10.0.0.1' },
@@ -83,7 +99,10 @@ describe('AuthService (over fake stores)', () => {
     const second = await f.auth.login('a@example.com', PASSWORD, 'ip');
     const caller = await f.credentials.authenticate(`Bearer ${first.secret}`);
     if (caller.kind !== 'user') throw new Error('a user was expected');
-    expect(await refusal(f.auth.changePassword(caller, 'wrong', 'new password 1', 'ip'))).toEqual({ status: 400, message: 'currentPassword is incorrect' });
+    expect(await refusal(f.auth.changePassword(caller, 'wrong', 'new password 1', 'ip'))).toEqual({
+      status: 400,
+      message: 'currentPassword is incorrect',
+    });
     expect(await f.auth.changePassword(caller, PASSWORD, 'new password 1', 'ip')).toBe(1);
     expect(f.stores.tokens.rows.find((t) => t.id === second.token.id)!.revokedAt).not.toBeNull();
     expect(f.stores.tokens.rows.find((t) => t.id === first.token.id)!.revokedAt).toBeNull();
@@ -98,7 +117,9 @@ describe('AuthService (over fake stores)', () => {
     await f.auth.onApplicationBootstrap();
     await f.auth.onApplicationBootstrap();
     expect(f.stores.users.rows).toEqual([expect.objectContaining({ email: 'ops@example.com', isOperator: true })]);
-    expect(f.stores.operators.events).toEqual([expect.objectContaining({ action: 'operator.granted', email: 'ops@example.com', actorUserId: null, details: { via: 'ADMIN_EMAIL' } })]);
+    expect(f.stores.operators.events).toEqual([
+      expect.objectContaining({ action: 'operator.granted', email: 'ops@example.com', actorUserId: null, details: { via: 'ADMIN_EMAIL' } }),
+    ]);
     await f.auth.login('ops@example.com', PASSWORD, 'ip');
   });
 });

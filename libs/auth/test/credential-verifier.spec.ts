@@ -18,7 +18,14 @@ describe('CredentialVerifier (over fake stores)', () => {
 
   it('refuses a missing or garbled header without a lookup', async () => {
     const f = createFakeAuth();
-    for (const header of [undefined, '', 'cli_x', `Basic ${newSecret('cli_')}`, `Bearer ${newSecret('cli_')}x`, `Bearer ${newSecret('pub_')}`]) {
+    for (const header of [
+      undefined,
+      '',
+      'cli_x',
+      `Basic ${newSecret('cli_')}`,
+      `Bearer ${newSecret('cli_')}x`,
+      `Bearer ${newSecret('pub_')}`,
+    ]) {
       expect(await refusal(f.credentials.authenticate(header))).toEqual(UNAUTHENTICATED);
     }
     expect(f.stores.tokens.lookups).toBe(0);

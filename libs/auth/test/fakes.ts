@@ -1,4 +1,16 @@
-import { AppConfig, Clock, DomainError, encodeCursor, IdGenerator, LocalClusterBus, type Page, type PageRequest, PasswordHasher, type Transaction, type Transactions } from '@superflag/core';
+import {
+  AppConfig,
+  Clock,
+  DomainError,
+  encodeCursor,
+  IdGenerator,
+  LocalClusterBus,
+  type Page,
+  type PageRequest,
+  PasswordHasher,
+  type Transaction,
+  type Transactions,
+} from '@superflag/core';
 import { AuthService } from '../src/auth.service';
 import type { CliToken } from '../src/cli-token.entity';
 import type { CliTokenStore, NewCliToken, TokenSelection } from '../src/cli-token.store';
@@ -156,7 +168,11 @@ export class FakeCliTokenStore implements Contract<CliTokenStore>, Rollbackable 
   }
   async revokeWhere(_tx: Transaction | undefined, userId: string, which: TokenSelection, at: Date) {
     const hit = this.rows.filter(
-      (t) => t.userId === userId && !t.revokedAt && (which.only === undefined || t.id === which.only) && (which.except === undefined || t.id !== which.except),
+      (t) =>
+        t.userId === userId &&
+        !t.revokedAt &&
+        (which.only === undefined || t.id === which.only) &&
+        (which.except === undefined || t.id !== which.except),
     );
     for (const t of hit) t.revokedAt = at;
     return hit.map((t) => t.tokenHash);
@@ -176,7 +192,10 @@ export class FakeCliTokenStore implements Contract<CliTokenStore>, Rollbackable 
 
 export class FakeOperatorStore implements Contract<OperatorStore>, Rollbackable {
   events: Array<NewOperatorAuditEvent & { id: string; createdAt: Date }> = [];
-  constructor(private readonly users: FakeUserStore, private readonly clock: Clock) {}
+  constructor(
+    private readonly users: FakeUserStore,
+    private readonly clock: Clock,
+  ) {}
 
   snapshot() {
     const saved = copy(this.events);
@@ -204,7 +223,10 @@ export class FakeOperatorStore implements Contract<OperatorStore>, Rollbackable 
     this.events.push({ ...event, id: String(this.events.length + 1), createdAt: this.clock.now() });
   }
   async audit(limit: number) {
-    return [...this.events].reverse().slice(0, limit).map((e) => copy(e) as OperatorAuditEvent);
+    return [...this.events]
+      .reverse()
+      .slice(0, limit)
+      .map((e) => copy(e) as OperatorAuditEvent);
   }
 }
 
@@ -239,9 +261,31 @@ export function createFakeAuth(settings: Partial<AppConfig> = {}) {
   const passwords = new PasswordHasher(TEST_PASSWORD_PARAMS);
   const tokens = new TokensService(tx, asReal<CliTokenStore>(tokenStore), asReal<UserStore>(users), config, clock, ids, cache);
   const operators = new OperatorsService(tx, asReal<UserStore>(users), asReal<OperatorStore>(operatorStore));
-  const auth = new AuthService(tx, asReal<UserStore>(users), tokens, operators, passwords, asReal<LoginLimiter>(limiter), cache, config, ids);
+  const auth = new AuthService(
+    tx,
+    asReal<UserStore>(users),
+    tokens,
+    operators,
+    passwords,
+    asReal<LoginLimiter>(limiter),
+    cache,
+    config,
+    ids,
+  );
   const credentials = new CredentialVerifier(cache, clock, tokens);
-  return { auth, tokens, operators, credentials, cache, config, clock, passwords, limiter, transactions, stores: { users, tokens: tokenStore, operators: operatorStore } };
+  return {
+    auth,
+    tokens,
+    operators,
+    credentials,
+    cache,
+    config,
+    clock,
+    passwords,
+    limiter,
+    transactions,
+    stores: { users, tokens: tokenStore, operators: operatorStore },
+  };
 }
 
 export type FakeAuth = ReturnType<typeof createFakeAuth>;

@@ -21,7 +21,12 @@ describe('OperatorsService (over fake stores)', () => {
   it('lets operators only list, grant, withdraw and read the audit', async () => {
     const { f } = await withOperator();
     const user = await account(f, 'user@example.com');
-    for (const call of [f.operators.list(user), f.operators.grant(user, 'user@example.com'), f.operators.revoke(user, user.userId), f.operators.audit(user)]) {
+    for (const call of [
+      f.operators.list(user),
+      f.operators.grant(user, 'user@example.com'),
+      f.operators.revoke(user, user.userId),
+      f.operators.audit(user),
+    ]) {
       expect(await refusal(call)).toEqual({ status: 403, message: 'Insufficient permissions' });
     }
     expect(f.stores.operators.events).toHaveLength(1);
@@ -34,7 +39,13 @@ describe('OperatorsService (over fake stores)', () => {
     expect(await f.operators.grant(ops, ' User@Example.com ')).toMatchObject({ id: user.userId, isOperator: true });
     expect(await refusal(f.operators.grant(ops, 'user@example.com'))).toEqual({ status: 409, message: 'User is already an operator' });
     expect((await f.operators.list(ops)).map((u) => u.email)).toEqual(['ops@example.com', 'user@example.com']);
-    expect((await f.operators.audit(ops))[0]).toMatchObject({ action: 'operator.granted', userId: user.userId, actorUserId: ops.userId, actorTokenId: ops.tokenId, details: {} });
+    expect((await f.operators.audit(ops))[0]).toMatchObject({
+      action: 'operator.granted',
+      userId: user.userId,
+      actorUserId: ops.userId,
+      actorTokenId: ops.tokenId,
+      details: {},
+    });
   });
 
   it('never withdraws the last operator, not even by themselves; a withdrawn operator cannot act', async () => {

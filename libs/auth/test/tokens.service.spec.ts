@@ -45,7 +45,10 @@ describe('TokensService (over fake stores)', () => {
       const f = createFakeAuth();
       const { principal, token: parent } = await userWith(f);
       const now = f.clock.now().getTime();
-      expect(await refusal(f.tokens.create(principal, 'ci', undefined, new Date(now)))).toEqual({ status: 400, message: 'expiresAt must be in the future' });
+      expect(await refusal(f.tokens.create(principal, 'ci', undefined, new Date(now)))).toEqual({
+        status: 400,
+        message: 'expiresAt must be in the future',
+      });
       const later = new Date(parent.expiresAt!.getTime() + 1);
       expect(await refusal(f.tokens.create(principal, 'ci', undefined, later))).toEqual({
         status: 400,
@@ -71,12 +74,18 @@ describe('TokensService (over fake stores)', () => {
       const { principal } = await userWith(f);
       const short = await f.tokens.create(principal, 'short', undefined, new Date(f.clock.now().getTime() + 1000));
       const gone = await f.tokens.create(principal, 'gone', undefined, undefined);
-      expect(await refusal(f.tokens.create(principal, 'one too many', undefined, undefined))).toEqual({ status: 409, message: 'Token limit reached (3)' });
+      expect(await refusal(f.tokens.create(principal, 'one too many', undefined, undefined))).toEqual({
+        status: 409,
+        message: 'Token limit reached (3)',
+      });
       await f.tokens.revoke(principal, gone.token.id);
       await f.tokens.create(principal, 'in its place', undefined, undefined);
       f.clock.advance(1000);
       await f.tokens.create(principal, `after ${short.token.name} expired`, undefined, undefined);
-      expect(await refusal(f.tokens.create(principal, 'one too many', undefined, undefined))).toEqual({ status: 409, message: 'Token limit reached (3)' });
+      expect(await refusal(f.tokens.create(principal, 'one too many', undefined, undefined))).toEqual({
+        status: 409,
+        message: 'Token limit reached (3)',
+      });
     });
   });
 
