@@ -7,6 +7,7 @@ import { startApp, type TestApp } from './app';
 import {
   aFlag,
   aKey,
+  aLogin,
   aManagementKey,
   aMember,
   anApp,
@@ -16,12 +17,22 @@ import {
   type TestManagementKey,
   type TestRole,
   type TestUser,
+  unique,
 } from './factories';
+
+/** Settings for the app; a function when they are only known once an earlier hook ran (a private Redis's URL). */
+export type Overrides = Record<string, string> | (() => Record<string, string>);
 
 export interface SessionOptions {
   /** Sign up a user and create an app for them (the default); false for files that make every user themselves. */
   user?: boolean;
+  /** Also make an operator: a bootstrap account (ADMIN_EMAIL/ADMIN_PASSWORD) of this session's own, logged in. */
+  operator?: boolean;
+  /** How long perSuite's beforeAll may take (jest's testTimeout unless told). */
+  timeoutMs?: number;
 }
+
+const OPERATOR_PASSWORD = 'operator-password';
 
 type Key = { auth: { Authorization: string } };
 
@@ -35,28 +46,35 @@ export class TestSession implements TestApp {
   private running?: TestApp;
   private owner?: TestUser;
   private ownApp?: TestAppRecord;
+  private admin?: TestUser;
 
   private constructor(
-    private readonly overrides: Record<string, string>,
+    private readonly overrides: Overrides,
     private readonly options: SessionOptions,
   ) {}
 
-  static async start(overrides: Record<string, string> = {}, options: SessionOptions = {}): Promise<TestSession> {
+  static async start(overrides: Overrides = {}, options: SessionOptions = {}): Promise<TestSession> {
     const session = new TestSession(overrides, options);
     await session.open();
     return session;
   }
 
   /** A session for the enclosing describe block: started in its beforeAll, closed in its afterAll. */
-  static perSuite(overrides: Record<string, string> = {}, options: SessionOptions = {}): TestSession {
+  static perSuite(overrides: Overrides = {}, options: SessionOptions = {}): TestSession {
     const session = new TestSession(overrides, options);
-    beforeAll(() => session.open());
+    beforeAll(() => session.open(), options.timeoutMs);
     afterAll(() => session.close());
     return session;
   }
 
   private async open(): Promise<void> {
-    this.running = await startApp(this.overrides);
+    const operatorEmail = `${unique('operator')}@example.com`;
+    const settings = {
+      ...(typeof this.overrides === 'function' ? this.overrides() : this.overrides),
+      ...(this.options.operator ? { ADMIN_EMAIL: operatorEmail, ADMIN_PASSWORD: OPERATOR_PASSWORD } : {}),
+    };
+    this.running = await startApp(settings);
+    if (this.options.operator) this.admin = await aLogin(this.running, operatorEmail, OPERATOR_PASSWORD);
     if (this.options.user === false) return;
     this.owner = await aUser(this.running);
     this.ownApp = await anApp(this.running, this.owner);
@@ -99,6 +117,12 @@ export class TestSession implements TestApp {
   get user(): TestUser {
     if (!this.owner) throw new Error('this session has no user (started with { user: false })');
     return this.owner;
+  }
+
+  /** The operator (started with { operator: true }): may change plans and grant operators. */
+  get operator(): TestUser {
+    if (!this.admin) throw new Error('this session has no operator (start it with { operator: true })');
+    return this.admin;
   }
 
   /** The session user's app (its id, name and environment ids by name). */
@@ -145,6 +169,11 @@ export class TestSession implements TestApp {
     return member;
   }
 
+  /** An existing account logged in (the bootstrap ADMIN_EMAIL operator, say), with a new cli_ token. */
+  login(email: string, password: string): Promise<TestUser> {
+    return aLogin(this, email, password);
+  }
+
   /** Another user of their own (for isolation: tests that must not share the session user's app or limits). */
   newUser(): Promise<TestUser> {
     return aUser(this);
@@ -159,6 +188,18 @@ export class TestSession implements TestApp {
   async newUserWithApp(): Promise<{ user: TestUser; app: TestAppRecord }> {
     const user = await aUser(this);
     return { user, app: await anApp(this, user) };
+  }
+
+  /** A new owner with an app of theirs and one new member per role given, in that order. */
+  async newTeam(...roles: TestRole[]): Promise<{ owner: TestUser; app: TestAppRecord; members: TestUser[] }> {
+    const { user: owner, app } = await this.newUserWithApp();
+    const members: TestUser[] = [];
+    for (const role of roles) {
+      const member = await aUser(this);
+      await aMember(this, owner, app, member, role);
+      members.push(member);
+    }
+    return { owner, app, members };
   }
 
   /** GET /api/v1/config with a runtime key: the request, so the test says what it expects. */
