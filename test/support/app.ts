@@ -45,3 +45,35 @@ export function sharedServices(): Record<string, string> {
     REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
   };
 }
+
+/**
+ * `count` instances on one PostgreSQL and one Redis (sharedServices()) for the enclosing describe block, like
+ * replicas behind a load balancer: started together in its beforeAll, closed in its afterAll. Each handle works
+ * once the block's tests run.
+ */
+export function replicasPerSuite(count = 2, overrides: Record<string, string> | (() => Record<string, string>) = {}): TestApp[] {
+  const started: TestApp[] = [];
+  beforeAll(async () => {
+    const settings = { ...sharedServices(), ...(typeof overrides === 'function' ? overrides() : overrides) };
+    started.push(...(await Promise.all(Array.from({ length: count }, () => startApp(settings)))));
+  });
+  afterAll(() => Promise.all(started.map((replica) => replica.close())));
+  return Array.from({ length: count }, (_, i) => {
+    const replica = () => started[i] ?? fail(`replica ${i} used before it started (use it inside a test or a hook)`);
+    return {
+      get app() {
+        return replica().app;
+      },
+      get config() {
+        return replica().config;
+      },
+      http: () => replica().http(),
+      url: () => replica().url(),
+      close: () => replica().close(),
+    };
+  });
+}
+
+function fail(message: string): never {
+  throw new Error(message);
+}

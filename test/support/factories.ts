@@ -19,6 +19,13 @@ export async function aUser(t: TestApp): Promise<TestUser> {
   return { id: res.body.data.user.id, email, password, token, auth: { Authorization: `Bearer ${token}` } };
 }
 
+/** Logs an existing account in (the bootstrap ADMIN_EMAIL operator, say) and returns it with its new cli_ token. */
+export async function aLogin(t: TestApp, email: string, password: string): Promise<TestUser> {
+  const res = await t.http().post('/api/v1/auth/login').send({ email, password }).expect(200);
+  const token = res.body.data.token as string;
+  return { id: res.body.data.user.id, email, password, token, auth: { Authorization: `Bearer ${token}` } };
+}
+
 export interface TestAppRecord {
   id: string;
   name: string;

@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createConnection, createServer } from 'node:net';
+import { createClient } from 'redis';
+
+type RedisClientType = ReturnType<typeof createClient>;
 
 /** A port nothing listens on right now (the OS picks it; released before returning). */
 export async function freePort(): Promise<number> {
@@ -63,4 +66,51 @@ function accepts(port: number): Promise<boolean> {
       resolve(true);
     }).on('error', () => resolve(false));
   });
+}
+
+export interface SuiteRedis {
+  /** The server itself (to stop, restart or flush it). */
+  readonly server: RedisServer;
+  readonly url: string;
+  /** A client of the test's own on it, for reading and flushing what the app stored. */
+  readonly admin: RedisClientType;
+  /** Closes the client and kills the server (if it still runs). */
+  stop(): Promise<void>;
+}
+
+/**
+ * A private redis-server with an admin client for the enclosing describe block, started in its beforeAll. The
+ * caller stops it in an afterAll declared after the app's (jest runs afterAll hooks in declaration order), so
+ * the app closes before its Redis goes away.
+ */
+export function redisPerSuite(): SuiteRedis {
+  let server: RedisServer | undefined;
+  let admin: RedisClientType | undefined;
+  beforeAll(async () => {
+    server = await RedisServer.start();
+    admin = createClient({ url: server.url });
+    // Tests stop and restart this server on purpose: the client reconnects by itself meanwhile.
+    admin.on('error', () => undefined);
+    await admin.connect();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the suite Redis is used before it started (use it inside a test or a later hook)');
+    return value;
+  };
+  return {
+    get server() {
+      return started(server);
+    },
+    get url() {
+      return started(server).url;
+    },
+    get admin() {
+      return started(admin);
+    },
+    async stop() {
+      // destroy, not quit: the server may be down already, and nothing it holds needs to outlive the test.
+      admin?.destroy();
+      await server?.stop();
+    },
+  };
 }
