@@ -1,17 +1,10 @@
-import { sharedServices, startApp, TestApp } from './support/app';
+import { replicasPerSuite } from './support/app';
 import { aFlag, aKey, anApp, aUser } from './support/factories';
 import { SseClient } from './support/sse';
 
 /** Two app instances on one PostgreSQL and one Redis behave like two replicas behind a load balancer. */
 describe('runtime across replicas', () => {
-  let a: TestApp;
-  let b: TestApp;
-  beforeAll(async () => {
-    [a, b] = await Promise.all([startApp(sharedServices()), startApp(sharedServices())]);
-  });
-  afterAll(async () => {
-    await Promise.all([a.close(), b.close()]);
-  });
+  const [a, b] = replicasPerSuite();
 
   it("serves a write made through A from B's config endpoint and stream within 1 s", async () => {
     const user = await aUser(a);
