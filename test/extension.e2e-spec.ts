@@ -42,6 +42,14 @@ describe('Extension: flag change feed', () => {
     expect(names.indexOf('ChangeFeed1796170320265')).toBeGreaterThan(names.indexOf('JsonKeyOrder1764000800000'));
   });
 
+  it('documents its route in the OpenAPI document of the app that loads it', async () => {
+    const doc = (await t.http().get('/docs-json').expect(200)).body;
+    const operation = doc.paths['/api/v1/apps/{id}/change-feed'].get;
+    expect(operation.tags).toEqual(['Change feed']);
+    expect(operation.security).toEqual([{ cli: [] }, { mgmt: [] }]);
+    expect(Object.keys(operation.responses).sort()).toEqual(['200', '400', '401', '403', '404']);
+  });
+
   it('records each flag write of the app, newest first, with version, kind, keys, actor and description', async () => {
     const key = unique('flag');
     const created = await t
