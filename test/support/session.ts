@@ -3,6 +3,7 @@ import type { AppConfig } from '@superflag/core';
 import type { Test } from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
+import type { ApiExtension } from '../../apps/api/src/app.module';
 import { startApp, type TestApp } from './app';
 import {
   aFlag,
@@ -30,6 +31,8 @@ export interface SessionOptions {
   operator?: boolean;
   /** How long perSuite's beforeAll may take (jest's testTimeout unless told). */
   timeoutMs?: number;
+  /** Teams' modules to compose into the app (docs/extending.md). */
+  extensions?: readonly ApiExtension[];
 }
 
 const OPERATOR_PASSWORD = 'operator-password';
@@ -73,7 +76,7 @@ export class TestSession implements TestApp {
       ...(typeof this.overrides === 'function' ? this.overrides() : this.overrides),
       ...(this.options.operator ? { ADMIN_EMAIL: operatorEmail, ADMIN_PASSWORD: OPERATOR_PASSWORD } : {}),
     };
-    this.running = await startApp(settings);
+    this.running = await startApp(settings, { extensions: this.options.extensions });
     if (this.options.operator) this.admin = await aLogin(this.running, operatorEmail, OPERATOR_PASSWORD);
     if (this.options.user === false) return;
     this.owner = await aUser(this.running);
