@@ -1,23 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startApp, TestApp } from './support/app';
+import { TestSession } from './support/session';
 
 /** The committed openapi.json is what clients (and the CLI's generated client) are built from: it must match the code. */
 describe('OpenAPI document', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp();
-  });
-  afterAll(() => t.close());
+  const s = TestSession.perSuite({}, { user: false });
 
   it('is served at /docs-json and equals the committed openapi.json (run `npm run openapi` when this fails)', async () => {
-    const served = (await t.http().get('/docs-json').expect(200)).body;
+    const served = (await s.http().get('/docs-json').expect(200)).body;
     const committed = JSON.parse(readFileSync(join(__dirname, '..', 'openapi.json'), 'utf8'));
     expect(served).toEqual(committed);
   });
 
   it('documents every route with a success response, the bearer schemes on management routes and each error status', async () => {
-    const doc = (await t.http().get('/docs-json').expect(200)).body;
+    const doc = (await s.http().get('/docs-json').expect(200)).body;
     expect(doc.openapi).toMatch(/^3\./);
     expect(doc.components.securitySchemes.cli).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
     expect(doc.components.securitySchemes.key).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
@@ -50,9 +46,9 @@ describe('OpenAPI document', () => {
   });
 
   it('describes the route table the service really serves', async () => {
-    const doc = (await t.http().get('/docs-json').expect(200)).body;
+    const doc = (await s.http().get('/docs-json').expect(200)).body;
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops as object).map((m) => `${m.toUpperCase()} ${path}`)).sort();
-    const fastify = t.app.getHttpAdapter().getInstance();
+    const fastify = s.app.getHttpAdapter().getInstance();
     const served = fastify
       .printRoutes({ commonPrefix: false })
       .split('\n')
