@@ -1,6 +1,6 @@
 import { DomainEvents, type DomainEvent, type DomainEventMap, type DomainEventName } from '@superflag/core';
-import { startApp, type TestApp } from './support/app';
-import { aFlag, aKey, aManagementKey, aMember, anApp, aUser, type TestAppRecord, type TestUser, unique } from './support/factories';
+import { aFlag, aKey, aManagementKey, aMember, type TestAppRecord, type TestUser, unique } from './support/factories';
+import { TestSession } from './support/session';
 
 /**
  * The extension API (docs/extending.md): each write announces its event once, with the documented payload, after
@@ -19,13 +19,10 @@ interface Recorded {
 type ReadBack = { [K in DomainEventName]: (payload: DomainEventMap[K]) => Promise<unknown> };
 
 describe('Domain events', () => {
-  let t: TestApp;
-  let owner: TestUser;
-  let operator: TestUser;
+  const s = TestSession.perSuite({ LIMIT_ENVS_PER_APP: '4', LIMIT_KEYS_PER_ENV: '2' }, { operator: true, timeoutMs: 60_000 });
   const recorded: Recorded[] = [];
-  const admin = { email: `${unique('admin')}@example.com`, password: 'operator horse battery' };
 
-  const get = (path: string, query: Record<string, string> = {}) => t.http().get(path).query(query).set(owner.auth);
+  const get = (path: string, query: Record<string, string> = {}) => s.http().get(path).query(query).set(s.user.auth);
 
   /** Each event's change as the API shows it, read by the owner of the app it happened in. */
   const readBack: ReadBack = {
@@ -59,41 +56,29 @@ describe('Domain events', () => {
 
   const byUser = (user: TestUser) => ({ type: 'user', id: user.id });
 
-  beforeAll(async () => {
-    t = await startApp({ ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, LIMIT_ENVS_PER_APP: '4', LIMIT_KEYS_PER_ENV: '2' });
-    t.app.get(DomainEvents).onAny((event) => {
+  beforeAll(() => {
+    s.get(DomainEvents).onAny((event) => {
       const read = readBack[event.name] as (payload: DomainEvent['payload']) => Promise<unknown>;
       // A failed read is the value seen (the assertion shows it), never an unhandled rejection.
       recorded.push({ name: event.name, payload: event.payload, seen: read(event.payload).catch((err: unknown) => err) });
     });
-    owner = await aUser(t);
-    const login = await t.http().post('/api/v1/auth/login').send(admin).expect(200);
-    operator = {
-      id: login.body.data.user.id,
-      ...admin,
-      token: login.body.data.token,
-      auth: { Authorization: `Bearer ${login.body.data.token}` },
-    };
-  }, 60_000);
-  afterAll(async () => {
-    // Set-up writes emit too: their read-backs finish before the app closes under them.
-    await Promise.all(recorded.map((r) => r.seen));
-    await t.close();
   });
+  // Set-up writes emit too: their read-backs finish before the next test, and before the app closes under them.
+  afterEach(() => Promise.all(recorded.map((r) => r.seen)));
 
   describe('flag.changed', () => {
     let app: TestAppRecord;
     beforeAll(async () => {
-      app = await anApp(t, owner);
+      app = await s.newApp();
     });
 
     it('is emitted once by a create, with the new version, the key, the actor and the change description', async () => {
       const key = unique('flag');
       const { result, events } = await emittedBy(() =>
-        t
+        s
           .http()
           .post('/api/v1/flags')
-          .set(owner.auth)
+          .set(s.user.auth)
           .send({ appId: app.id, env: 'production', key, type: 'bool', value: true, changeDescription: 'launch' })
           .expect(201),
       );
@@ -105,17 +90,17 @@ describe('Domain events', () => {
         version: result.body.data.version,
         keys: [key],
         kind: 'create',
-        actor: byUser(owner),
+        actor: byUser(s.user),
         description: 'launch',
       });
       expect(await event.seen).toBe(result.body.data.version);
     });
 
     it('is emitted once by an update through an app key, naming the key as the actor', async () => {
-      const { key } = await aFlag(t, owner, app, 'staging');
-      const mk = await aManagementKey(t, owner, app, { scopes: ['flags:write', 'flags:read'] });
+      const { key } = await aFlag(s, s.user, app, 'staging');
+      const mk = await aManagementKey(s, s.user, app, { scopes: ['flags:write', 'flags:read'] });
       const { result, events } = await emittedBy(() =>
-        t.http().patch('/api/v1/flags').set(mk.auth).send({ appId: app.id, env: 'staging', key, value: false }).expect(200),
+        s.http().patch('/api/v1/flags').set(mk.auth).send({ appId: app.id, env: 'staging', key, value: false }).expect(200),
       );
       const event = only(events, 'flag.changed');
       expect(event.payload).toEqual({
@@ -131,9 +116,9 @@ describe('Domain events', () => {
     });
 
     it('is emitted once by a delete', async () => {
-      const { key } = await aFlag(t, owner, app, 'development');
+      const { key } = await aFlag(s, s.user, app, 'development');
       const { result, events } = await emittedBy(() =>
-        t.http().delete('/api/v1/flags').query({ appId: app.id, env: 'development', key }).set(owner.auth).expect(200),
+        s.http().delete('/api/v1/flags').query({ appId: app.id, env: 'development', key }).set(s.user.auth).expect(200),
       );
       const event = only(events, 'flag.changed');
       expect(event.payload).toMatchObject({
@@ -147,12 +132,12 @@ describe('Domain events', () => {
     });
 
     it('is emitted once by a bulk write of many flags, naming each', async () => {
-      const keys = [(await aFlag(t, owner, app)).key, (await aFlag(t, owner, app)).key, (await aFlag(t, owner, app)).key];
+      const keys = [(await aFlag(s, s.user, app)).key, (await aFlag(s, s.user, app)).key, (await aFlag(s, s.user, app)).key];
       const { result, events } = await emittedBy(() =>
-        t
+        s
           .http()
           .patch('/api/v1/flags/bulk')
-          .set(owner.auth)
+          .set(s.user.auth)
           .send({ appId: app.id, env: 'production', flags: Object.fromEntries(keys.map((k) => [k, false])) })
           .expect(200),
       );
@@ -162,19 +147,19 @@ describe('Domain events', () => {
         environmentId: app.envs.production,
         version: result.body.data.version,
         kind: 'bulk',
-        actor: byUser(owner),
+        actor: byUser(s.user),
       });
       expect([...event.payload.keys].sort()).toEqual([...keys].sort());
       expect(await event.seen).toBe(result.body.data.version);
     });
 
     it('is emitted once by a targets write', async () => {
-      const { key } = await aFlag(t, owner, app, 'production');
+      const { key } = await aFlag(s, s.user, app, 'production');
       const { result, events } = await emittedBy(() =>
-        t
+        s
           .http()
           .patch(`/api/apps/${app.id}/flags/specific-targets/${app.envs.production}`)
-          .set(owner.auth)
+          .set(s.user.auth)
           .send({ updates: [{ flagKey: key, userId: 'user-42', value: false }] })
           .expect(200),
       );
@@ -190,14 +175,14 @@ describe('Domain events', () => {
     });
 
     it('is emitted once by a rollback, naming the flags it restored', async () => {
-      const own = await anApp(t, owner);
-      const first = await aFlag(t, owner, own, 'production');
-      const second = await aFlag(t, owner, own, 'production');
+      const own = await s.newApp();
+      const first = await aFlag(s, s.user, own, 'production');
+      const second = await aFlag(s, s.user, own, 'production');
       const { result, events } = await emittedBy(() =>
-        t
+        s
           .http()
           .post('/api/v1/envs/rollback')
-          .set(owner.auth)
+          .set(s.user.auth)
           .send({ appId: own.id, env: 'production', version: first.version })
           .expect(200),
       );
@@ -213,30 +198,30 @@ describe('Domain events', () => {
     });
 
     it('is not emitted by a write that fails: a version conflict (412), an existing key (409), an unknown flag (404)', async () => {
-      const { key, version } = await aFlag(t, owner, app, 'production');
+      const { key, version } = await aFlag(s, s.user, app, 'production');
       const { events } = await emittedBy(async () => {
-        await t
+        await s
           .http()
           .patch('/api/v1/flags')
-          .set(owner.auth)
+          .set(s.user.auth)
           .send({ appId: app.id, env: 'production', key, value: false, expectedVersion: version - 1 })
           .expect(412);
-        await t
+        await s
           .http()
           .post('/api/v1/flags')
-          .set(owner.auth)
+          .set(s.user.auth)
           .send({ appId: app.id, env: 'production', key, type: 'bool', value: true })
           .expect(409);
-        await t
+        await s
           .http()
           .delete('/api/v1/flags')
           .query({ appId: app.id, env: 'production', key: unique('missing') })
-          .set(owner.auth)
+          .set(s.user.auth)
           .expect(404);
-        await t
+        await s
           .http()
           .patch('/api/v1/flags/bulk')
-          .set(owner.auth)
+          .set(s.user.auth)
           .send({ appId: app.id, env: 'production', flags: { [key]: 'not a bool' } })
           .expect(400);
       });
@@ -247,51 +232,51 @@ describe('Domain events', () => {
   describe('app.created and app.deleted', () => {
     it('app.created is emitted once, with the owner, followed by environment.created for each default environment', async () => {
       const name = unique('app');
-      const { result, events } = await emittedBy(() => t.http().post('/api/v1/apps').set(owner.auth).send({ name }).expect(201));
+      const { result, events } = await emittedBy(() => s.http().post('/api/v1/apps').set(s.user.auth).send({ name }).expect(201));
       const appId = result.body.data.id;
       const event = only(events, 'app.created');
-      expect(event.payload).toEqual({ appId, name, ownerId: owner.id });
+      expect(event.payload).toEqual({ appId, name, ownerId: s.user.id });
       expect(await event.seen).toBe(200);
 
       const envs = (await get('/api/v1/envs', { appId })).body.data as Array<{ id: string; name: string }>;
       const created = events.filter((e) => e.name === 'environment.created').map((e) => e.payload);
       expect(created).toEqual(
-        expect.arrayContaining(envs.map((env) => ({ appId, environmentId: env.id, name: env.name, actor: byUser(owner) }))),
+        expect.arrayContaining(envs.map((env) => ({ appId, environmentId: env.id, name: env.name, actor: byUser(s.user) }))),
       );
       expect(created).toHaveLength(envs.length);
       expect(events.map((e) => e.name)).toEqual(['app.created', ...envs.map(() => 'environment.created')]);
     });
 
     it('app.created is not emitted when the name is taken (409)', async () => {
-      const app = await anApp(t, owner);
-      const { events } = await emittedBy(() => t.http().post('/api/v1/apps').set(owner.auth).send({ name: app.name }).expect(409));
+      const app = await s.newApp();
+      const { events } = await emittedBy(() => s.http().post('/api/v1/apps').set(s.user.auth).send({ name: app.name }).expect(409));
       expect(events).toEqual([]);
     });
 
     it('app.deleted is emitted once, with every environment the app had, and nothing else', async () => {
-      const app = await anApp(t, owner);
-      const { events } = await emittedBy(() => t.http().delete(`/api/v1/apps/${app.id}`).set(owner.auth).expect(200));
+      const app = await s.newApp();
+      const { events } = await emittedBy(() => s.http().delete(`/api/v1/apps/${app.id}`).set(s.user.auth).expect(200));
       const event = only(events, 'app.deleted');
       expect(events).toHaveLength(1);
       expect(event.payload).toEqual({
         appId: app.id,
         environmentIds: expect.arrayContaining(Object.values(app.envs)),
-        actor: byUser(owner),
+        actor: byUser(s.user),
       });
       expect(event.payload.environmentIds).toHaveLength(Object.values(app.envs).length);
       expect(await event.seen).toBe(404);
     });
 
     it('app.deleted is not emitted when an editor tries (403) or the app is unknown (404)', async () => {
-      const app = await anApp(t, owner);
-      const editor = await aUser(t);
-      await aMember(t, owner, app, editor, 'editor');
+      const app = await s.newApp();
+      const editor = await s.newUser();
+      await aMember(s, s.user, app, editor, 'editor');
       const { events } = await emittedBy(async () => {
-        await t.http().delete(`/api/v1/apps/${app.id}`).set(editor.auth).expect(403);
-        await t
+        await s.http().delete(`/api/v1/apps/${app.id}`).set(editor.auth).expect(403);
+        await s
           .http()
           .delete(`/api/v1/apps/${unique('app')}`)
-          .set(owner.auth)
+          .set(s.user.auth)
           .expect(404);
       });
       expect(events).toEqual([]);
@@ -300,44 +285,44 @@ describe('Domain events', () => {
 
   describe('environment.created and environment.deleted', () => {
     it('environment.created is emitted once by adding an environment', async () => {
-      const app = await anApp(t, owner);
+      const app = await s.newApp();
       const { result, events } = await emittedBy(() =>
-        t.http().post('/api/v1/envs').set(owner.auth).send({ appId: app.id, name: 'qa' }).expect(201),
+        s.http().post('/api/v1/envs').set(s.user.auth).send({ appId: app.id, name: 'qa' }).expect(201),
       );
       const event = only(events, 'environment.created');
       expect(events).toHaveLength(1);
-      expect(event.payload).toEqual({ appId: app.id, environmentId: result.body.data.id, name: 'qa', actor: byUser(owner) });
+      expect(event.payload).toEqual({ appId: app.id, environmentId: result.body.data.id, name: 'qa', actor: byUser(s.user) });
       expect(await event.seen).toContain(result.body.data.id);
     });
 
     it('environment.created is not emitted past the limit (409) or for a name the app has (409)', async () => {
-      const app = await anApp(t, owner);
-      await t.http().post('/api/v1/envs').set(owner.auth).send({ appId: app.id, name: 'qa' }).expect(201);
+      const app = await s.newApp();
+      await s.http().post('/api/v1/envs').set(s.user.auth).send({ appId: app.id, name: 'qa' }).expect(201);
       const { events } = await emittedBy(async () => {
-        await t.http().post('/api/v1/envs').set(owner.auth).send({ appId: app.id, name: 'qa' }).expect(409);
-        const over = await t.http().post('/api/v1/envs').set(owner.auth).send({ appId: app.id, name: 'perf' }).expect(409);
+        await s.http().post('/api/v1/envs').set(s.user.auth).send({ appId: app.id, name: 'qa' }).expect(409);
+        const over = await s.http().post('/api/v1/envs').set(s.user.auth).send({ appId: app.id, name: 'perf' }).expect(409);
         expect(over.body).toEqual({ error: 'Environments per app limit reached (4)' });
       });
       expect(events).toEqual([]);
     });
 
     it('environment.deleted is emitted once by deleting an added environment', async () => {
-      const app = await anApp(t, owner);
-      const created = await t.http().post('/api/v1/envs').set(owner.auth).send({ appId: app.id, name: 'qa' }).expect(201);
+      const app = await s.newApp();
+      const created = await s.http().post('/api/v1/envs').set(s.user.auth).send({ appId: app.id, name: 'qa' }).expect(201);
       const { events } = await emittedBy(() =>
-        t.http().delete('/api/v1/envs').query({ appId: app.id, env: 'qa' }).set(owner.auth).expect(200),
+        s.http().delete('/api/v1/envs').query({ appId: app.id, env: 'qa' }).set(s.user.auth).expect(200),
       );
       const event = only(events, 'environment.deleted');
       expect(events).toHaveLength(1);
-      expect(event.payload).toEqual({ appId: app.id, environmentId: created.body.data.id, name: 'qa', actor: byUser(owner) });
+      expect(event.payload).toEqual({ appId: app.id, environmentId: created.body.data.id, name: 'qa', actor: byUser(s.user) });
       expect(await event.seen).not.toContain(created.body.data.id);
     });
 
     it('environment.deleted is not emitted for a default environment (400) or an unknown one (404)', async () => {
-      const app = await anApp(t, owner);
+      const app = await s.newApp();
       const { events } = await emittedBy(async () => {
-        await t.http().delete('/api/v1/envs').query({ appId: app.id, env: 'production' }).set(owner.auth).expect(400);
-        await t.http().delete('/api/v1/envs').query({ appId: app.id, env: 'nowhere' }).set(owner.auth).expect(404);
+        await s.http().delete('/api/v1/envs').query({ appId: app.id, env: 'production' }).set(s.user.auth).expect(400);
+        await s.http().delete('/api/v1/envs').query({ appId: app.id, env: 'nowhere' }).set(s.user.auth).expect(404);
       });
       expect(events).toEqual([]);
     });
@@ -345,9 +330,9 @@ describe('Domain events', () => {
 
   describe('key.created and key.revoked', () => {
     it('key.created is emitted once, with the key id and type, never its secret', async () => {
-      const app = await anApp(t, owner);
+      const app = await s.newApp();
       const { result, events } = await emittedBy(() =>
-        t.http().post('/api/v1/keys').set(owner.auth).send({ appId: app.id, env: 'production', type: 'pub' }).expect(201),
+        s.http().post('/api/v1/keys').set(s.user.auth).send({ appId: app.id, env: 'production', type: 'pub' }).expect(201),
       );
       const event = only(events, 'key.created');
       expect(events).toHaveLength(1);
@@ -356,55 +341,55 @@ describe('Domain events', () => {
         environmentId: app.envs.production,
         keyId: result.body.data.id,
         type: 'pub',
-        actor: byUser(owner),
+        actor: byUser(s.user),
       });
       expect(JSON.stringify(event.payload)).not.toContain(result.body.data.key);
       expect(await event.seen).toContain(result.body.data.id);
     });
 
     it('key.created is not emitted past the limit (409) or for an unknown environment (404)', async () => {
-      const app = await anApp(t, owner);
-      await aKey(t, owner, app);
-      await aKey(t, owner, app);
+      const app = await s.newApp();
+      await aKey(s, s.user, app);
+      await aKey(s, s.user, app);
       const { events } = await emittedBy(async () => {
-        await t.http().post('/api/v1/keys').set(owner.auth).send({ appId: app.id, env: 'production', type: 'sdk' }).expect(409);
-        await t.http().post('/api/v1/keys').set(owner.auth).send({ appId: app.id, env: 'nowhere', type: 'sdk' }).expect(404);
+        await s.http().post('/api/v1/keys').set(s.user.auth).send({ appId: app.id, env: 'production', type: 'sdk' }).expect(409);
+        await s.http().post('/api/v1/keys').set(s.user.auth).send({ appId: app.id, env: 'nowhere', type: 'sdk' }).expect(404);
       });
       expect(events).toEqual([]);
     });
 
     it('key.revoked is emitted once by a revocation, and not by revoking it again (404)', async () => {
-      const app = await anApp(t, owner);
-      const key = await aKey(t, owner, app, 'staging');
-      const { events } = await emittedBy(() => t.http().delete('/api/v1/keys').query({ keyId: key.id }).set(owner.auth).expect(200));
+      const app = await s.newApp();
+      const key = await aKey(s, s.user, app, 'staging');
+      const { events } = await emittedBy(() => s.http().delete('/api/v1/keys').query({ keyId: key.id }).set(s.user.auth).expect(200));
       const event = only(events, 'key.revoked');
       expect(events).toHaveLength(1);
-      expect(event.payload).toEqual({ appId: app.id, environmentId: app.envs.staging, keyId: key.id, actor: byUser(owner) });
+      expect(event.payload).toEqual({ appId: app.id, environmentId: app.envs.staging, keyId: key.id, actor: byUser(s.user) });
       expect(await event.seen).not.toContain(key.id);
 
-      const again = await emittedBy(() => t.http().delete('/api/v1/keys').query({ keyId: key.id }).set(owner.auth).expect(404));
+      const again = await emittedBy(() => s.http().delete('/api/v1/keys').query({ keyId: key.id }).set(s.user.auth).expect(404));
       expect(again.events).toEqual([]);
     });
   });
 
   describe('member.added and member.removed', () => {
     it('member.added is emitted once, with the role, and not again for a member (409) or an unknown email (404)', async () => {
-      const app = await anApp(t, owner);
-      const viewer = await aUser(t);
+      const app = await s.newApp();
+      const viewer = await s.newUser();
       const { events } = await emittedBy(() =>
-        t.http().post(`/api/v1/apps/${app.id}/members`).set(owner.auth).send({ email: viewer.email, role: 'viewer' }).expect(201),
+        s.http().post(`/api/v1/apps/${app.id}/members`).set(s.user.auth).send({ email: viewer.email, role: 'viewer' }).expect(201),
       );
       const event = only(events, 'member.added');
       expect(events).toHaveLength(1);
-      expect(event.payload).toEqual({ appId: app.id, userId: viewer.id, role: 'viewer', actor: byUser(owner) });
+      expect(event.payload).toEqual({ appId: app.id, userId: viewer.id, role: 'viewer', actor: byUser(s.user) });
       expect(await event.seen).toContain(viewer.id);
 
       const failed = await emittedBy(async () => {
-        await t.http().post(`/api/v1/apps/${app.id}/members`).set(owner.auth).send({ email: viewer.email, role: 'editor' }).expect(409);
-        await t
+        await s.http().post(`/api/v1/apps/${app.id}/members`).set(s.user.auth).send({ email: viewer.email, role: 'editor' }).expect(409);
+        await s
           .http()
           .post(`/api/v1/apps/${app.id}/members`)
-          .set(owner.auth)
+          .set(s.user.auth)
           .send({ email: `${unique('nobody')}@example.com`, role: 'editor' })
           .expect(404);
       });
@@ -412,18 +397,18 @@ describe('Domain events', () => {
     });
 
     it('member.removed is emitted once, and not for the last owner (400) or a non-member (404)', async () => {
-      const app = await anApp(t, owner);
-      const editor = await aUser(t);
-      await aMember(t, owner, app, editor, 'editor');
-      const { events } = await emittedBy(() => t.http().delete(`/api/v1/apps/${app.id}/members/${editor.id}`).set(owner.auth).expect(200));
+      const app = await s.newApp();
+      const editor = await s.newUser();
+      await aMember(s, s.user, app, editor, 'editor');
+      const { events } = await emittedBy(() => s.http().delete(`/api/v1/apps/${app.id}/members/${editor.id}`).set(s.user.auth).expect(200));
       const event = only(events, 'member.removed');
       expect(events).toHaveLength(1);
-      expect(event.payload).toEqual({ appId: app.id, userId: editor.id, actor: byUser(owner) });
+      expect(event.payload).toEqual({ appId: app.id, userId: editor.id, actor: byUser(s.user) });
       expect(await event.seen).not.toContain(editor.id);
 
       const failed = await emittedBy(async () => {
-        await t.http().delete(`/api/v1/apps/${app.id}/members/${owner.id}`).set(owner.auth).expect(400);
-        await t.http().delete(`/api/v1/apps/${app.id}/members/${editor.id}`).set(owner.auth).expect(404);
+        await s.http().delete(`/api/v1/apps/${app.id}/members/${s.user.id}`).set(s.user.auth).expect(400);
+        await s.http().delete(`/api/v1/apps/${app.id}/members/${editor.id}`).set(s.user.auth).expect(404);
       });
       expect(failed.events).toEqual([]);
     });
@@ -431,19 +416,19 @@ describe('Domain events', () => {
 
   describe('plan.changed', () => {
     it('is emitted once by an operator, with the plan before and after, and not for the plan it has, a bad plan (400) or a non-operator (403)', async () => {
-      const app = await anApp(t, owner);
+      const app = await s.newApp();
       const { events } = await emittedBy(() =>
-        t.http().patch(`/api/v1/apps/${app.id}/plan`).set(operator.auth).send({ plan: 'pro' }).expect(200),
+        s.http().patch(`/api/v1/apps/${app.id}/plan`).set(s.operator.auth).send({ plan: 'pro' }).expect(200),
       );
       const event = only(events, 'plan.changed');
       expect(events).toHaveLength(1);
-      expect(event.payload).toEqual({ appId: app.id, plan: 'pro', previous: 'free', actor: byUser(operator) });
+      expect(event.payload).toEqual({ appId: app.id, plan: 'pro', previous: 'free', actor: byUser(s.operator) });
       expect(await event.seen).toEqual({ from: 'free', to: 'pro' });
 
       const failed = await emittedBy(async () => {
-        await t.http().patch(`/api/v1/apps/${app.id}/plan`).set(operator.auth).send({ plan: 'pro' }).expect(200);
-        await t.http().patch(`/api/v1/apps/${app.id}/plan`).set(operator.auth).send({ plan: 'platinum' }).expect(400);
-        await t.http().patch(`/api/v1/apps/${app.id}/plan`).set(owner.auth).send({ plan: 'enterprise' }).expect(403);
+        await s.http().patch(`/api/v1/apps/${app.id}/plan`).set(s.operator.auth).send({ plan: 'pro' }).expect(200);
+        await s.http().patch(`/api/v1/apps/${app.id}/plan`).set(s.operator.auth).send({ plan: 'platinum' }).expect(400);
+        await s.http().patch(`/api/v1/apps/${app.id}/plan`).set(s.user.auth).send({ plan: 'enterprise' }).expect(403);
       });
       expect(failed.events).toEqual([]);
     });
