@@ -188,7 +188,7 @@ describe('credential lifecycle', () => {
 
   it('rehashes a password stored with older scrypt parameters on the next successful login', async () => {
     const user = await s.newUser();
-    const db = s.app.get(DataSource);
+    const db = s.get(DataSource);
     const old = await hashPassword(user.password, { N: 2 ** 14, r: 8, p: 1 });
     await db.query('UPDATE users SET password_hash = $1 WHERE id = $2', [old, user.id]);
     await s.http().post('/api/v1/auth/login').send({ email: user.email, password: 'wrong password' }).expect(401);

@@ -4,8 +4,9 @@
  * set; no cli_ token, no quota.
  */
 import { loadConfig } from '@superflag/core';
-import { startApp, TestApp } from './support/app';
-import { aFlag, aKey, anApp, aUser } from './support/factories';
+import { startApp } from './support/app';
+import { aFlag, aKey } from './support/factories';
+import { TestSession } from './support/session';
 import { SseClient } from './support/sse';
 
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
@@ -22,35 +23,30 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 }
 
 describe('metrics', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp({ METRICS_TOKEN, QUOTA_FREE: '12', QUOTAS_ENABLED: 'true' });
-  });
-  afterAll(() => t.close());
+  const s = TestSession.perSuite({ METRICS_TOKEN, QUOTA_FREE: '12', QUOTAS_ENABLED: 'true' }, { user: false });
 
   const scrape = async () => {
-    const res = await t.http().get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200);
+    const res = await s.http().get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200);
     return res.text;
   };
 
   it('requires METRICS_TOKEN as a Bearer token when it is set, and no cli_ token', async () => {
-    const user = await aUser(t);
-    expect((await t.http().get('/metrics').expect(401)).body).toEqual({ error: 'Not authenticated' });
-    await t.http().get('/metrics').set('Authorization', 'Bearer metrics-token-0123456789abcdeX').expect(401);
-    await t.http().get('/metrics').set(user.auth).expect(401);
-    const res = await t.http().get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200);
+    const user = await s.newUser();
+    expect((await s.http().get('/metrics').expect(401)).body).toEqual({ error: 'Not authenticated' });
+    await s.http().get('/metrics').set('Authorization', 'Bearer metrics-token-0123456789abcdeX').expect(401);
+    await s.http().get('/metrics').set(user.auth).expect(401);
+    const res = await s.http().get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(res.headers['x-ratelimit-limit']).toBeUndefined();
   });
 
   it('counts requests and their latency by route pattern, method and status', async () => {
-    const user = await aUser(t);
-    const app = await anApp(t, user);
-    const { key } = await aFlag(t, user, app, 'staging', { key: 'checkout-v2' });
+    const { user, app } = await s.newUserWithApp();
+    const { key } = await aFlag(s, user, app, 'staging', { key: 'checkout-v2' });
     const before = sample(await scrape(), 'superflag_http_requests_total', { method: 'GET', route: '/api/v1/flags/:key', status: '200' }) ?? 0;
-    for (let i = 0; i < 3; i++) await t.http().get(`/api/v1/flags/${key}`).query({ appId: app.id, env: 'staging' }).set(user.auth).expect(200);
-    await t.http().get('/api/v1/flags/no-such-flag').query({ appId: app.id, env: 'staging' }).set(user.auth).expect(404);
-    await t.http().get('/definitely/not/a/route').expect(404);
+    for (let i = 0; i < 3; i++) await s.http().get(`/api/v1/flags/${key}`).query({ appId: app.id, env: 'staging' }).set(user.auth).expect(200);
+    await s.http().get('/api/v1/flags/no-such-flag').query({ appId: app.id, env: 'staging' }).set(user.auth).expect(404);
+    await s.http().get('/definitely/not/a/route').expect(404);
 
     const text = await scrape();
     expect(sample(text, 'superflag_http_requests_total', { method: 'GET', route: '/api/v1/flags/:key', status: '200' })).toBe(before + 3);
@@ -65,19 +61,18 @@ describe('metrics', () => {
   });
 
   it('reports config cache hits and misses, open SSE streams and quota rejections', async () => {
-    const user = await aUser(t);
-    const app = await anApp(t, user);
-    await aFlag(t, user, app, 'production', { key: 'banner', clientEnabled: true });
-    const sdk = await aKey(t, user, app, 'production', 'sdk');
-    const pub = await aKey(t, user, app, 'production', 'pub');
+    const { user, app } = await s.newUserWithApp();
+    await aFlag(s, user, app, 'production', { key: 'banner', clientEnabled: true });
+    const sdk = await aKey(s, user, app, 'production', 'sdk');
+    const pub = await aKey(s, user, app, 'production', 'pub');
     const start = await scrape();
     const hits0 = sample(start, 'superflag_config_cache_hits_total')!;
     const misses0 = sample(start, 'superflag_config_cache_misses_total')!;
     const rejected0 = sample(start, 'superflag_quota_rejections_total')!;
     expect([hits0, misses0, rejected0].every(Number.isFinite)).toBe(true);
 
-    for (let i = 0; i < 4; i++) await t.http().get('/api/v1/config').set(sdk.auth).expect(200);
-    const stream = await SseClient.connect(`${await t.url()}/api/v1/config/stream?key=${pub.key}`);
+    for (let i = 0; i < 4; i++) await s.configFor(sdk).expect(200);
+    const stream = await SseClient.connect(`${await s.url()}/api/v1/config/stream?key=${pub.key}`);
     try {
       await stream.next((e) => e.event === 'config', 2000);
       const open = await scrape();
@@ -88,9 +83,9 @@ describe('metrics', () => {
 
       // QUOTA_FREE=12 per environment and month (key creation and flag writes count too): spend it, then twice 429.
       let status = 200;
-      for (let i = 0; status === 200 && i < 20; i++) status = (await t.http().get('/api/v1/config').set(sdk.auth)).status;
+      for (let i = 0; status === 200 && i < 20; i++) status = (await s.configFor(sdk)).status;
       expect(status).toBe(429);
-      await t.http().get('/api/v1/config').set(sdk.auth).expect(429);
+      await s.configFor(sdk).expect(429);
       const spent = await scrape();
       expect(sample(spent, 'superflag_quota_rejections_total')).toBe(rejected0 + 2);
       expect(sample(spent, 'superflag_http_requests_total', { method: 'GET', route: '/api/v1/config', status: '429' })).toBeGreaterThanOrEqual(2);
@@ -112,7 +107,7 @@ describe('metrics', () => {
     expect(busy).toBeGreaterThanOrEqual(0);
     expect(idle! + busy!).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'superflag_db_pool_waiting_clients')).toBeGreaterThanOrEqual(0);
-    expect(sample(text, 'superflag_db_pool_max_connections')).toBe(t.config.DATABASE_URL ? t.config.DATABASE_POOL_SIZE : 1);
+    expect(sample(text, 'superflag_db_pool_max_connections')).toBe(s.config.DATABASE_URL ? s.config.DATABASE_POOL_SIZE : 1);
     expect(sample(text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(sample(text, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
     expect(sample(text, 'superflag_http_requests_in_flight')).toBeGreaterThanOrEqual(1);
@@ -122,13 +117,13 @@ describe('metrics', () => {
     const text = await scrape();
     expect(text).toMatch(/^# TYPE superflag_dependency_up gauge$/m);
     expect(sample(text, 'superflag_dependency_up', { dependency: 'database' })).toBe(1);
-    const ready = (await t.http().get('/health/ready').expect(200)).body;
-    if (t.config.REDIS_URL) expect(sample(text, 'superflag_dependency_up', { dependency: 'redis' })).toBe(ready.redis === 'up' ? 1 : 0);
+    const ready = (await s.http().get('/health/ready').expect(200)).body;
+    if (s.config.REDIS_URL) expect(sample(text, 'superflag_dependency_up', { dependency: 'redis' })).toBe(ready.redis === 'up' ? 1 : 0);
     else expect(sample(text, 'superflag_dependency_up', { dependency: 'redis' })).toBeUndefined();
   });
 
   it('is documented in OpenAPI as text/plain behind the optional metrics bearer scheme', async () => {
-    const doc = (await t.http().get('/docs-json').expect(200)).body;
+    const doc = (await s.http().get('/docs-json').expect(200)).body;
     const op = doc.paths['/metrics'].get;
     expect(Object.keys(op.responses['200'].content)).toEqual(['text/plain']);
     expect(op.security).toEqual([{ metrics: [] }]);
