@@ -13,25 +13,37 @@ export interface EventActor {
  * need it republish there. Payloads hold ids and facts, never secrets or hashes of secrets.
  */
 export interface DomainEventMap {
-  /** One versioned write of an environment's flags (create, update, delete, bulk, targets, rollback). */
+  /**
+   * One versioned write of an environment's flags (create, update, delete, bulk, targets, rollback): one event per
+   * write, however many flags it touched.
+   */
   'flag.changed': {
     appId: string;
     environmentId: string;
+    /** The environment's version after the write. */
     version: number;
-    /** Flag keys the write touched. */
+    /** Flag keys the write touched, each once. */
     keys: string[];
     kind: 'create' | 'update' | 'delete' | 'bulk' | 'targets' | 'rollback';
     actor: EventActor | null;
+    /** The write's changeDescription. */
     description: string | null;
   };
+  /** An environment added to an app; also each default environment of a new app, right after its app.created. */
   'environment.created': { appId: string; environmentId: string; name: string; actor: EventActor | null };
+  /** An added environment deleted (those of a deleted app go with app.deleted, without an event each). */
   'environment.deleted': { appId: string; environmentId: string; name: string; actor: EventActor | null };
+  /** A runtime key (pub_/sdk_) created. Never carries the secret. */
   'key.created': { appId: string; environmentId: string; keyId: string; type: 'pub' | 'sdk'; actor: EventActor | null };
+  /** A runtime key revoked (replicas learn to refuse it through the ClusterBus, not through this). */
   'key.revoked': { appId: string; environmentId: string; keyId: string; actor: EventActor | null };
+  /** A new app; its owner is the user who created it (the actor). */
   'app.created': { appId: string; name: string; ownerId: string };
+  /** An app deleted with everything in it; `environmentIds` are the environments it had. */
   'app.deleted': { appId: string; environmentIds: string[]; actor: EventActor | null };
   'member.added': { appId: string; userId: string; role: string; actor: EventActor | null };
   'member.removed': { appId: string; userId: string; actor: EventActor | null };
+  /** An operator moved an app to another plan (setting the plan it has emits nothing). */
   'plan.changed': { appId: string; plan: string; previous: string; actor: EventActor | null };
 }
 
