@@ -122,7 +122,7 @@ describe('ConfigSnapshots when reloads fail', () => {
     let last = db.loads;
     for (let t = 0; t < 40_000; t += 50) {
       await jest.advanceTimersByTimeAsync(50);
-      snapshots.get(ENV);
+      void snapshots.get(ENV);
       snapshots.invalidate(ENV, 2);
       if (db.loads !== last) attemptsAt.push(t + 50);
       last = db.loads;
@@ -159,7 +159,7 @@ describe('ConfigSnapshots when reloads fail', () => {
     for (let i = 0; i < 100; i++) {
       let thrown: unknown;
       try {
-        snapshots.get(ENV);
+        void snapshots.get(ENV);
       } catch (err) {
         thrown = err;
       }
@@ -243,7 +243,7 @@ describe('ConfigSnapshots within CACHE_MEMORY_MB', () => {
     expect(snapshots.bytes).toBe(a.bytes);
     await snapshots.get('env_b');
     // env_a read since env_b: env_b is the least recently read when env_c arrives.
-    snapshots.get('env_a');
+    void snapshots.get('env_a');
     await snapshots.get('env_c');
     expect(snapshots.evictions).toBe(1);
     expect(snapshots.size).toBe(2);
