@@ -13,10 +13,19 @@ describe('RedisThrottlerStorage (real Redis)', () => {
   afterAll(async () => {
     await Promise.all([closeRedis(a), closeRedis(b)]);
   });
+  /** The storage one replica's throttler uses, on its own connection. */
+  const storeOn = (client: RedisClient) => new RedisThrottlerStorage(client, new ThrottlerStorageService());
+  /** A new key on replica a, hit once past a limit of 1 a minute, with `blockMs` of penalty. */
+  const overLimit = async (blockMs: number) => {
+    const store = storeOn(a);
+    const key = unique('ip');
+    await store.increment(key, 60_000, 1, blockMs, 'test');
+    return { store, key, over: await store.increment(key, 60_000, 1, blockMs, 'test') };
+  };
 
   it('counts hits of one key across replicas in one fixed window', async () => {
-    const replica1 = new RedisThrottlerStorage(a, new ThrottlerStorageService());
-    const replica2 = new RedisThrottlerStorage(b, new ThrottlerStorageService());
+    const replica1 = storeOn(a);
+    const replica2 = storeOn(b);
     const key = unique('ip');
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? replica1 : replica2).increment(key, 60_000, 5, 0, 'test')));
     expect(results.map((r) => r.totalHits).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -28,7 +37,7 @@ describe('RedisThrottlerStorage (real Redis)', () => {
   });
 
   it('starts a new window when the old one expires', async () => {
-    const store = new RedisThrottlerStorage(a, new ThrottlerStorageService());
+    const store = storeOn(a);
     const key = unique('ip');
     await store.increment(key, 50, 1, 0, 'test');
     await store.increment(key, 50, 1, 0, 'test');
@@ -42,10 +51,7 @@ describe('RedisThrottlerStorage (real Redis)', () => {
   });
 
   it('blocks until the window ends once over the limit, without blocking callers with a higher limit', async () => {
-    const store = new RedisThrottlerStorage(a, new ThrottlerStorageService());
-    const key = unique('ip');
-    await store.increment(key, 60_000, 1, 60_000, 'test');
-    const over = await store.increment(key, 60_000, 1, 60_000, 'test');
+    const { store, key, over } = await overLimit(60_000);
     expect(over.isBlocked).toBe(true);
     expect(over.timeToBlockExpire).toBeGreaterThan(55);
     expect(over.timeToBlockExpire).toBeLessThanOrEqual(60);
@@ -54,16 +60,13 @@ describe('RedisThrottlerStorage (real Redis)', () => {
   });
 
   it('keeps a longer penalty (blockDuration beyond the window) in a block key', async () => {
-    const store = new RedisThrottlerStorage(a, new ThrottlerStorageService());
-    const key = unique('ip');
-    await store.increment(key, 60_000, 1, 120_000, 'test');
-    const over = await store.increment(key, 60_000, 1, 120_000, 'test');
+    const { over } = await overLimit(120_000);
     expect(over.isBlocked).toBe(true);
     expect(over.timeToBlockExpire).toBe(120);
   });
 
   it('counts in this replica while Redis is unreachable, so limits still hold per replica', async () => {
-    const store = new RedisThrottlerStorage(b, new ThrottlerStorageService());
+    const store = storeOn(b);
     await closeRedis(b);
     const key = unique('ip');
     const started = Date.now();
