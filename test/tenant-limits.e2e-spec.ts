@@ -1,26 +1,23 @@
 import type { Response } from 'supertest';
 import { sharedServices, startApp, TestApp } from './support/app';
-import { aFlag, aKey, aMember, anApp, aUser, TestAppRecord, TestUser, unique } from './support/factories';
+import { aFlag, aKey, aMember, TestAppRecord, TestUser, unique } from './support/factories';
+import { TestSession } from './support/session';
 
 /** Tenant limits, set low: each refusal is 409 `… limit reached (N)`, changes nothing, and parallel writes cannot overshoot. */
 describe('Tenant limits', () => {
-  let t: TestApp;
+  const s = TestSession.perSuite({ LIMIT_FLAGS_PER_ENV: '5', LIMIT_TARGETS_PER_FLAG: '3', LIMIT_ENVS_PER_APP: '5', LIMIT_KEYS_PER_ENV: '3', LIMIT_APPS_PER_USER: '3' }, { user: false });
   let user: TestUser;
-  beforeAll(async () => {
-    t = await startApp({ LIMIT_FLAGS_PER_ENV: '5', LIMIT_TARGETS_PER_FLAG: '3', LIMIT_ENVS_PER_APP: '5', LIMIT_KEYS_PER_ENV: '3', LIMIT_APPS_PER_USER: '3' });
-  });
   // A user per test: each may own only three apps.
   beforeEach(async () => {
-    user = await aUser(t);
+    user = await s.newUser();
   });
-  afterAll(() => t.close());
 
   const env = (a: TestAppRecord, name = 'production') => ({ appId: a.id, env: name });
   const flagsOf = async (a: TestAppRecord, name = 'production') =>
-    (await t.http().get('/api/v1/flags').query(env(a, name)).set(user.auth).expect(200)).body.data as Record<string, unknown>;
-  const versionOf = async (a: TestAppRecord, name = 'production') => (await t.http().get('/api/v1/changes').query({ ...env(a, name), limit: 1 }).set(user.auth).expect(200)).body.data[0]?.version ?? 0;
+    (await s.http().get('/api/v1/flags').query(env(a, name)).set(user.auth).expect(200)).body.data as Record<string, unknown>;
+  const versionOf = async (a: TestAppRecord, name = 'production') => (await s.http().get('/api/v1/changes').query({ ...env(a, name), limit: 1 }).set(user.auth).expect(200)).body.data[0]?.version ?? 0;
   const newFlag = (a: TestAppRecord, key = unique('f'), name = 'production') =>
-    t.http().post('/api/v1/flags').set(user.auth).send({ ...env(a, name), key, type: 'bool', value: true });
+    s.http().post('/api/v1/flags').set(user.auth).send({ ...env(a, name), key, type: 'bool', value: true });
   /** Of parallel requests at limit − 1, exactly one gets through; the others are refused by the limit. */
   const expectOneWins = (responses: Response[], error: string) => {
     expect(responses.filter((r) => r.status === 201)).toHaveLength(1);
@@ -31,21 +28,21 @@ describe('Tenant limits', () => {
 
   describe('flags per environment', () => {
     it('refuses the flag past the limit, changing nothing, per environment; deleting one makes room', async () => {
-      const a = await anApp(t, user);
-      for (let i = 0; i < 5; i++) await aFlag(t, user, a, 'production', { key: `f${i}` });
+      const a = await s.newApp(user);
+      for (let i = 0; i < 5; i++) await aFlag(s, user, a, 'production', { key: `f${i}` });
       const res = await newFlag(a, 'one-too-many').expect(409);
       expect(res.body).toEqual({ error: 'Flags per environment limit reached (5)' });
       expect(Object.keys(await flagsOf(a)).sort()).toEqual(['f0', 'f1', 'f2', 'f3', 'f4']);
       expect(await versionOf(a)).toBe(5);
       await newFlag(a, 'elsewhere', 'staging').expect(201);
-      await t.http().delete('/api/v1/flags').query({ ...env(a), key: 'f0' }).set(user.auth).expect(200);
+      await s.http().delete('/api/v1/flags').query({ ...env(a), key: 'f0' }).set(user.auth).expect(200);
       await newFlag(a, 'one-too-many').expect(201);
       expect(Object.keys(await flagsOf(a))).toHaveLength(5);
     });
 
     it('lets exactly one of 10 parallel creates at limit − 1 through', async () => {
-      const a = await anApp(t, user);
-      for (let i = 0; i < 4; i++) await aFlag(t, user, a, 'production', { key: `f${i}` });
+      const a = await s.newApp(user);
+      for (let i = 0; i < 4; i++) await aFlag(s, user, a, 'production', { key: `f${i}` });
       const responses = await Promise.all(Array.from({ length: 10 }, (_, i) => newFlag(a, `race-${i}`)));
       expectOneWins(responses, 'Flags per environment limit reached (5)');
       expect(Object.keys(await flagsOf(a))).toHaveLength(5);
@@ -53,11 +50,11 @@ describe('Tenant limits', () => {
     });
 
     it('still lets a rollback restore a set that fitted', async () => {
-      const a = await anApp(t, user);
-      for (let i = 0; i < 5; i++) await aFlag(t, user, a, 'production', { key: `f${i}` });
-      await t.http().delete('/api/v1/flags').query({ ...env(a), key: 'f4' }).set(user.auth).expect(200);
+      const a = await s.newApp(user);
+      for (let i = 0; i < 5; i++) await aFlag(s, user, a, 'production', { key: `f${i}` });
+      await s.http().delete('/api/v1/flags').query({ ...env(a), key: 'f4' }).set(user.auth).expect(200);
       await newFlag(a, 'f5').expect(201);
-      const res = await t.http().post('/api/v1/envs/rollback').set(user.auth).send({ ...env(a), version: 5 }).expect(200);
+      const res = await s.http().post('/api/v1/envs/rollback').set(user.auth).send({ ...env(a), version: 5 }).expect(200);
       expect(res.body.data).toEqual({ version: 8, restored: 2 });
       expect(Object.keys(await flagsOf(a)).sort()).toEqual(['f0', 'f1', 'f2', 'f3', 'f4']);
     });
@@ -65,14 +62,14 @@ describe('Tenant limits', () => {
 
   describe('targets per flag', () => {
     const targetsOf = async (a: TestAppRecord, key: string) =>
-      (await t.http().get(`/api/v1/flags/${key}/targets`).query(env(a)).set(user.auth).expect(200)).body.data as { users: Record<string, unknown>; companies: Record<string, unknown> };
+      (await s.http().get(`/api/v1/flags/${key}/targets`).query(env(a)).set(user.auth).expect(200)).body.data as { users: Record<string, unknown>; companies: Record<string, unknown> };
 
     it('refuses a batch that takes a flag past the limit as a whole; replacing, removing and other flags are fine', async () => {
-      const a = await anApp(t, user);
-      await aFlag(t, user, a, 'production', { key: 'beta' });
-      await aFlag(t, user, a, 'production', { key: 'other' });
+      const a = await s.newApp(user);
+      await aFlag(s, user, a, 'production', { key: 'beta' });
+      await aFlag(s, user, a, 'production', { key: 'other' });
       const url = `/api/apps/${a.id}/flags/specific-targets/${a.envs.production}`;
-      const patch = (updates: object[]) => t.http().patch(url).set(user.auth).send({ updates });
+      const patch = (updates: object[]) => s.http().patch(url).set(user.auth).send({ updates });
       await patch([{ flagKey: 'beta', value: true, userId: 'u1' }, { flagKey: 'beta', value: true, userId: 'u2' }, { flagKey: 'beta', value: true, companyId: 'c1' }]).expect(200);
       const before = await versionOf(a);
 
@@ -91,31 +88,31 @@ describe('Tenant limits', () => {
     });
 
     it('refuses one batch that alone exceeds the limit', async () => {
-      const a = await anApp(t, user);
-      await aFlag(t, user, a, 'production', { key: 'beta' });
+      const a = await s.newApp(user);
+      await aFlag(s, user, a, 'production', { key: 'beta' });
       const url = `/api/apps/${a.id}/flags/specific-targets/${a.envs.production}`;
       const updates = ['a', 'b', 'c', 'd'].map((id) => ({ flagKey: 'beta', value: true, companyId: id }));
-      expect((await t.http().patch(url).set(user.auth).send({ updates }).expect(409)).body).toEqual({ error: 'Targets per flag limit reached (3)', key: 'beta' });
+      expect((await s.http().patch(url).set(user.auth).send({ updates }).expect(409)).body).toEqual({ error: 'Targets per flag limit reached (3)', key: 'beta' });
       expect(await targetsOf(a, 'beta')).toEqual({ key: 'beta', users: {}, companies: {} });
     });
   });
 
   describe('environments per app', () => {
-    const newEnv = (a: TestAppRecord, name = unique('e')) => t.http().post('/api/v1/envs').set(user.auth).send({ appId: a.id, name });
-    const envCount = async (a: TestAppRecord) => (await t.http().get('/api/v1/envs').query({ appId: a.id }).set(user.auth).expect(200)).body.data.length;
+    const newEnv = (a: TestAppRecord, name = unique('e')) => s.http().post('/api/v1/envs').set(user.auth).send({ appId: a.id, name });
+    const envCount = async (a: TestAppRecord) => (await s.http().get('/api/v1/envs').query({ appId: a.id }).set(user.auth).expect(200)).body.data.length;
 
     it('counts the three defaults, refuses the environment past the limit, and has room again after a delete', async () => {
-      const a = await anApp(t, user);
+      const a = await s.newApp(user);
       await newEnv(a, 'qa').expect(201);
       await newEnv(a, 'demo').expect(201);
       expect((await newEnv(a, 'extra').expect(409)).body).toEqual({ error: 'Environments per app limit reached (5)' });
       expect(await envCount(a)).toBe(5);
-      await t.http().delete('/api/v1/envs').query({ appId: a.id, env: 'demo' }).set(user.auth).expect(200);
+      await s.http().delete('/api/v1/envs').query({ appId: a.id, env: 'demo' }).set(user.auth).expect(200);
       await newEnv(a, 'extra').expect(201);
     });
 
     it('lets exactly one of 10 parallel creates at limit − 1 through', async () => {
-      const a = await anApp(t, user);
+      const a = await s.newApp(user);
       await newEnv(a).expect(201);
       expectOneWins(await Promise.all(Array.from({ length: 10 }, () => newEnv(a))), 'Environments per app limit reached (5)');
       expect(await envCount(a)).toBe(5);
@@ -123,54 +120,54 @@ describe('Tenant limits', () => {
   });
 
   describe('active keys per environment', () => {
-    const newKey = (a: TestAppRecord, name = 'production') => t.http().post('/api/v1/keys').set(user.auth).send({ ...env(a, name), type: 'sdk' });
-    const keyCount = async (a: TestAppRecord) => (await t.http().get('/api/v1/keys').query(env(a)).set(user.auth).expect(200)).body.data.length;
+    const newKey = (a: TestAppRecord, name = 'production') => s.http().post('/api/v1/keys').set(user.auth).send({ ...env(a, name), type: 'sdk' });
+    const keyCount = async (a: TestAppRecord) => (await s.http().get('/api/v1/keys').query(env(a)).set(user.auth).expect(200)).body.data.length;
 
     it('refuses the key past the limit; revoked keys do not count', async () => {
-      const a = await anApp(t, user);
-      const first = await aKey(t, user, a);
-      await aKey(t, user, a);
-      await aKey(t, user, a);
+      const a = await s.newApp(user);
+      const first = await aKey(s, user, a);
+      await aKey(s, user, a);
+      await aKey(s, user, a);
       expect((await newKey(a).expect(409)).body).toEqual({ error: 'Active keys per environment limit reached (3)' });
       expect(await keyCount(a)).toBe(3);
       await newKey(a, 'staging').expect(201);
-      await t.http().delete('/api/v1/keys').query({ keyId: first.id }).set(user.auth).expect(200);
+      await s.http().delete('/api/v1/keys').query({ keyId: first.id }).set(user.auth).expect(200);
       await newKey(a).expect(201);
       expect(await keyCount(a)).toBe(3);
       // The refused key was never created: the audit shows four creations in production and one in staging.
-      const audit = await t.http().get(`/api/v1/apps/${a.id}/audit`).set(user.auth).expect(200);
+      const audit = await s.http().get(`/api/v1/apps/${a.id}/audit`).set(user.auth).expect(200);
       expect(audit.body.data.filter((e: { action: string }) => e.action === 'runtime_key.created')).toHaveLength(5);
     });
 
     it('lets exactly one of 10 parallel creates at limit − 1 through', async () => {
-      const a = await anApp(t, user);
-      await aKey(t, user, a);
-      await aKey(t, user, a);
+      const a = await s.newApp(user);
+      await aKey(s, user, a);
+      await aKey(s, user, a);
       expectOneWins(await Promise.all(Array.from({ length: 10 }, () => newKey(a))), 'Active keys per environment limit reached (3)');
       expect(await keyCount(a)).toBe(3);
     });
   });
 
   describe('apps per user', () => {
-    const newApp = (u: TestUser) => t.http().post('/api/v1/apps').set(u.auth).send({ name: unique('app') });
-    const appCount = async (u: TestUser) => (await t.http().get('/api/v1/apps').set(u.auth).expect(200)).body.data.length;
+    const newApp = (u: TestUser) => s.http().post('/api/v1/apps').set(u.auth).send({ name: unique('app') });
+    const appCount = async (u: TestUser) => (await s.http().get('/api/v1/apps').set(u.auth).expect(200)).body.data.length;
 
     it('counts the apps a user owns, not those they are a member of; deleting one makes room', async () => {
-      const owner = await aUser(t);
-      const other = await aUser(t);
-      const theirs = await anApp(t, other);
-      await aMember(t, other, theirs, owner, 'owner');
-      const mine = [await anApp(t, owner), await anApp(t, owner), await anApp(t, owner)];
+      const owner = await s.newUser();
+      const other = await s.newUser();
+      const theirs = await s.newApp(other);
+      await aMember(s, other, theirs, owner, 'owner');
+      const mine = [await s.newApp(owner), await s.newApp(owner), await s.newApp(owner)];
       expect((await newApp(owner).expect(409)).body).toEqual({ error: 'Apps per user limit reached (3)' });
       expect(await appCount(owner)).toBe(4);
-      await t.http().delete(`/api/v1/apps/${mine[0].id}`).set(owner.auth).expect(200);
+      await s.http().delete(`/api/v1/apps/${mine[0].id}`).set(owner.auth).expect(200);
       await newApp(owner).expect(201);
     });
 
     it('lets exactly one of 10 parallel creates at limit − 1 through', async () => {
-      const owner = await aUser(t);
-      await anApp(t, owner);
-      await anApp(t, owner);
+      const owner = await s.newUser();
+      await s.newApp(owner);
+      await s.newApp(owner);
       expectOneWins(await Promise.all(Array.from({ length: 10 }, () => newApp(owner))), 'Apps per user limit reached (3)');
       expect(await appCount(owner)).toBe(3);
     });
@@ -184,10 +181,9 @@ describe('Tenant limits', () => {
     afterAll(() => lowered.close());
 
     it('refuses a rollback that would grow what is already over it, and allows one that does not', async () => {
-      const before = await startApp(sharedServices());
+      const before = await TestSession.start(sharedServices());
       try {
-        const owner = await aUser(before);
-        const a = await anApp(before, owner);
+        const { user: owner, appRecord: a } = before;
         for (let i = 0; i < 5; i++) await aFlag(before, owner, a, 'production', { key: `f${i}` });
         const url = `/api/apps/${a.id}/flags/specific-targets/${a.envs.production}`;
         await before.http().patch(url).set(owner.auth).send({ updates: [{ flagKey: 'f0', value: true, userId: 'u1' }, { flagKey: 'f0', value: true, userId: 'u2' }] }).expect(200);
