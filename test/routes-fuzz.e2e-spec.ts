@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { startApp, TestApp } from './support/app';
-import { aFlag, aKey, aManagementKey, aMember, anApp, aUser, TestAppRecord, TestUser, unique } from './support/factories';
+import { TestAppRecord, TestUser, unique } from './support/factories';
+import { TestSession } from './support/session';
 
 /**
  * Every route of the OpenAPI document gets random bodies, queries and path parameters (nulls, NULs, lone
@@ -50,9 +50,7 @@ const evilString = fc.oneof(
   fc.string({ maxLength: 12 }).map(encodeURIComponent),
 );
 
-let t: TestApp;
-let user: TestUser;
-let app: TestAppRecord;
+const s = TestSession.perSuite({ QUOTA_FREE: '100000000', QUOTA_PRO: '100000000' });
 let member: TestUser;
 let sdk: { key: string; auth: { Authorization: string } };
 let victimKeyId: string;
@@ -60,7 +58,7 @@ let victimMgmtKeyId: string;
 let throwaway: { user: TestUser; app: TestAppRecord };
 
 /** Plausible values by field name, so random requests also reach the code behind validation. */
-const real = (name: string, own: TestAppRecord = app): fc.Arbitrary<unknown> => {
+const real = (name: string, own: TestAppRecord = s.appRecord): fc.Arbitrary<unknown> => {
   switch (name) {
     case 'appId':
     case 'id':
@@ -77,7 +75,7 @@ const real = (name: string, own: TestAppRecord = app): fc.Arbitrary<unknown> => 
     case 'value':
       return fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.boolean(), fc.integer());
     case 'userId':
-      return fc.constantFrom(member.id, user.id, 'user-42');
+      return fc.constantFrom(member.id, s.user.id, 'user-42');
     case 'keyId':
       return fc.constantFrom(victimKeyId, victimMgmtKeyId);
     case 'email':
@@ -106,13 +104,13 @@ const real = (name: string, own: TestAppRecord = app): fc.Arbitrary<unknown> => 
 };
 
 let schemas: Record<string, Schema> = {};
-const resolve = (s: Schema): Schema => (s.$ref ? schemas[s.$ref.split('/').pop()!] : s);
+const resolve = (schema: Schema): Schema => (schema.$ref ? schemas[schema.$ref.split('/').pop()!] : schema);
 
 function bodyOf(schema: Schema, depth = 0): fc.Arbitrary<unknown> {
-  const s = resolve(schema);
-  if (s.type === 'array' && s.items && depth < 2) return fc.oneof(fc.array(bodyOf(s.items, depth + 1), { maxLength: 3 }), evil);
-  if (!s.properties || depth > 2) return evil;
-  const fields = Object.fromEntries(Object.entries(s.properties).map(([name, p]) => [name, fc.oneof({ weight: 3, arbitrary: p.$ref || p.items?.$ref ? bodyOf(p, depth + 1) : real(name) }, { weight: 2, arbitrary: evil })]));
+  const resolved = resolve(schema);
+  if (resolved.type === 'array' && resolved.items && depth < 2) return fc.oneof(fc.array(bodyOf(resolved.items, depth + 1), { maxLength: 3 }), evil);
+  if (!resolved.properties || depth > 2) return evil;
+  const fields = Object.fromEntries(Object.entries(resolved.properties).map(([name, p]) => [name, fc.oneof({ weight: 3, arbitrary: p.$ref || p.items?.$ref ? bodyOf(p, depth + 1) : real(name) }, { weight: 2, arbitrary: evil })]));
   const object = fc.record({ ...fields, [`extra${depth}`]: evil }, { requiredKeys: [] });
   return depth === 0 ? fc.oneof({ weight: 8, arbitrary: object }, { weight: 1, arbitrary: evil }) : object;
 }
@@ -120,52 +118,48 @@ function bodyOf(schema: Schema, depth = 0): fc.Arbitrary<unknown> {
 /** What must not move on a 4xx, read through the API. Last-used times and sliding expiries move on every use by design. */
 async function snapshot(): Promise<string> {
   const get = async (path: string, query: Record<string, string> = {}) => {
-    const res = await t.http().get(path).query(query).set(user.auth);
+    const res = await s.http().get(path).query(query).set(s.user.auth);
     return { status: res.status, data: res.body.data };
   };
-  const envs = await get('/api/v1/envs', { appId: app.id });
+  const envs = await get('/api/v1/envs', { appId: s.appId });
   const names = ((envs.data ?? []) as Array<{ name: string }>).map((e) => e.name);
   // Every flag write raises its environment's version, so versions stand for the flags (read in full for one).
   const [versions, keys, flags, apps, mgmtKeys, members, tokens] = await Promise.all([
-    Promise.all(names.map(async (env) => (await get('/api/v1/changes', { appId: app.id, env, limit: '1' })).data?.[0]?.version ?? 0)),
-    Promise.all(names.map((env) => get('/api/v1/keys', { appId: app.id, env }))),
-    get('/api/v1/flags', { appId: app.id, env: 'production' }),
+    Promise.all(names.map(async (env) => (await get('/api/v1/changes', { appId: s.appId, env, limit: '1' })).data?.[0]?.version ?? 0)),
+    Promise.all(names.map((env) => get('/api/v1/keys', { appId: s.appId, env }))),
+    get('/api/v1/flags', s.at('production')),
     get('/api/v1/apps'),
-    get(`/api/v1/apps/${app.id}/api-keys`),
-    get(`/api/v1/apps/${app.id}/members`),
+    get(`/api/v1/apps/${s.appId}/api-keys`),
+    get(`/api/v1/apps/${s.appId}/members`),
     get('/api/v1/auth/tokens'),
   ]);
   return JSON.stringify({ envs, versions, keys, flags, apps, mgmtKeys, members, tokens }, (k, v) => (k === 'lastUsedAt' || k === 'expiresAt' ? undefined : v));
 }
 
 async function newThrowaway() {
-  const u = await aUser(t);
-  throwaway = { user: u, app: await anApp(t, u) };
+  const u = await s.newUser();
+  throwaway = { user: u, app: await s.newApp(u) };
 }
 
 /** After a 2xx, put back what other requests aim at (a rollback or delete may have removed the flags). */
 async function heal(): Promise<void> {
   for (const [key, type, value] of [['known', 'number', 1], ['known-json', 'json', { b: 1, a: [1] }]] as const) {
-    const res = await t.http().get(`/api/v1/flags/${key}`).query({ appId: app.id, env: 'production' }).set(user.auth);
-    if (res.status === 404) await aFlag(t, user, app, 'production', { key, type, value });
+    const res = await s.http().get(`/api/v1/flags/${key}`).query(s.at('production')).set(s.user.auth);
+    if (res.status === 404) await s.flag('production', { key, type, value });
   }
 }
 
 describe('every route: random input never causes a 5xx, and a refused request changes nothing', () => {
   let operations: Operation[] = [];
   beforeAll(async () => {
-    t = await startApp({ QUOTA_FREE: '100000000', QUOTA_PRO: '100000000' });
-    user = await aUser(t);
-    app = await anApp(t, user);
-    member = await aUser(t);
-    await aMember(t, user, app, member, 'viewer');
-    await t.http().post('/api/v1/envs').set(user.auth).send({ appId: app.id, name: 'qa' }).expect(201);
+    member = await s.asMember('viewer');
+    await s.http().post('/api/v1/envs').set(s.user.auth).send({ appId: s.appId, name: 'qa' }).expect(201);
     await heal();
-    sdk = await aKey(t, user, app, 'production', 'sdk');
-    victimKeyId = (await aKey(t, user, app, 'staging', 'pub')).id;
-    victimMgmtKeyId = (await aManagementKey(t, user, app)).id;
+    sdk = await s.key('production', 'sdk');
+    victimKeyId = (await s.key('staging', 'pub')).id;
+    victimMgmtKeyId = (await s.managementKey()).id;
     await newThrowaway();
-    const doc = (await t.http().get('/docs-json').expect(200)).body;
+    const doc = (await s.http().get('/docs-json').expect(200)).body;
     schemas = doc.components.schemas;
     for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, { security?: Array<Record<string, unknown>>; parameters?: Array<{ in: string; name: string }>; requestBody?: { content: Record<string, { schema: Schema }> } }>>)) {
       for (const [method, op] of Object.entries(methods)) {
@@ -173,7 +167,7 @@ describe('every route: random input never causes a 5xx, and a refused request ch
         operations.push({
           method: method as Operation['method'],
           path,
-          security: (op.security ?? []).flatMap((s) => Object.keys(s)),
+          security: (op.security ?? []).flatMap((scheme) => Object.keys(scheme)),
           query: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
           pathParams: (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name),
           body: op.requestBody?.content['application/json']?.schema,
@@ -181,7 +175,6 @@ describe('every route: random input never causes a 5xx, and a refused request ch
       }
     }
   });
-  afterAll(() => t.close());
 
   it('covers the whole document', () => {
     expect(operations.length).toBeGreaterThan(40);
@@ -199,7 +192,7 @@ describe('every route: random input never causes a 5xx, and a refused request ch
       const destructive = DESTRUCTIVE.has(name);
       const runtime = op.security.includes('key');
       const request = fc.record({
-        path: fc.tuple(...op.pathParams.map((p) => fc.oneof({ weight: 3, arbitrary: real(p, destructive ? throwaway.app : app).map((v) => encodeURIComponent(String(v))) }, { weight: 2, arbitrary: evilString }))),
+        path: fc.tuple(...op.pathParams.map((p) => fc.oneof({ weight: 3, arbitrary: real(p, destructive ? throwaway.app : s.appRecord).map((v) => encodeURIComponent(String(v))) }, { weight: 2, arbitrary: evilString }))),
         query: fc.record({ ...Object.fromEntries(op.query.map((q) => [q, fc.oneof(real(q).map(String), evilString.map(decodeURIComponentSafe), fc.array(fc.string({ maxLength: 3 }), { minLength: 2, maxLength: 2 }))])), extra: fc.string({ maxLength: 5 }) }, { requiredKeys: [] }),
         body: op.body ? bodyOf(op.body) : fc.option(evil, { nil: undefined }),
       });
@@ -210,8 +203,8 @@ describe('every route: random input never causes a 5xx, and a refused request ch
           if (Date.now() > routeDeadline) return;
           let i = 0;
           const url = op.path.replace(/\{[^}]+\}/g, () => path[i++]);
-          const auth = runtime ? sdk.auth : destructive ? throwaway.user.auth : op.security.length ? user.auth : {};
-          let req = t.http()[op.method](url).set(auth).query(query as Record<string, string>);
+          const auth = runtime ? sdk.auth : destructive ? throwaway.user.auth : op.security.length ? s.user.auth : {};
+          let req = s.http()[op.method](url).set(auth).query(query as Record<string, string>);
           if (body !== undefined && op.method !== 'get' && op.method !== 'delete') req = req.set('Content-Type', 'application/json').send(toJson(body));
           const res = await req;
           calls++;
@@ -235,14 +228,14 @@ describe('every route: random input never causes a 5xx, and a refused request ch
     }
     // Enough requests to mean something, on any machine: at least a few per route.
     expect(calls).toBeGreaterThan(operations.length * 3);
-    expect([...statuses.keys()].some((s) => s >= 200 && s < 300)).toBe(true);
+    expect([...statuses.keys()].some((status) => status >= 200 && status < 300)).toBe(true);
   }, BUDGET_MS + 30_000);
 });
 
-function decodeURIComponentSafe(s: string): string {
+function decodeURIComponentSafe(text: string): string {
   try {
-    return decodeURIComponent(s);
+    return decodeURIComponent(text);
   } catch {
-    return s;
+    return text;
   }
 }
