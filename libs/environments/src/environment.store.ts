@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type AppRole, withMembership } from '@superflag/apps';
+import { type App, type AppRole, withMembership } from '@superflag/apps';
 import type { Principal } from '@superflag/auth';
 import { type Transaction, Transactions, uniquely } from '@superflag/core';
 import { In } from 'typeorm';
@@ -11,7 +11,7 @@ const ENV_ID = /^env_[0-9A-Za-z]{1,28}$/;
 export interface MemberEnvironment {
   environment: Environment;
   role: AppRole;
-  plan: 'free' | 'pro' | 'enterprise';
+  plan: App['plan'];
 }
 
 /** Persistence of environments: every query of the `environments` table. */
