@@ -1,6 +1,6 @@
 import type { Test } from 'supertest';
-import { startApp, TestApp } from './support/app';
-import { aFlag, aKey, aManagementKey, aMember, anApp, aUser, TestAppRecord, TestManagementKey, TestUser, unique } from './support/factories';
+import { aFlag, aKey, aManagementKey, aMember, TestAppRecord, TestManagementKey, TestUser, unique } from './support/factories';
+import { TestSession } from './support/session';
 
 /**
  * Who may call which management route on which app. The expected status of every cell is derived from the one
@@ -46,8 +46,9 @@ interface RouteSpec {
   send: (w: World) => Test;
 }
 
-let t: TestApp;
-const http = () => t.http();
+// Burst limits off: one token makes a few thousand requests here.
+const s = TestSession.perSuite({ BURST_TOKEN_LIMIT: '0' }, { user: false });
+const http = () => s.http();
 
 const ROUTES: RouteSpec[] = [
   { route: 'GET /api/v1/apps/{id}', scope: 'apps:read', right: 'read', ok: 200, send: (w) => http().get(`/api/v1/apps/${w.app.id}`) },
@@ -116,22 +117,22 @@ let foreign: World;
 let foreignBefore: unknown;
 
 async function aWorld(owner: TestUser, withMembers: boolean): Promise<World> {
-  const app = await anApp(t, owner);
+  const app = await s.newApp(owner);
   if (withMembers) {
     await Promise.all([
-      aMember(t, owner, app, users.editor, 'editor'),
-      aMember(t, owner, app, users.viewer, 'viewer'),
-      aMember(t, owner, app, users.spare, 'viewer'),
+      aMember(s, owner, app, users.editor, 'editor'),
+      aMember(s, owner, app, users.viewer, 'viewer'),
+      aMember(s, owner, app, users.spare, 'viewer'),
     ]);
   }
   const [flag, runtimeKey, mgmtKey, victim] = await Promise.all([
-    aFlag(t, owner, app),
-    aKey(t, owner, app),
-    aManagementKey(t, owner, app),
-    aManagementKey(t, owner, app, { scopes: ['flags:read'] }),
+    aFlag(s, owner, app),
+    aKey(s, owner, app),
+    aManagementKey(s, owner, app),
+    aManagementKey(s, owner, app, { scopes: ['flags:read'] }),
     http().post('/api/v1/envs').set(owner.auth).send({ appId: app.id, name: 'qa' }).expect(201),
   ]);
-  const scoped = Object.fromEntries(await Promise.all(SCOPES.map(async (s) => [s, await aManagementKey(t, owner, app, { scopes: [s] })]))) as Record<Scope, TestManagementKey>;
+  const scoped = Object.fromEntries(await Promise.all(SCOPES.map(async (scope) => [scope, await aManagementKey(s, owner, app, { scopes: [scope] })]))) as Record<Scope, TestManagementKey>;
   return { app, flagKey: flag.key, runtimeKeyId: runtimeKey.id, mgmtKey, victimKeyId: victim.id, scoped };
 }
 
@@ -177,14 +178,11 @@ async function check(r: RouteSpec, w: World, owner: TestUser, auth: { Authorizat
 }
 
 beforeAll(async () => {
-  // Burst limits off: one token makes a few thousand requests here.
-  t = await startApp({ BURST_TOKEN_LIMIT: '0' });
-  const [owner, editor, viewer, spare, newcomer, nonMember, stranger] = await Promise.all(Array.from({ length: 7 }, () => aUser(t)));
+  const [owner, editor, viewer, spare, newcomer, nonMember, stranger] = await Promise.all(Array.from({ length: 7 }, () => s.newUser()));
   users = { owner, editor, viewer, spare, newcomer, nonMember, stranger };
   [shared, foreign] = await Promise.all([aWorld(owner, true), aWorld(stranger, false)]);
   foreignBefore = await snapshot(foreign, stranger);
 });
-afterAll(() => t.close());
 
 describe('access matrix', () => {
   it('lists every management route a mgmt_ key can reach (add new routes to ROUTES)', async () => {
