@@ -3,9 +3,9 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
-import { startApp, TestApp } from './support/app';
 import { aHome, buildCli, CliRun, repoRoot, superflag } from './support/cli';
-import { aFlag, anApp, aUser, TestUser } from './support/factories';
+import { aFlag, TestUser } from './support/factories';
+import { TestSession } from './support/session';
 
 jest.setTimeout(120_000);
 
@@ -14,19 +14,17 @@ jest.setTimeout(120_000);
  * service listening on a port.
  */
 describe('superflag CLI', () => {
-  let t: TestApp;
+  const s = TestSession.perSuite({}, { user: false });
   let url: string;
 
   beforeAll(async () => {
     buildCli();
-    t = await startApp();
-    url = await t.url();
+    url = await s.url();
   });
-  afterAll(() => t.close());
 
   /** A user logged in through the CLI (email + --password-stdin) in a fresh HOME. */
   async function loggedIn(): Promise<{ user: TestUser; home: string; run: (args: string[], input?: string) => Promise<CliRun> }> {
-    const user = await aUser(t);
+    const user = await s.newUser();
     const home = aHome();
     const login = await superflag(['login', '--api-url', url, '--email', user.email, '--password-stdin'], { home, input: `${user.password}\n` });
     expect(login).toEqual(expect.objectContaining({ code: 0, stderr: '' }));
@@ -37,7 +35,7 @@ describe('superflag CLI', () => {
   const noStackTrace = (run: CliRun) => expect(run.stderr).not.toMatch(/\n\s+at /);
 
   it("runs the seed's session: login, apps create, use, flags create --client", async () => {
-    const user = await aUser(t);
+    const user = await s.newUser();
     const home = aHome();
 
     const login = await superflag(['login', '--api-url', url, '--email', user.email, '--password-stdin'], { home, input: `${user.password}\n` });
@@ -54,16 +52,16 @@ describe('superflag CLI', () => {
     expect(flag.stdout).toContain('Created dark-mode = true (bool, client) in my-new-app/production, version 1');
 
     // Read back through the HTTP API, with the user's own token.
-    const apps = await t.http().get('/api/v1/apps').set(user.auth).expect(200);
+    const apps = await s.http().get('/api/v1/apps').set(user.auth).expect(200);
     const app = apps.body.data.find((a: { name: string }) => a.name === 'my-new-app');
     expect(app).toBeDefined();
-    const stored = await t.http().get('/api/v1/flags/dark-mode').query({ appId: app.id, env: 'production' }).set(user.auth).expect(200);
+    const stored = await s.http().get('/api/v1/flags/dark-mode').query({ appId: app.id, env: 'production' }).set(user.auth).expect(200);
     expect(stored.body.data).toEqual(expect.objectContaining({ key: 'dark-mode', type: 'bool', value: true, clientEnabled: true, version: 1 }));
     expect(JSON.parse(readFileSync(join(home, '.superflag', 'config.json'), 'utf8'))).toEqual({ app: { id: app.id, name: 'my-new-app' }, env: 'production' });
   });
 
   it('login stores {apiUrl, token} in a 0600 file in a 0700 directory and never prints the password or the token', async () => {
-    const user = await aUser(t);
+    const user = await s.newUser();
     const home = aHome();
     const login = await superflag(['login', '--api-url', url, '--email', user.email, '--password-stdin'], { home, input: `${user.password}\n` });
     expect(login.code).toBe(0);
@@ -86,11 +84,11 @@ describe('superflag CLI', () => {
     expect(me.code).toBe(0);
     expect(me.stdout).toContain(user.email);
     expect(me.stdout).not.toContain(credentials.token);
-    await t.http().get('/api/v1/auth/me').set('Authorization', `Bearer ${credentials.token}`).expect(200);
+    await s.http().get('/api/v1/auth/me').set('Authorization', `Bearer ${credentials.token}`).expect(200);
   });
 
   it('login --token stores an existing token after checking it; a bad one is refused and nothing is written', async () => {
-    const user = await aUser(t);
+    const user = await s.newUser();
     const home = aHome();
     const ok = await superflag(['login', '--api-url', url, '--token', user.token], { home });
     expect(ok.code).toBe(0);
@@ -112,7 +110,7 @@ describe('superflag CLI', () => {
     const out = await run(['logout']);
     expect(out).toEqual(expect.objectContaining({ code: 0, stderr: '' }));
     expect(existsSync(join(home, '.superflag', 'credentials.json'))).toBe(false);
-    await t.http().get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`).expect(401);
+    await s.http().get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`).expect(401);
 
     const after = await run(['whoami']);
     expect(after.code).toBe(1);
@@ -121,9 +119,9 @@ describe('superflag CLI', () => {
 
   it('--json prints the API data of every list command, parseable and equal to what the API returns', async () => {
     const { user, run } = await loggedIn();
-    const app = await anApp(t, user);
-    await aFlag(t, user, app, 'production', { key: 'json-flag', type: 'json', value: { a: 1 } });
-    await t.http().post('/api/v1/keys').set(user.auth).send({ appId: app.id, env: 'production', type: 'pub' }).expect(201);
+    const app = await s.newApp(user);
+    await aFlag(s, user, app, 'production', { key: 'json-flag', type: 'json', value: { a: 1 } });
+    await s.http().post('/api/v1/keys').set(user.auth).send({ appId: app.id, env: 'production', type: 'pub' }).expect(201);
     const scope = ['--app', app.name, '--env', 'production'];
 
     const expectations: Array<[string[], string, Record<string, unknown>]> = [
@@ -136,31 +134,31 @@ describe('superflag CLI', () => {
     for (const [args, path, query] of expectations) {
       const out = await run([...args, '--json']);
       expect({ args, code: out.code, stderr: out.stderr }).toEqual({ args, code: 0, stderr: '' });
-      const api = await t.http().get(path).query(query).set(user.auth).expect(200);
+      const api = await s.http().get(path).query(query).set(user.auth).expect(200);
       expect({ args, data: JSON.parse(out.stdout) }).toEqual({ args, data: api.body.data });
     }
   });
 
   it('exit code 1 with the API error message on stderr for 404 and 409, and no stack trace', async () => {
     const { user, run } = await loggedIn();
-    const app = await anApp(t, user);
-    await aFlag(t, user, app, 'production', { key: 'taken', type: 'bool', value: true });
+    const app = await s.newApp(user);
+    await aFlag(s, user, app, 'production', { key: 'taken', type: 'bool', value: true });
     const scope = ['--app', app.name, '--env', 'production'];
 
     const notFound = await run(['flags', 'get', 'missing-flag', ...scope]);
-    const notFoundApi = await t.http().get('/api/v1/flags/missing-flag').query({ appId: app.id, env: 'production' }).set(user.auth).expect(404);
+    const notFoundApi = await s.http().get('/api/v1/flags/missing-flag').query({ appId: app.id, env: 'production' }).set(user.auth).expect(404);
     expect(notFound).toEqual({ code: 1, stdout: '', stderr: apiError(notFoundApi) });
 
     const conflict = await run(['flags', 'create', '--key', 'taken', '--type', 'bool', '--value', 'false', ...scope]);
-    const conflictApi = await t.http().post('/api/v1/flags').set(user.auth).send({ appId: app.id, env: 'production', key: 'taken', type: 'bool', value: false }).expect(409);
+    const conflictApi = await s.http().post('/api/v1/flags').set(user.auth).send({ appId: app.id, env: 'production', key: 'taken', type: 'bool', value: false }).expect(409);
     expect(conflict).toEqual({ code: 1, stdout: '', stderr: apiError(conflictApi) });
 
     const duplicateApp = await run(['apps', 'create', app.name]);
-    const duplicateAppApi = await t.http().post('/api/v1/apps').set(user.auth).send({ name: app.name }).expect(409);
+    const duplicateAppApi = await s.http().post('/api/v1/apps').set(user.auth).send({ name: app.name }).expect(409);
     expect(duplicateApp).toEqual({ code: 1, stdout: '', stderr: apiError(duplicateAppApi) });
 
     const revokeUnknown = await run(['keys', 'revoke', 'key_doesnotexist']);
-    const revokeUnknownApi = await t.http().delete('/api/v1/keys').query({ keyId: 'key_doesnotexist' }).set(user.auth).expect(404);
+    const revokeUnknownApi = await s.http().delete('/api/v1/keys').query({ keyId: 'key_doesnotexist' }).set(user.auth).expect(404);
     expect(revokeUnknown).toEqual({ code: 1, stdout: '', stderr: apiError(revokeUnknownApi) });
 
     const unknownApp = await run(['flags', 'list', '--app', 'no-such-app', '--env', 'production']);
@@ -178,10 +176,10 @@ describe('superflag CLI', () => {
 
   it('exit code 2 for usage errors, before any request: missing argument, unknown command, bad --value for the type', async () => {
     const { user, run } = await loggedIn();
-    const app = await anApp(t, user);
-    await aFlag(t, user, app, 'production', { key: 'limit', type: 'number', value: 5 });
+    const app = await s.newApp(user);
+    await aFlag(s, user, app, 'production', { key: 'limit', type: 'number', value: 5 });
     const scope = ['--app', app.name, '--env', 'production'];
-    const versionBefore = (await t.http().get('/api/v1/flags/limit').query({ appId: app.id, env: 'production' }).set(user.auth).expect(200)).body.data.version;
+    const versionBefore = (await s.http().get('/api/v1/flags/limit').query({ appId: app.id, env: 'production' }).set(user.auth).expect(200)).body.data.version;
 
     const usageErrors: Array<[string[], RegExp]> = [
       [['apps', 'create'], /missing required argument 'name'/],
@@ -209,11 +207,11 @@ describe('superflag CLI', () => {
     }
 
     // Nothing was written: no flag x, limit unchanged, the environment still at the same version, the app still there.
-    const flags = await t.http().get('/api/v1/flags').query({ appId: app.id, env: 'production' }).set(user.auth).expect(200);
+    const flags = await s.http().get('/api/v1/flags').query({ appId: app.id, env: 'production' }).set(user.auth).expect(200);
     expect(Object.keys(flags.body.data)).toEqual(['limit']);
-    const limit = await t.http().get('/api/v1/flags/limit').query({ appId: app.id, env: 'production' }).set(user.auth).expect(200);
+    const limit = await s.http().get('/api/v1/flags/limit').query({ appId: app.id, env: 'production' }).set(user.auth).expect(200);
     expect(limit.body.data).toEqual(expect.objectContaining({ value: 5, version: versionBefore }));
-    await t.http().get(`/api/v1/apps/${app.id}`).set(user.auth).expect(200);
+    await s.http().get(`/api/v1/apps/${app.id}`).set(user.auth).expect(200);
   });
 
   it('--help works on every level with exit code 0', async () => {
@@ -228,9 +226,9 @@ describe('superflag CLI', () => {
 
   it('manages flags: update (typed by the flag), bulk from a file, history, rollback, delete', async () => {
     const { user, home, run } = await loggedIn();
-    const app = await anApp(t, user);
+    const app = await s.newApp(user);
     expect((await run(['use', app.name, 'staging'])).code).toBe(0);
-    const read = async (key: string) => (await t.http().get(`/api/v1/flags/${key}`).query({ appId: app.id, env: 'staging' }).set(user.auth).expect(200)).body.data;
+    const read = async (key: string) => (await s.http().get(`/api/v1/flags/${key}`).query({ appId: app.id, env: 'staging' }).set(user.auth).expect(200)).body.data;
 
     expect((await run(['flags', 'create', '--key', 'timeout', '--type', 'number', '--value', '30', '--description', 'seconds'])).code).toBe(0);
     expect((await run(['flags', 'create', '--key', 'theme', '--type', 'json', '--value', '{"color":"blue"}'])).code).toBe(0);
@@ -262,19 +260,19 @@ describe('superflag CLI', () => {
 
     const removed = await run(['flags', 'delete', 'theme', '--json']);
     expect(JSON.parse(removed.stdout)).toEqual({ version: 6 });
-    await t.http().get('/api/v1/flags/theme').query({ appId: app.id, env: 'staging' }).set(user.auth).expect(404);
+    await s.http().get('/api/v1/flags/theme').query({ appId: app.id, env: 'staging' }).set(user.auth).expect(404);
   });
 
   it('keys: create shows the secret once, list never does, revoke makes the API refuse it', async () => {
     const { user, run } = await loggedIn();
-    const app = await anApp(t, user);
+    const app = await s.newApp(user);
     const scope = ['--app', app.id, '--env', 'production'];
 
     const created = await run(['keys', 'create', 'sdk', '--name', 'backend', ...scope, '--json']);
     expect(created.code).toBe(0);
     const key = JSON.parse(created.stdout);
     expect(key).toEqual(expect.objectContaining({ type: 'sdk', key: expect.stringMatching(/^sdk_/), id: expect.stringMatching(/^key_/) }));
-    await t.http().get('/api/v1/config').set('Authorization', `Bearer ${key.key}`).expect(200);
+    await s.http().get('/api/v1/config').set('Authorization', `Bearer ${key.key}`).expect(200);
 
     const human = await run(['keys', 'create', 'pub', ...scope]);
     expect(human.stdout).toMatch(/pub_\S{10,}/);
@@ -287,29 +285,29 @@ describe('superflag CLI', () => {
 
     const revoked = await run(['keys', 'revoke', key.id]);
     expect(revoked.code).toBe(0);
-    await t.http().get('/api/v1/config').set('Authorization', `Bearer ${key.key}`).expect(401);
+    await s.http().get('/api/v1/config').set('Authorization', `Bearer ${key.key}`).expect(401);
   });
 
   it('targets: set and unset a company or user override (typed by the flag), list them; usage reports the quota', async () => {
     const { user, run } = await loggedIn();
-    const app = await anApp(t, user);
-    await aFlag(t, user, app, 'production', { key: 'new-checkout-flow', type: 'bool', value: false });
+    const app = await s.newApp(user);
+    await aFlag(s, user, app, 'production', { key: 'new-checkout-flow', type: 'bool', value: false });
     const scope = ['--app', app.id, '--env', 'production'];
 
     const set = await run(['targets', 'set', 'new-checkout-flow', '--company', 'acme-corp', '--value', 'true', '-m', 'Acme gets it', ...scope]);
     expect(set).toEqual(expect.objectContaining({ code: 0, stderr: '' }));
     expect(set.stdout).toContain('new-checkout-flow = true for company acme-corp');
     await run(['targets', 'set', 'new-checkout-flow', '--user', 'u1', '--value', 'false', ...scope]);
-    const targets = await t.http().get('/api/v1/flags/new-checkout-flow/targets').query({ appId: app.id, env: 'production' }).set(user.auth).expect(200);
+    const targets = await s.http().get('/api/v1/flags/new-checkout-flow/targets').query({ appId: app.id, env: 'production' }).set(user.auth).expect(200);
     expect(targets.body.data).toEqual({ key: 'new-checkout-flow', users: { u1: false }, companies: { 'acme-corp': true } });
-    const history = await t.http().get('/api/v1/changes').query({ appId: app.id, env: 'production', limit: 2 }).set(user.auth).expect(200);
+    const history = await s.http().get('/api/v1/changes').query({ appId: app.id, env: 'production', limit: 2 }).set(user.auth).expect(200);
     expect(history.body.data[1].changeDescription).toBe('Acme gets it');
 
     const listed = await run(['targets', 'list', 'new-checkout-flow', ...scope, '--json']);
     expect(JSON.parse(listed.stdout)).toEqual(targets.body.data);
     const unset = await run(['targets', 'unset', 'new-checkout-flow', '--user', 'u1', ...scope]);
     expect(unset.code).toBe(0);
-    expect((await t.http().get('/api/v1/flags/new-checkout-flow/targets').query({ appId: app.id, env: 'production' }).set(user.auth)).body.data.users).toEqual({});
+    expect((await s.http().get('/api/v1/flags/new-checkout-flow/targets').query({ appId: app.id, env: 'production' }).set(user.auth)).body.data.users).toEqual({});
 
     const badValue = await run(['targets', 'set', 'new-checkout-flow', '--company', 'x', '--value', 'maybe', ...scope]);
     expect(badValue.code).toBe(2);
@@ -346,14 +344,14 @@ describe('superflag CLI', () => {
     let appId: string;
 
     beforeAll(async () => {
-      user = await aUser(t);
+      user = await s.newUser();
       home = aHome();
-      const app = await anApp(t, user);
+      const app = await s.newApp(user);
       scope = ['--app', app.name, '--env', 'production'];
-      await aFlag(t, user, app, 'production', { key: 'dark-mode', type: 'bool', value: true, clientEnabled: true });
-      await aFlag(t, user, app, 'production', { key: 'api-url', type: 'string', value: 'https://api.example.com' });
-      await aFlag(t, user, app, 'production', { key: 'max-items', type: 'number', value: 10 });
-      await aFlag(t, user, app, 'production', { key: 'checkout', type: 'json', value: { currency: 'EUR', steps: ['cart', 'pay'], limits: { max: 3 }, 'free-shipping': true } });
+      await aFlag(s, user, app, 'production', { key: 'dark-mode', type: 'bool', value: true, clientEnabled: true });
+      await aFlag(s, user, app, 'production', { key: 'api-url', type: 'string', value: 'https://api.example.com' });
+      await aFlag(s, user, app, 'production', { key: 'max-items', type: 'number', value: 10 });
+      await aFlag(s, user, app, 'production', { key: 'checkout', type: 'json', value: { currency: 'EUR', steps: ['cart', 'pay'], limits: { max: 3 }, 'free-shipping': true } });
       expect((await superflag(['login', '--api-url', url, '--token', user.token], { home })).code).toBe(0);
       appId = app.id;
     });
@@ -414,11 +412,11 @@ export const wrong: Flags['max-items'] = 'ten';
       expect(ok.stdout).toContain('up to date');
 
       // A value change that keeps the types is not drift: toggling a flag must not break CI.
-      await t.http().patch('/api/v1/flags').set(user.auth).send({ appId, env: 'production', key: 'dark-mode', value: false }).expect(200);
+      await s.http().patch('/api/v1/flags').set(user.auth).send({ appId, env: 'production', key: 'dark-mode', value: false }).expect(200);
       expect((await superflag(['typegen', '--out', 'src/flags.ts', '--check', ...scope], { home })).code).toBe(0);
 
       const before = readFileSync(path, 'utf8');
-      await t.http().post('/api/v1/flags').set(user.auth).send({ appId, env: 'production', key: 'new-flag', type: 'string', value: 'x' }).expect(201);
+      await s.http().post('/api/v1/flags').set(user.auth).send({ appId, env: 'production', key: 'new-flag', type: 'string', value: 'x' }).expect(201);
       const drift = await superflag(['typegen', '--out', 'src/flags.ts', '--check', ...scope], { home });
       expect(drift.code).toBe(1);
       expect(drift.stderr).toBe('error: src/flags.ts is out of date (5 flags of ' + scope[1] + '/production): run `superflag typegen --out src/flags.ts`\n');
@@ -427,7 +425,7 @@ export const wrong: Flags['max-items'] = 'ten';
       expect((await superflag(['typegen', '--out', 'src/flags.ts', ...scope], { home })).code).toBe(0);
       expect((await superflag(['typegen', '--out', 'src/flags.ts', '--check', ...scope], { home })).code).toBe(0);
 
-      await t.http().patch('/api/v1/flags').set(user.auth).send({ appId, env: 'production', key: 'checkout', value: { currency: 'EUR' } }).expect(200);
+      await s.http().patch('/api/v1/flags').set(user.auth).send({ appId, env: 'production', key: 'checkout', value: { currency: 'EUR' } }).expect(200);
       expect((await superflag(['typegen', '--out', 'src/flags.ts', '--check', ...scope], { home })).code).toBe(1);
 
       const missing = await superflag(['typegen', '--out', 'src/other.ts', '--check', ...scope], { home });
@@ -437,9 +435,8 @@ export const wrong: Flags['max-items'] = 'ten';
   });
 
   it('runs in CI from SUPERFLAG_TOKEN and SUPERFLAG_API_URL alone, writing nothing under HOME', async () => {
-    const user = await aUser(t);
-    const app = await anApp(t, user);
-    await aFlag(t, user, app, 'production', { key: 'ci-flag', type: 'bool', value: true });
+    const { user, app } = await s.newUserWithApp();
+    await aFlag(s, user, app, 'production', { key: 'ci-flag', type: 'bool', value: true });
     const home = aHome();
     const ci = { SUPERFLAG_TOKEN: user.token, SUPERFLAG_API_URL: url, CI: 'true' };
 
