@@ -6,8 +6,9 @@
  */
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { startApp, sharedServices, TestApp } from './support/app';
-import { aFlag, aKey, anApp, aUser, TestAppRecord, TestUser, unique } from './support/factories';
+import { sharedServices } from './support/app';
+import { unique } from './support/factories';
+import { TestSession } from './support/session';
 import { TcpProxy } from './support/tcp-proxy';
 
 /** What one request may take while the database is away (defaults: connect 3 s, statement 5 s + 1 s). */
@@ -25,31 +26,26 @@ async function until<T>(what: string, deadlineMs: number, probe: () => Promise<T
 
 describe.each(['reset', 'blackhole'] as const)('PostgreSQL outage (%s)', (kind) => {
   let proxy: TcpProxy;
-  let t: TestApp;
-  let user: TestUser;
-  let app: TestAppRecord;
   let sdk: { auth: { Authorization: string } };
   let config: unknown;
 
   beforeAll(async () => {
     const target = new URL(sharedServices().DATABASE_URL);
     proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
-    // No Redis: this file is about the database alone.
-    t = await startApp({ DATABASE_URL: proxy.rewrite(sharedServices().DATABASE_URL), REDIS_URL: '' });
-    user = await aUser(t);
-    app = await anApp(t, user);
-    await aFlag(t, user, app, 'production', { key: 'checkout', clientEnabled: true });
-    sdk = await aKey(t, user, app, 'production', 'sdk');
-    config = (await t.http().get('/api/v1/config').set(sdk.auth).expect(200)).body;
-  }, 60_000);
-  afterAll(async () => {
-    await proxy?.restore();
-    await t?.close();
-    await proxy?.close();
   });
+  // Restored before the app closes (afterAll hooks run in declaration order): a cut connection would hold up its shutdown.
+  afterAll(() => proxy?.restore());
+  // No Redis: this file is about the database alone.
+  const s = TestSession.perSuite(() => ({ DATABASE_URL: proxy.rewrite(sharedServices().DATABASE_URL), REDIS_URL: '' }), { timeoutMs: 60_000 });
+  beforeAll(async () => {
+    await s.flag('production', { key: 'checkout', clientEnabled: true });
+    sdk = await s.key('production', 'sdk');
+    config = (await s.configFor(sdk).expect(200)).body;
+  });
+  afterAll(() => proxy?.close());
 
-  const readiness = async () => (await t.http().get('/health/ready').expect(200)).body as { status: string; database: string; redis: string };
-  const databaseUpGauge = async () => /^superflag_dependency_up\{dependency="database"\} (\d)$/m.exec((await t.http().get('/metrics').expect(200)).text)?.[1];
+  const readiness = async () => (await s.http().get('/health/ready').expect(200)).body as { status: string; database: string; redis: string };
+  const databaseUpGauge = async () => /^superflag_dependency_up\{dependency="database"\} (\d)$/m.exec((await s.http().get('/metrics').expect(200)).text)?.[1];
 
   /** The status, body and Retry-After of a request, and how long it took. */
   const timed = async (request: () => PromiseLike<{ status: number; body: unknown; headers: Record<string, string> }>) => {
@@ -67,7 +63,7 @@ describe.each(['reset', 'blackhole'] as const)('PostgreSQL outage (%s)', (kind) 
     await proxy.cut(kind);
 
     // The runtime answers from memory the whole time, same body.
-    for (let i = 0; i < 5; i++) expect((await t.http().get('/api/v1/config').set(sdk.auth).expect(200)).body).toEqual(config);
+    for (let i = 0; i < 5; i++) expect((await s.configFor(sdk).expect(200)).body).toEqual(config);
 
     // Readiness does not fail; the monitor notices within its ping interval plus its ping timeout.
     await until('readiness reports the database down', 10_000, async () => ((await readiness()).database === 'down' ? true : undefined));
@@ -75,12 +71,12 @@ describe.each(['reset', 'blackhole'] as const)('PostgreSQL outage (%s)', (kind) 
     expect(await databaseUpGauge()).toBe('0');
 
     const unavailable = [
-      await timed(() => t.http().post('/api/v1/flags').set(user.auth).send({ appId: app.id, env: 'production', key: unique('flag'), type: 'bool', value: true })),
-      await timed(() => t.http().patch('/api/v1/flags').set(user.auth).send({ appId: app.id, env: 'production', key: 'checkout', value: false })),
-      await timed(() => t.http().get('/api/v1/flags').query({ appId: app.id, env: 'production' }).set(user.auth)),
-      await timed(() => t.http().get('/api/v1/apps').set(user.auth)),
+      await timed(() => s.http().post('/api/v1/flags').set(s.user.auth).send({ appId: s.appId, env: 'production', key: unique('flag'), type: 'bool', value: true })),
+      await timed(() => s.http().patch('/api/v1/flags').set(s.user.auth).send({ appId: s.appId, env: 'production', key: 'checkout', value: false })),
+      await timed(() => s.http().get('/api/v1/flags').query(s.at('production')).set(s.user.auth)),
+      await timed(() => s.http().get('/api/v1/apps').set(s.user.auth)),
       // A token this replica has not seen yet must be looked up: that is not a 401.
-      await timed(() => t.http().get('/api/v1/apps').set('Authorization', `Bearer cli_${randomBytes(32).toString('base64url').replace(/[-_]/g, 'x').slice(0, 43)}`)),
+      await timed(() => s.http().get('/api/v1/apps').set('Authorization', `Bearer cli_${randomBytes(32).toString('base64url').replace(/[-_]/g, 'x').slice(0, 43)}`)),
     ];
     console.log(`PostgreSQL ${kind}: 503 answers took ${unavailable.map((r) => r.ms).join(', ')} ms`);
     for (const res of unavailable) {
@@ -88,7 +84,7 @@ describe.each(['reset', 'blackhole'] as const)('PostgreSQL outage (%s)', (kind) 
       expect(res.ms).toBeLessThan(OUTAGE_ANSWER_MS);
     }
     // Runtime reads still answer after the pool went through its failures.
-    expect((await t.http().get('/api/v1/config').set(sdk.auth).expect(200)).body).toEqual(config);
+    expect((await s.configFor(sdk).expect(200)).body).toEqual(config);
     // One warning for the outage, no error stack per request, and never SQL or parameters.
     const outageWarnings = warn.mock.calls.filter(([m]) => String(m).startsWith('PostgreSQL unavailable'));
     expect(outageWarnings).toHaveLength(1);
@@ -98,7 +94,7 @@ describe.each(['reset', 'blackhole'] as const)('PostgreSQL outage (%s)', (kind) 
     await proxy.restore();
     const restored = Date.now();
     const written = await until('a flag write succeeds after the restore', 15_000, async () => {
-      const res = await t.http().patch('/api/v1/flags').set(user.auth).send({ appId: app.id, env: 'production', key: 'checkout', value: false });
+      const res = await s.http().patch('/api/v1/flags').set(s.user.auth).send({ appId: s.appId, env: 'production', key: 'checkout', value: false });
       if (res.status === 200) return res;
       expect(res.status).toBe(503);
       return undefined;
@@ -109,7 +105,7 @@ describe.each(['reset', 'blackhole'] as const)('PostgreSQL outage (%s)', (kind) 
     expect(written.body.data.flag).toMatchObject({ value: false });
 
     // The write is really there, and the monitor says so too.
-    const flags = await t.http().get('/api/v1/flags').query({ appId: app.id, env: 'production' }).set(user.auth).expect(200);
+    const flags = await s.http().get('/api/v1/flags').query(s.at('production')).set(s.user.auth).expect(200);
     expect(flags.body.data.checkout).toMatchObject({ value: false });
     await until('readiness reports the database up', 5_000, async () => ((await readiness()).database === 'up' ? true : undefined));
     expect(await databaseUpGauge()).toBe('1');
