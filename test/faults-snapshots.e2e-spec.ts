@@ -4,24 +4,10 @@ import { ConfigSnapshots, EnvironmentReadModel, Snapshot } from '@superflag/runt
 import { DataSource } from 'typeorm';
 import { sharedServices, startApp, TestApp } from './support/app';
 import { aFlag, aKey, anApp, aUser } from './support/factories';
+import { metric, until } from './support/poll';
+import { TestSession } from './support/session';
 import { SseClient } from './support/sse';
 import { TcpProxy } from './support/tcp-proxy';
-
-/** Polls `read` until `done` holds or the deadline passes; returns the last value read. */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, withinMs: number): Promise<T> {
-  const deadline = Date.now() + withinMs;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await read();
-  }
-  return value;
-}
-
-function metric(body: string, name: string): number {
-  const line = body.split('\n').find((l) => l.startsWith(`${name} `));
-  return line === undefined ? NaN : Number(line.slice(name.length + 1));
-}
 
 /**
  * Stale-if-error: a replica whose PostgreSQL goes away keeps serving each environment's last snapshot, backs off its
@@ -157,18 +143,11 @@ describe('runtime snapshots during a PostgreSQL outage', () => {
  */
 describe('revalidation with more cached environments than one statement may carry', () => {
   const COUNT = 70_000;
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const s = TestSession.perSuite({}, { user: false });
 
   it('answers versionsOf for 70,000 ids and repairs a missed invalidation of the last one', async () => {
-    const user = await aUser(t);
-    const app = await anApp(t, user);
-    const ds = t.app.get(DataSource);
+    const { user, app } = await s.newUserWithApp();
+    const ds = s.get(DataSource);
     await ds.query(
       `INSERT INTO environments (id, app_id, name, version)
        SELECT 'env_' || substr(md5($1 || g::text), 1, 24), $1, 'bulk-' || g, g % 7 FROM generate_series(1, $2::int) g`,
@@ -178,26 +157,26 @@ describe('revalidation with more cached environments than one statement may carr
       const bulk: Array<{ id: string; version: number }> = await ds.query(`SELECT id, version FROM environments WHERE app_id = $1 AND name LIKE 'bulk-%'`, [app.id]);
       expect(bulk).toHaveLength(COUNT - 1);
       const missing = ['env_gone1', 'env_gone2'];
-      const versions = await t.app.get(EnvironmentsService).versionsOf([...bulk.map((e) => e.id), ...missing]);
+      const versions = await s.get(EnvironmentsService).versionsOf([...bulk.map((e) => e.id), ...missing]);
       expect(versions.size).toBe(COUNT + 1);
       expect(bulk.filter((e) => versions.get(e.id) !== e.version)).toEqual([]);
       for (const id of missing) expect(versions.get(id)).toBeNull();
 
       // The replica holds all of them at their current versions, as if each had been served…
-      const snapshots = t.app.get(ConfigSnapshots);
+      const snapshots = s.get(ConfigSnapshots);
       const entries = (snapshots as unknown as { entries: Map<string, unknown> }).entries;
       const atVersion = [0, 1, 2, 3, 4, 5, 6].map((v) => new Snapshot('env_bulk', v, []));
       for (const e of bulk) entries.set(e.id, { snapshot: atVersion[e.version], wanted: e.version, backoff: { failures: 0, waiting: () => false } });
       // …and, last in line (beyond the first 65,535), a real one served over HTTP.
-      await aFlag(t, user, app, 'production', { key: 'x', type: 'bool', value: false });
-      const key = await aKey(t, user, app, 'production', 'sdk');
-      expect((await t.http().get('/api/v1/config').set(key.auth).expect(200)).body.data).toEqual({ version: 1, flags: { x: false } });
+      await aFlag(s, user, app, 'production', { key: 'x', type: 'bool', value: false });
+      const key = await aKey(s, user, app, 'production', 'sdk');
+      expect((await s.configFor(key).expect(200)).body.data).toEqual({ version: 1, flags: { x: false } });
       // A change nobody announced (the event was lost).
       await ds.query(`UPDATE flags SET value = 'true'::jsonb WHERE key = 'x' AND environment_id = $1`, [app.envs.production]);
       await ds.query(`UPDATE environments SET version = version + 1 WHERE id = $1`, [app.envs.production]);
 
       await (snapshots as unknown as { revalidate: () => Promise<void> }).revalidate();
-      const repaired = await until(() => t.http().get('/api/v1/config').set(key.auth), (r) => r.body.data?.version === 2, 5_000);
+      const repaired = await until(() => s.configFor(key), (r) => r.body.data?.version === 2, 5_000);
       expect(repaired.body.data).toEqual({ version: 2, flags: { x: true } });
       // Nothing was taken for deleted.
       expect(entries.size).toBe(COUNT);
