@@ -2,24 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LEASE_TTL_MS, QuotasService } from '@superflag/quotas';
-import { createClient } from 'redis';
 import { DataSource } from 'typeorm';
-import { sharedServices, startApp, type TestApp } from './support/app';
+import { replicasPerSuite, sharedServices, startApp, type TestApp } from './support/app';
 import { aKey, anApp, aUser, type TestAppRecord, type TestUser } from './support/factories';
-import { RedisServer } from './support/redis-server';
+import { until } from './support/poll';
+import { redisPerSuite } from './support/redis-server';
+import { TestSession } from './support/session';
 
 const month = () => new Date().toISOString().slice(0, 7);
-
-/** Polls `read` until `done` holds or the deadline passes; returns the last value. */
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
-    value = await read();
-  }
-  return value;
-}
 
 const usageOf = async (t: TestApp, user: TestUser, app: TestAppRecord, env = 'production') =>
   (await t.http().get('/api/v1/usage').query({ appId: app.id, env }).set(user.auth).expect(200)).body.data.used as number;
@@ -31,40 +21,27 @@ async function durable(t: TestApp, environmentId: string): Promise<number> {
 }
 
 describe('Redis loses its data: usage and quotas are restored from PostgreSQL', () => {
-  let redis: RedisServer;
-  let admin: ReturnType<typeof createClient>;
-  let t: TestApp;
-  let user: TestUser;
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-    admin = createClient({ url: redis.url });
-    await admin.connect();
-    t = await startApp({ DATABASE_URL: sharedServices().DATABASE_URL, REDIS_URL: redis.url, QUOTA_FREE: '30', USAGE_PERSIST_MS: '200' });
-    user = await aUser(t);
-  });
-  afterAll(async () => {
-    await t.close();
-    await admin.quit();
-    await redis.stop();
-  });
+  const redis = redisPerSuite();
+  const s = TestSession.perSuite(() => ({ DATABASE_URL: sharedServices().DATABASE_URL, REDIS_URL: redis.url, QUOTA_FREE: '30', USAGE_PERSIST_MS: '200' }));
+  afterAll(() => redis.stop());
 
   it('reports at least as much after FLUSHALL, and the next requests continue from there', async () => {
-    const app = await anApp(t, user);
-    const key = await aKey(t, user, app, 'production', 'sdk'); // 1
-    for (let i = 0; i < 19; i++) await t.http().get('/api/v1/config').set(key.auth).expect(200); // 20
-    expect(await usageOf(t, user, app)).toBe(20);
-    expect(await until(() => durable(t, app.envs.production), (n) => n === 20, 5_000)).toBe(20);
+    const app = await s.newApp();
+    const key = await s.key('production', 'sdk', app); // 1
+    for (let i = 0; i < 19; i++) await s.configFor(key).expect(200); // 20
+    expect(await usageOf(s, s.user, app)).toBe(20);
+    expect(await until(() => durable(s, app.envs.production), (n) => n === 20, 5_000)).toBe(20);
 
-    await admin.flushAll();
-    expect(await admin.dbSize()).toBe(0);
-    expect(await usageOf(t, user, app)).toBe(20);
-    const res = await t.http().get('/api/v1/config').set(key.auth).expect(200); // 21
+    await redis.admin.flushAll();
+    expect(await redis.admin.dbSize()).toBe(0);
+    expect(await usageOf(s, s.user, app)).toBe(20);
+    const res = await s.configFor(key).expect(200); // 21
     expect(res.headers['x-ratelimit-remaining']).toBe('9');
     // Usage never goes down on the way, and settles at exactly what was served once the counter is restored.
     let last = 20;
     const settled = await until(
       async () => {
-        const used = await usageOf(t, user, app);
+        const used = await usageOf(s, s.user, app);
         expect(used).toBeGreaterThanOrEqual(last);
         last = used;
         return used;
@@ -73,48 +50,35 @@ describe('Redis loses its data: usage and quotas are restored from PostgreSQL', 
       5_000,
     );
     expect(settled).toBe(21);
-    expect(await until(async () => Number(await admin.get(`sf:quota-served:${app.envs.production}:${month()}`)), (n) => n === 21, 5_000)).toBe(21);
-    expect(await until(() => durable(t, app.envs.production), (n) => n === 21, 5_000)).toBe(21);
+    expect(await until(async () => Number(await redis.admin.get(`sf:quota-served:${app.envs.production}:${month()}`)), (n) => n === 21, 5_000)).toBe(21);
+    expect(await until(() => durable(s, app.envs.production), (n) => n === 21, 5_000)).toBe(21);
   });
 
   it('keeps refusing an environment whose quota was spent before FLUSHALL', async () => {
-    const app = await anApp(t, user);
-    const key = await aKey(t, user, app, 'staging', 'sdk'); // 1
-    for (let i = 0; i < 29; i++) await t.http().get('/api/v1/config').set(key.auth).expect(200); // 30
-    await t.http().get('/api/v1/config').set(key.auth).expect(429);
-    expect(await until(() => durable(t, app.envs.staging), (n) => n === 30, 5_000)).toBe(30);
+    const app = await s.newApp();
+    const key = await s.key('staging', 'sdk', app); // 1
+    for (let i = 0; i < 29; i++) await s.configFor(key).expect(200); // 30
+    await s.configFor(key).expect(429);
+    expect(await until(() => durable(s, app.envs.staging), (n) => n === 30, 5_000)).toBe(30);
 
-    await admin.flushAll();
+    await redis.admin.flushAll();
     // Past the replica's one-second memory of "spent": every answer now comes from the restored counter.
     const end = Date.now() + 2_000;
     while (Date.now() < end) {
-      const over = await t.http().get('/api/v1/config').set(key.auth);
+      const over = await s.configFor(key);
       expect(over.status).toBe(429);
       expect(over.body).toEqual({ error: 'Monthly quota exceeded' });
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(await usageOf(t, user, app, 'staging')).toBe(30);
-    expect(Number(await admin.get(`sf:quota:${app.envs.staging}:${month()}`))).toBeGreaterThanOrEqual(30);
+    expect(await usageOf(s, s.user, app, 'staging')).toBe(30);
+    expect(Number(await redis.admin.get(`sf:quota:${app.envs.staging}:${month()}`))).toBeGreaterThanOrEqual(30);
   });
 });
 
 describe('a replica that dies holding a lease', () => {
-  let redis: RedisServer;
-  let admin: ReturnType<typeof createClient>;
-  let a: TestApp;
-  let b: TestApp;
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-    admin = createClient({ url: redis.url });
-    await admin.connect();
-    const env = { DATABASE_URL: sharedServices().DATABASE_URL, REDIS_URL: redis.url, QUOTA_FREE: '100000' };
-    [a, b] = await Promise.all([startApp(env), startApp(env)]);
-  });
-  afterAll(async () => {
-    await Promise.all([a.close(), b.close()]);
-    await admin.quit();
-    await redis.stop();
-  });
+  const redis = redisPerSuite();
+  const [a, b] = replicasPerSuite(2, () => ({ REDIS_URL: redis.url, QUOTA_FREE: '100000' }));
+  afterAll(() => redis.stop());
 
   it('has its lease given back by another replica within the TTL, so reservations return to what was served', async () => {
     const user = await aUser(a);
@@ -123,7 +87,7 @@ describe('a replica that dies holding a lease', () => {
     for (let i = 0; i < 4; i++) await a.http().get('/api/v1/config').set(key.auth).expect(200); // 5
     const counter = `sf:quota:${app.envs.production}:${month()}`;
     const served = `sf:quota-served:${app.envs.production}:${month()}`;
-    const read = async () => (await admin.mGet([counter, served])).map((v) => Number(v ?? 0));
+    const read = async () => (await redis.admin.mGet([counter, served])).map((v) => Number(v ?? 0));
     expect(await until(read, ([, s]) => s === 5, 3_000)).toEqual([100, 5]);
 
     // A crash: a's housekeeping (heartbeat, give-backs) stops; its 95 reserved requests are never returned by it.
