@@ -33,7 +33,7 @@ describe('API keys', () => {
     ]);
     expect(everything).not.toContain(pub.key);
     expect(everything).not.toContain(sdk.key);
-    const dataSource = s.app.get((await import('typeorm')).DataSource);
+    const dataSource = s.get((await import('typeorm')).DataSource);
     const rows = await dataSource.query('SELECT * FROM api_keys WHERE app_id = $1', [a.id]);
     expect(JSON.stringify(rows)).not.toContain(pub.key.slice(9));
     expect(rows.every((r: { key_hash: string }) => /^[0-9a-f]{64}$/.test(r.key_hash))).toBe(true);
@@ -51,10 +51,10 @@ describe('API keys', () => {
   it('revokes a key with the seed shape; it is refused on the next request and vanishes from the list', async () => {
     const a = await s.newApp();
     const key = await s.key('production', 'sdk', a);
-    await s.http().get('/api/v1/config').set(key.auth).expect(200);
+    await s.configFor(key).expect(200);
     const res = await s.http().delete('/api/v1/keys').query({ keyId: key.id }).set(s.user.auth).expect(200);
     expect(res.body).toEqual({ data: { success: true } });
-    expect((await s.http().get('/api/v1/config').set(key.auth).expect(401)).body).toEqual({ error: 'Not authenticated' });
+    expect((await s.configFor(key).expect(401)).body).toEqual({ error: 'Not authenticated' });
     expect((await s.http().get('/api/v1/keys').query({ appId: a.id, env: 'production' }).set(s.user.auth)).body.data).toEqual([]);
     expect((await s.http().delete('/api/v1/keys').query({ keyId: key.id }).set(s.user.auth).expect(404)).body).toEqual({ error: 'Key not found' });
   });
@@ -65,7 +65,7 @@ describe('API keys', () => {
     const res = await s.http().delete('/api/v1/keys').query({ keyId: key.id }).set(other.auth).expect(404);
     expect(res.body).toEqual({ error: 'Key not found' });
     expect((await s.http().delete('/api/v1/keys').query({ keyId: 'key_unknown' }).set(other.auth).expect(404)).body).toEqual({ error: 'Key not found' });
-    await s.http().get('/api/v1/config').set(key.auth).expect(200);
+    await s.configFor(key).expect(200);
     const list = await s.http().get('/api/v1/keys').query(s.at('production')).set(other.auth).expect(404);
     expect(list.body).toEqual({ error: 'App not found' });
     const create = await s.http().post('/api/v1/keys').set(other.auth).send({ appId: s.appId, env: 'production', type: 'sdk' }).expect(404);
