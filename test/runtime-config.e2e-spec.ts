@@ -16,13 +16,13 @@ describe('runtime config API', () => {
     const sdk = await s.key('production', 'sdk');
     const pub = await s.key('production', 'pub');
     const stg = await s.key('staging', 'sdk');
-    const all = await s.http().get('/api/v1/config').set(sdk.auth).expect(200);
+    const all = await s.configFor(sdk).expect(200);
     expect(all.body).toEqual({ data: { version: 3, flags: { 'api-url': 'https://api.example.com', 'dark-mode': true, limits: { max: 3 } } } });
     expect(all.headers['content-type']).toMatch(/^application\/json/);
     expect(all.headers['cache-control']).toBe('no-cache');
     expect(all.headers.etag).toMatch(/^"3-sdk-[\w-]{10}"$/);
     expect(all.headers['access-control-allow-origin']).toBeUndefined();
-    const client = await s.http().get('/api/v1/config').set(pub.auth).expect(200);
+    const client = await s.configFor(pub).expect(200);
     expect(client.body).toEqual({ data: { version: 3, flags: { 'dark-mode': true, limits: { max: 3 } } } });
     expect(client.headers.etag).toBe(all.headers.etag.replace('-sdk-', '-pub-'));
     expect(client.headers['access-control-allow-origin']).toBe('*');
@@ -34,12 +34,12 @@ describe('runtime config API', () => {
     const a = await s.newApp();
     await s.flag('production', { key: 'f', type: 'number', value: 1, clientEnabled: true }, a);
     const key = await s.key('production', 'pub', a);
-    const first = await s.http().get('/api/v1/config').set(key.auth).expect(200);
-    const cached = await s.http().get('/api/v1/config').set(key.auth).set('If-None-Match', first.headers.etag).expect(304);
+    const first = await s.configFor(key).expect(200);
+    const cached = await s.configFor(key).set('If-None-Match', first.headers.etag).expect(304);
     expect(cached.text).toBe('');
     expect(cached.headers.etag).toBe(first.headers.etag);
     await s.http().patch('/api/v1/flags').set(s.user.auth).send({ appId: a.id, env: 'production', key: 'f', value: 2 }).expect(200);
-    const fresh = await s.http().get('/api/v1/config').set(key.auth).set('If-None-Match', first.headers.etag).expect(200);
+    const fresh = await s.configFor(key).set('If-None-Match', first.headers.etag).expect(200);
     expect(fresh.body.data).toEqual({ version: 2, flags: { f: 2 } });
     expect(fresh.headers.etag).toBe(first.headers.etag.replace(/^"1-/, '"2-'));
   });
@@ -49,7 +49,7 @@ describe('runtime config API', () => {
     const key = await s.key('development', 'sdk', a);
     for (let i = 0; i < 5; i++) {
       const created = await s.http().post('/api/v1/flags').set(s.user.auth).send({ appId: a.id, env: 'development', key: `k${i}`, type: 'number', value: i }).expect(201);
-      const res = await s.http().get('/api/v1/config').set(key.auth).expect(200);
+      const res = await s.configFor(key).expect(200);
       expect(res.body.data.version).toBe(created.body.data.version);
       expect(res.body.data.flags[`k${i}`]).toBe(i);
     }
@@ -156,11 +156,11 @@ describe('runtime config API', () => {
   it('stops serving keys of a deleted app', async () => {
     const a = await s.newApp();
     const key = await s.key('production', 'sdk', a);
-    await s.http().get('/api/v1/config').set(key.auth).expect(200);
+    await s.configFor(key).expect(200);
     await s.http().delete(`/api/v1/apps/${a.id}`).set(s.user.auth).expect(200);
     // The key row is gone with the app; the cached copy is dropped by revalidation within seconds.
-    const keys = s.app.get((await import('@superflag/keys')).KeysService);
+    const keys = s.get((await import('@superflag/keys')).KeysService);
     await (keys as unknown as { revalidate: () => Promise<void> }).revalidate();
-    await s.http().get('/api/v1/config').set(key.auth).expect(401);
+    await s.configFor(key).expect(401);
   });
 });
