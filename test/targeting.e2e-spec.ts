@@ -1,30 +1,25 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApp, TestApp } from './support/app';
-import { aFlag, aKey, anApp, aUser, TestAppRecord, TestUser } from './support/factories';
+import { startApp } from './support/app';
+import { aFlag, aKey, anApp, aUser } from './support/factories';
+import { TestSession } from './support/session';
 
 describe('targeting: specific targets (Reflag-compatible)', () => {
-  let t: TestApp;
-  let user: TestUser;
-  let app: TestAppRecord;
+  const s = TestSession.perSuite();
   beforeAll(async () => {
-    t = await startApp();
-    user = await aUser(t);
-    app = await anApp(t, user);
-    await aFlag(t, user, app, 'production', { key: 'new-checkout-flow', type: 'bool', value: false, clientEnabled: true });
+    await s.flag('production', { key: 'new-checkout-flow', type: 'bool', value: false, clientEnabled: true });
   });
-  afterAll(() => t.close());
 
   const evaluateFor = async (key: { auth: { Authorization: string } }, context: Record<string, unknown>) =>
-    (await t.http().post('/api/v1/evaluate').set(key.auth).send({ context }).expect(200)).body.data;
+    (await s.http().post('/api/v1/evaluate').set(key.auth).send({ context }).expect(200)).body.data;
 
   it("runs the seed's Reflag example verbatim against the running server", async () => {
-    const appId = app.id;
-    const envId = app.envs.production;
-    const apiToken = user.token;
+    const appId = s.appId;
+    const envId = s.envs.production;
+    const apiToken = s.user.token;
     const response = await fetch(
-      `${await t.url()}/api/apps/${appId}/flags/specific-targets/${envId}`,
+      `${await s.url()}/api/apps/${appId}/flags/specific-targets/${envId}`,
       {
         method: "PATCH",
         headers: {
@@ -47,9 +42,9 @@ describe('targeting: specific targets (Reflag-compatible)', () => {
     const body = await response.json();
     expect(body).toEqual({ data: { version: 2, updated: 1 } });
 
-    const targets = await t.http().get('/api/v1/flags/new-checkout-flow/targets').query({ appId, env: 'production' }).set(user.auth).expect(200);
+    const targets = await s.http().get('/api/v1/flags/new-checkout-flow/targets').query({ appId, env: 'production' }).set(s.user.auth).expect(200);
     expect(targets.body).toEqual({ data: { key: 'new-checkout-flow', users: {}, companies: { 'acme-corp': true } } });
-    const change = (await t.http().get('/api/v1/changes').query({ appId, env: 'production', limit: 1 }).set(user.auth)).body.data[0];
+    const change = (await s.http().get('/api/v1/changes').query({ appId, env: 'production', limit: 1 }).set(s.user.auth)).body.data[0];
     expect(change).toMatchObject({
       version: 2,
       action: 'targets',
@@ -58,36 +53,36 @@ describe('targeting: specific targets (Reflag-compatible)', () => {
       changeDescription: 'Enabled new checkout flow for Acme Corp in prod',
     });
 
-    const key = await aKey(t, user, app, 'production', 'pub');
+    const key = await s.key('production', 'pub');
     expect((await evaluateFor(key, { companyId: 'acme-corp', userId: 'someone' })).flags['new-checkout-flow']).toEqual({ value: true, reason: 'TARGETING_MATCH', variant: 'company-target' });
     expect((await evaluateFor(key, { companyId: 'globex' })).flags['new-checkout-flow']).toEqual({ value: false, reason: 'DEFAULT', variant: 'default' });
   });
 
   it('puts user overrides before company overrides, and removes one with null', async () => {
-    const a = await anApp(t, user);
-    await aFlag(t, user, a, 'staging', { key: 'beta', type: 'string', value: 'off' });
+    const a = await s.newApp();
+    await s.flag('staging', { key: 'beta', type: 'string', value: 'off' }, a);
     const url = `/api/apps/${a.id}/flags/specific-targets/${a.envs.staging}`;
-    const res = await t.http().patch(url).set(user.auth).send({
+    const res = await s.http().patch(url).set(s.user.auth).send({
       updates: [
         { flagKey: 'beta', value: 'company', companyId: 'acme' },
         { flagKey: 'beta', value: 'user', userId: 'u1' },
       ],
     }).expect(200);
     expect(res.body.data).toEqual({ version: 2, updated: 2 });
-    const key = await aKey(t, user, a, 'staging', 'sdk');
+    const key = await s.key('staging', 'sdk', a);
     expect((await evaluateFor(key, { userId: 'u1', companyId: 'acme' })).flags.beta).toMatchObject({ value: 'user', reason: 'TARGETING_MATCH' });
     expect((await evaluateFor(key, { userId: 'u2', companyId: 'acme' })).flags.beta).toMatchObject({ value: 'company', reason: 'TARGETING_MATCH' });
-    await t.http().patch(url).set(user.auth).send({ updates: [{ flagKey: 'beta', value: null, userId: 'u1' }] }).expect(200);
+    await s.http().patch(url).set(s.user.auth).send({ updates: [{ flagKey: 'beta', value: null, userId: 'u1' }] }).expect(200);
     expect((await evaluateFor(key, { userId: 'u1', companyId: 'acme' })).flags.beta).toMatchObject({ value: 'company' });
-    const targets = await t.http().get('/api/v1/flags/beta/targets').query({ appId: a.id, env: 'staging' }).set(user.auth).expect(200);
+    const targets = await s.http().get('/api/v1/flags/beta/targets').query({ appId: a.id, env: 'staging' }).set(s.user.auth).expect(200);
     expect(targets.body.data).toEqual({ key: 'beta', users: {}, companies: { acme: 'company' } });
   });
 
   it('is all or nothing and validates every update', async () => {
-    const a = await anApp(t, user);
-    await aFlag(t, user, a, 'production', { key: 'n', type: 'number', value: 1 });
+    const a = await s.newApp();
+    await s.flag('production', { key: 'n', type: 'number', value: 1 }, a);
     const url = `/api/apps/${a.id}/flags/specific-targets/${a.envs.production}`;
-    const patch = (body: unknown) => t.http().patch(url).set(user.auth).send(body as object);
+    const patch = (body: unknown) => s.http().patch(url).set(s.user.auth).send(body as object);
     expect((await patch({ updates: [{ flagKey: 'n', value: 2, userId: 'u' }, { flagKey: 'n', value: 'two', userId: 'v' }] }).expect(400)).body).toEqual({ error: 'Invalid value for flag type number: n', key: 'n' });
     expect((await patch({ updates: [{ flagKey: 'n', value: 2, userId: 'u' }, { flagKey: 'ghost', value: 1, userId: 'v' }] }).expect(404)).body).toMatchObject({ error: 'Flag not found: ghost', key: 'ghost' });
     expect((await patch({ updates: [{ flagKey: 'n', value: 2 }] }).expect(400)).body.error).toBe('updates[0] must have exactly one of userId or companyId');
@@ -95,36 +90,36 @@ describe('targeting: specific targets (Reflag-compatible)', () => {
     expect((await patch({ updates: [] }).expect(400)).body.error).toBe('updates must contain at least 1 elements');
     expect((await patch({}).expect(400)).body.error).toBe('updates is required');
     expect((await patch({ updates: [{ flagKey: 'n', value: 2, userId: 'x'.repeat(257) }] }).expect(400)).body.error).toMatch(/userId must be shorter/);
-    const targets = await t.http().get('/api/v1/flags/n/targets').query({ appId: a.id, env: 'production' }).set(user.auth).expect(200);
+    const targets = await s.http().get('/api/v1/flags/n/targets').query({ appId: a.id, env: 'production' }).set(s.user.auth).expect(200);
     expect(targets.body.data.users).toEqual({});
-    const flags = await t.http().get('/api/v1/flags').query({ appId: a.id, env: 'production' }).set(user.auth);
+    const flags = await s.http().get('/api/v1/flags').query({ appId: a.id, env: 'production' }).set(s.user.auth);
     expect(flags.headers.etag).toBe('"1"');
   });
 
   it("answers 404 for another user's app and for an environment of another app", async () => {
-    const stranger = await aUser(t);
-    const res = await t.http().patch(`/api/apps/${app.id}/flags/specific-targets/${app.envs.production}`).set(stranger.auth)
+    const stranger = await s.newUser();
+    const res = await s.http().patch(`/api/apps/${s.appId}/flags/specific-targets/${s.envs.production}`).set(stranger.auth)
       .send({ updates: [{ flagKey: 'new-checkout-flow', value: true, userId: 'me' }] }).expect(404);
     expect(res.body).toEqual({ error: 'App not found' });
-    const other = await anApp(t, user);
-    const wrongEnv = await t.http().patch(`/api/apps/${app.id}/flags/specific-targets/${other.envs.production}`).set(user.auth)
+    const other = await s.newApp();
+    const wrongEnv = await s.http().patch(`/api/apps/${s.appId}/flags/specific-targets/${other.envs.production}`).set(s.user.auth)
       .send({ updates: [{ flagKey: 'new-checkout-flow', value: true, userId: 'me' }] }).expect(404);
     expect(wrongEnv.body).toEqual({ error: 'Environment not found' });
   });
 
   it('restores overrides with a rollback, including those of a deleted flag', async () => {
-    const a = await anApp(t, user);
+    const a = await s.newApp();
     const q = { appId: a.id, env: 'production' };
-    await aFlag(t, user, a, 'production', { key: 'f', type: 'bool', value: false });
+    await s.flag('production', { key: 'f', type: 'bool', value: false }, a);
     const url = `/api/apps/${a.id}/flags/specific-targets/${a.envs.production}`;
-    await t.http().patch(url).set(user.auth).send({ updates: [{ flagKey: 'f', value: true, companyId: 'acme' }, { flagKey: 'f', value: true, userId: 'u1' }] }).expect(200); // v2
-    await t.http().patch(url).set(user.auth).send({ updates: [{ flagKey: 'f', value: null, companyId: 'acme' }] }).expect(200); // v3
-    await t.http().delete('/api/v1/flags').query({ ...q, key: 'f' }).set(user.auth).expect(200); // v4
-    await t.http().post('/api/v1/envs/rollback').set(user.auth).send({ ...q, version: 2 }).expect(200);
-    const targets = await t.http().get('/api/v1/flags/f/targets').query(q).set(user.auth).expect(200);
+    await s.http().patch(url).set(s.user.auth).send({ updates: [{ flagKey: 'f', value: true, companyId: 'acme' }, { flagKey: 'f', value: true, userId: 'u1' }] }).expect(200); // v2
+    await s.http().patch(url).set(s.user.auth).send({ updates: [{ flagKey: 'f', value: null, companyId: 'acme' }] }).expect(200); // v3
+    await s.http().delete('/api/v1/flags').query({ ...q, key: 'f' }).set(s.user.auth).expect(200); // v4
+    await s.http().post('/api/v1/envs/rollback').set(s.user.auth).send({ ...q, version: 2 }).expect(200);
+    const targets = await s.http().get('/api/v1/flags/f/targets').query(q).set(s.user.auth).expect(200);
     expect(targets.body.data).toEqual({ key: 'f', users: { u1: true }, companies: { acme: true } });
-    await t.http().post('/api/v1/envs/rollback').set(user.auth).send({ ...q, version: 1 }).expect(200);
-    expect((await t.http().get('/api/v1/flags/f/targets').query(q).set(user.auth)).body.data).toEqual({ key: 'f', users: {}, companies: {} });
+    await s.http().post('/api/v1/envs/rollback').set(s.user.auth).send({ ...q, version: 1 }).expect(200);
+    expect((await s.http().get('/api/v1/flags/f/targets').query(q).set(s.user.auth)).body.data).toEqual({ key: 'f', users: {}, companies: {} });
   });
 });
 
@@ -176,23 +171,21 @@ describe('targeting: rollouts', () => {
   });
 
   it('validates rollouts', async () => {
-    const t = await startApp();
+    const s = await TestSession.start();
     try {
-      const user = await aUser(t);
-      const app = await anApp(t, user);
-      await aFlag(t, user, app, 'production', { key: 'n', type: 'number', value: 1 });
-      const patch = (rollout: unknown) => t.http().patch('/api/v1/flags').set(user.auth).send({ appId: app.id, env: 'production', key: 'n', rollout });
+      await s.flag('production', { key: 'n', type: 'number', value: 1 });
+      const patch = (rollout: unknown) => s.http().patch('/api/v1/flags').set(s.user.auth).send({ ...s.at('production'), key: 'n', rollout });
       expect((await patch({ percentage: 101, value: 2 }).expect(400)).body.error).toBe('rollout.percentage must be a number from 0 to 100');
       expect((await patch({ percentage: 50, value: 'x' }).expect(400)).body.error).toBe('Invalid value for flag type number: rollout.value');
       expect((await patch({ percentage: 50 }).expect(400)).body.error).toBe('Invalid value for flag type number: rollout.value');
       expect((await patch('half').expect(400)).body.error).toBe('rollout must be an object {percentage, value} or null');
       await patch({ percentage: 50, value: 2 }).expect(200);
-      const retype = await t.http().patch('/api/v1/flags').set(user.auth).send({ appId: app.id, env: 'production', key: 'n', type: 'string', value: 's' }).expect(400);
+      const retype = await s.http().patch('/api/v1/flags').set(s.user.auth).send({ ...s.at('production'), key: 'n', type: 'string', value: 's' }).expect(400);
       expect(retype.body.error).toBe('The rollout value does not fit the new type: give a new rollout (or null) too');
       await patch(null).expect(200);
-      expect((await t.http().get('/api/v1/flags/n').query({ appId: app.id, env: 'production' }).set(user.auth)).body.data.rollout).toBeNull();
+      expect((await s.http().get('/api/v1/flags/n').query(s.at('production')).set(s.user.auth)).body.data.rollout).toBeNull();
     } finally {
-      await t.close();
+      await s.close();
     }
   });
 });
