@@ -46,7 +46,7 @@ describe('flags: the seed examples', () => {
 
   it('accepts POST /flags/bulk too', async () => {
     const a = await s.newApp();
-    await aFlag(s, s.user, a, 'staging', { key: 'x', type: 'number', value: 1 });
+    await s.flag('staging', { key: 'x', type: 'number', value: 1 }, a);
     const res = await s.http().post('/api/v1/flags/bulk').set(s.user.auth).send({ appId: a.id, env: 'staging', flags: { x: 2 } }).expect(200);
     expect(res.body).toEqual({ data: { version: 2, updated: 1 } });
   });
