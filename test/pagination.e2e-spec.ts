@@ -35,7 +35,7 @@ describe('Pagination', () => {
       await s.http().delete('/api/v1/keys').query({ keyId: keys[3].id }).set(s.user.auth).expect(200);
       // Created within the same millisecond, apart by microseconds (and two at the same instant): a cursor
       // kept to the millisecond would repeat or skip them.
-      const db = s.app.get(DataSource);
+      const db = s.get(DataSource);
       const same = ['2025-01-01 00:00:00.000300+00', '2025-01-01 00:00:00.000100+00', '2025-01-01 00:00:00.000200+00', '2025-01-01 00:00:00.000200+00'];
       for (const [i, at] of same.entries()) await db.query('UPDATE api_keys SET created_at = $1 WHERE id = $2', [at, keys[4 + i].id]);
     });
@@ -61,7 +61,7 @@ describe('Pagination', () => {
       const res = await s.http().get('/api/v1/keys').query(query()).set(s.user.auth).expect(200);
       const first = (res.body.data as Array<{ id: string; createdAt: string }>).slice(0, 4);
       expect(first.every((k) => k.createdAt === '2025-01-01T00:00:00.000Z')).toBe(true);
-      const db = s.app.get(DataSource);
+      const db = s.get(DataSource);
       const rows: Array<{ id: string }> = await db.query('SELECT id FROM api_keys WHERE environment_id = $1 AND revoked_at IS NULL ORDER BY created_at, id LIMIT 4', [a.envs.production]);
       expect(ids(first)).toEqual(rows.map((r) => r.id));
     });
