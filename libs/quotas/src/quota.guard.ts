@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/
 import { Reflector } from '@nestjs/core';
 import type { AppRight } from '@superflag/apps';
 import { type Principal, REQUIRED_SCOPES } from '@superflag/auth';
-import { QUOTA_EXEMPT } from '@superflag/core';
+import { QUOTA_EXEMPT, storableProblem } from '@superflag/core';
 import { EnvironmentsService } from '@superflag/environments';
 import type { FastifyReply } from 'fastify';
 import { applyQuotaDecision } from './quota-http';
@@ -38,7 +38,12 @@ export function namedEnvironment(request: ManagementRequest): { appId: string; e
     if (!source) continue;
     const appId = source.appId;
     const env = source.env ?? source.envId;
-    if (typeof appId === 'string' && typeof env === 'string' && appId.length > 0 && env.length > 0 && appId.length <= 64 && env.length <= 64) return { appId, env };
+    // Guards run before validation: a value PostgreSQL cannot compare (NUL, lone surrogate) is left for the
+    // validation pipe to refuse with 400 rather than sent to the database here.
+    if (typeof appId === 'string' && typeof env === 'string' && appId.length > 0 && env.length > 0 && appId.length <= 64 && env.length <= 64) {
+      if (storableProblem(appId, 'appId') === null && storableProblem(env, 'env') === null) return { appId, env };
+      return undefined;
+    }
   }
   return undefined;
 }
