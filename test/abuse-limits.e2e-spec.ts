@@ -9,7 +9,12 @@ import { TestSession } from './support/session';
 const anAddress = () => `10.${randomBytes(3).join('.')}`;
 /** What a client behind the one trusted proxy sends: anything it likes on the left, then the proxy appends its address. */
 const via = (address: string, spoofed = anAddress()) => ({ 'X-Forwarded-For': `${spoofed}, ${address}` });
-const base62 = (n: number) => randomBytes(n * 2).toString('base64').replace(/[^0-9A-Za-z]/g, '').padEnd(n, 'x').slice(0, n);
+const base62 = (n: number) =>
+  randomBytes(n * 2)
+    .toString('base64')
+    .replace(/[^0-9A-Za-z]/g, '')
+    .padEnd(n, 'x')
+    .slice(0, n);
 const randomKey = (type: 'pub' | 'sdk') => `${type}_prod_${base62(43)}`;
 const randomToken = () => `cli_${base62(43)}`;
 
@@ -62,7 +67,12 @@ describe('failed authentications per address', () => {
     await s.configFor(good).set(via(address)).expect(200);
     lookups.mockClear();
     for (let i = 0; i < 5; i++) {
-      const res = await s.http().get('/api/v1/config').set('Authorization', `Bearer ${randomKey(i % 2 ? 'pub' : 'sdk')}`).set(via(address)).expect(401);
+      const res = await s
+        .http()
+        .get('/api/v1/config')
+        .set('Authorization', `Bearer ${randomKey(i % 2 ? 'pub' : 'sdk')}`)
+        .set(via(address))
+        .expect(401);
       expect(res.body).toEqual({ error: 'Not authenticated' });
     }
     expect(lookups).toHaveBeenCalledTimes(5);
@@ -75,7 +85,12 @@ describe('failed authentications per address', () => {
     // A key this replica verified before is served from memory, even to a blocked address (one NAT, many clients).
     await s.configFor(good).set(via(address)).expect(200);
     // Other addresses are not affected.
-    await s.http().get('/api/v1/config').set('Authorization', `Bearer ${randomKey('sdk')}`).set(via(anAddress())).expect(401);
+    await s
+      .http()
+      .get('/api/v1/config')
+      .set('Authorization', `Bearer ${randomKey('sdk')}`)
+      .set(via(anAddress()))
+      .expect(401);
   });
 
   it('asks the database once for an unknown key repeated (negative cache)', async () => {
@@ -87,12 +102,24 @@ describe('failed authentications per address', () => {
 
   it('limits unknown management credentials the same way, sharing the count with runtime keys', async () => {
     const address = anAddress();
-    for (let i = 0; i < 3; i++) await s.http().get('/api/v1/apps').set('Authorization', `Bearer ${randomToken()}`).set(via(address)).expect(401);
-    for (let i = 0; i < 2; i++) await s.http().get('/api/v1/config').set('Authorization', `Bearer ${randomKey('sdk')}`).set(via(address)).expect(401);
+    for (let i = 0; i < 3; i++)
+      await s.http().get('/api/v1/apps').set('Authorization', `Bearer ${randomToken()}`).set(via(address)).expect(401);
+    for (let i = 0; i < 2; i++)
+      await s
+        .http()
+        .get('/api/v1/config')
+        .set('Authorization', `Bearer ${randomKey('sdk')}`)
+        .set(via(address))
+        .expect(401);
     const mgmt = await s.http().get('/api/v1/apps').set('Authorization', `Bearer ${randomToken()}`).set(via(address)).expect(429);
     expect(mgmt.body).toEqual({ error: 'Too many requests' });
     expect(Number(mgmt.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    await s.http().get('/api/v1/config').set('Authorization', `Bearer ${randomKey('pub')}`).set(via(address)).expect(429);
+    await s
+      .http()
+      .get('/api/v1/config')
+      .set('Authorization', `Bearer ${randomKey('pub')}`)
+      .set(via(address))
+      .expect(429);
     // Another address still gets the plain 401.
     await s.http().get('/api/v1/apps').set('Authorization', `Bearer ${randomToken()}`).set(via(anAddress())).expect(401);
   });
@@ -101,12 +128,27 @@ describe('failed authentications per address', () => {
     const address = anAddress();
     // A different email each time: only the per-address counter can trip.
     for (let i = 0; i < 3; i++) {
-      await s.http().post('/api/v1/auth/login').set(via(address)).send({ email: `nobody-${address}-${i}@example.com`, password: 'wrong-password' }).expect(401);
+      await s
+        .http()
+        .post('/api/v1/auth/login')
+        .set(via(address))
+        .send({ email: `nobody-${address}-${i}@example.com`, password: 'wrong-password' })
+        .expect(401);
     }
-    const res = await s.http().post('/api/v1/auth/login').set(via(address)).send({ email: `nobody-${address}-x@example.com`, password: 'wrong-password' }).expect(429);
+    const res = await s
+      .http()
+      .post('/api/v1/auth/login')
+      .set(via(address))
+      .send({ email: `nobody-${address}-x@example.com`, password: 'wrong-password' })
+      .expect(429);
     expect(res.body).toEqual({ error: 'Too many login attempts' });
     // The address the proxy appended is what counts: another one is not throttled, whatever it puts on the left.
-    await s.http().post('/api/v1/auth/login').set(via(anAddress(), address)).send({ email: `nobody-${address}-y@example.com`, password: 'wrong-password' }).expect(401);
+    await s
+      .http()
+      .post('/api/v1/auth/login')
+      .set(via(anAddress(), address))
+      .send({ email: `nobody-${address}-y@example.com`, password: 'wrong-password' })
+      .expect(401);
   });
 });
 
@@ -116,9 +158,19 @@ describe('TRUST_PROXY as a list of proxies', () => {
     try {
       const address = anAddress();
       for (let i = 0; i < 2; i++) {
-        await t.http().post('/api/v1/auth/login').set(via(address)).send({ email: `list-${address}-${i}@example.com`, password: 'wrong-password' }).expect(401);
+        await t
+          .http()
+          .post('/api/v1/auth/login')
+          .set(via(address))
+          .send({ email: `list-${address}-${i}@example.com`, password: 'wrong-password' })
+          .expect(401);
       }
-      await t.http().post('/api/v1/auth/login').set(via(address)).send({ email: `list-${address}-x@example.com`, password: 'wrong-password' }).expect(429);
+      await t
+        .http()
+        .post('/api/v1/auth/login')
+        .set(via(address))
+        .send({ email: `list-${address}-x@example.com`, password: 'wrong-password' })
+        .expect(429);
     } finally {
       await t.close();
     }
@@ -137,7 +189,12 @@ describe('login throttling while Redis is down', () => {
     for (let i = 0; i < 3; i++) {
       await s.http().post('/api/v1/auth/login').set(via(address)).send({ email: user.email, password: 'wrong-password' }).expect(401);
     }
-    const res = await s.http().post('/api/v1/auth/login').set(via(address)).send({ email: user.email, password: user.password }).expect(429);
+    const res = await s
+      .http()
+      .post('/api/v1/auth/login')
+      .set(via(address))
+      .send({ email: user.email, password: user.password })
+      .expect(429);
     expect(res.body).toEqual({ error: 'Too many login attempts' });
     expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     // Per email too: the right password from another address is still refused for this email this minute.

@@ -52,40 +52,218 @@ const http = () => s.http();
 
 const ROUTES: RouteSpec[] = [
   { route: 'GET /api/v1/apps/{id}', scope: 'apps:read', right: 'read', ok: 200, send: (w) => http().get(`/api/v1/apps/${w.app.id}`) },
-  { route: 'PATCH /api/v1/apps/{id}', scope: 'apps:write', right: 'manage', ok: 200, send: (w) => http().patch(`/api/v1/apps/${w.app.id}`).send({ name: unique('renamed') }) },
-  { route: 'DELETE /api/v1/apps/{id}', scope: 'apps:write', right: 'manage', ok: 200, send: (w) => http().delete(`/api/v1/apps/${w.app.id}`) },
-  { route: 'GET /api/v1/envs', scope: 'apps:read', right: 'read', ok: 200, send: (w) => http().get('/api/v1/envs').query({ appId: w.app.id }) },
-  { route: 'POST /api/v1/envs', scope: 'apps:write', right: 'manage', ok: 201, send: (w) => http().post('/api/v1/envs').send({ appId: w.app.id, name: 'extra' }) },
-  { route: 'DELETE /api/v1/envs', scope: 'apps:write', right: 'manage', ok: 200, send: (w) => http().delete('/api/v1/envs').query({ appId: w.app.id, env: 'qa' }) },
-  { route: 'GET /api/v1/flags', scope: 'flags:read', right: 'read', ok: 200, send: (w) => http().get('/api/v1/flags').query({ appId: w.app.id, env: 'production' }) },
-  { route: 'GET /api/v1/flags/{key}', scope: 'flags:read', right: 'read', ok: 200, send: (w) => http().get(`/api/v1/flags/${w.flagKey}`).query({ appId: w.app.id, env: 'production' }) },
   {
-    route: 'POST /api/v1/flags', scope: 'flags:write', right: 'write', ok: 201,
+    route: 'PATCH /api/v1/apps/{id}',
+    scope: 'apps:write',
+    right: 'manage',
+    ok: 200,
+    send: (w) =>
+      http()
+        .patch(`/api/v1/apps/${w.app.id}`)
+        .send({ name: unique('renamed') }),
+  },
+  {
+    route: 'DELETE /api/v1/apps/{id}',
+    scope: 'apps:write',
+    right: 'manage',
+    ok: 200,
+    send: (w) => http().delete(`/api/v1/apps/${w.app.id}`),
+  },
+  {
+    route: 'GET /api/v1/envs',
+    scope: 'apps:read',
+    right: 'read',
+    ok: 200,
+    send: (w) => http().get('/api/v1/envs').query({ appId: w.app.id }),
+  },
+  {
+    route: 'POST /api/v1/envs',
+    scope: 'apps:write',
+    right: 'manage',
+    ok: 201,
+    send: (w) => http().post('/api/v1/envs').send({ appId: w.app.id, name: 'extra' }),
+  },
+  {
+    route: 'DELETE /api/v1/envs',
+    scope: 'apps:write',
+    right: 'manage',
+    ok: 200,
+    send: (w) => http().delete('/api/v1/envs').query({ appId: w.app.id, env: 'qa' }),
+  },
+  {
+    route: 'GET /api/v1/flags',
+    scope: 'flags:read',
+    right: 'read',
+    ok: 200,
+    send: (w) => http().get('/api/v1/flags').query({ appId: w.app.id, env: 'production' }),
+  },
+  {
+    route: 'GET /api/v1/flags/{key}',
+    scope: 'flags:read',
+    right: 'read',
+    ok: 200,
+    send: (w) => http().get(`/api/v1/flags/${w.flagKey}`).query({ appId: w.app.id, env: 'production' }),
+  },
+  {
+    route: 'POST /api/v1/flags',
+    scope: 'flags:write',
+    right: 'write',
+    ok: 201,
     send: (w) => http().post('/api/v1/flags').send({ appId: w.app.id, env: 'production', key: 'new-flag', type: 'bool', value: true }),
   },
-  { route: 'PATCH /api/v1/flags', scope: 'flags:write', right: 'write', ok: 200, send: (w) => http().patch('/api/v1/flags').send({ appId: w.app.id, env: 'production', key: w.flagKey, value: false }) },
-  { route: 'DELETE /api/v1/flags', scope: 'flags:write', right: 'write', ok: 200, send: (w) => http().delete('/api/v1/flags').query({ appId: w.app.id, env: 'production', key: w.flagKey }) },
-  { route: 'PATCH /api/v1/flags/bulk', scope: 'flags:write', right: 'write', ok: 200, send: (w) => http().patch('/api/v1/flags/bulk').send({ appId: w.app.id, env: 'production', flags: { [w.flagKey]: false } }) },
-  { route: 'POST /api/v1/flags/bulk', scope: 'flags:write', right: 'write', ok: 200, send: (w) => http().post('/api/v1/flags/bulk').send({ appId: w.app.id, env: 'production', flags: { [w.flagKey]: false } }) },
-  { route: 'GET /api/v1/changes', scope: 'flags:read', right: 'read', ok: 200, send: (w) => http().get('/api/v1/changes').query({ appId: w.app.id, env: 'production' }) },
-  { route: 'POST /api/v1/envs/rollback', scope: 'flags:write', right: 'write', ok: 200, send: (w) => http().post('/api/v1/envs/rollback').send({ appId: w.app.id, env: 'production', version: 0 }) },
   {
-    route: 'PATCH /api/apps/{appId}/flags/specific-targets/{envId}', scope: 'flags:write', right: 'write', ok: 200,
-    send: (w) => http().patch(`/api/apps/${w.app.id}/flags/specific-targets/${w.app.envs.production}`).send({ updates: [{ flagKey: w.flagKey, value: true, companyId: 'acme-corp' }] }),
+    route: 'PATCH /api/v1/flags',
+    scope: 'flags:write',
+    right: 'write',
+    ok: 200,
+    send: (w) => http().patch('/api/v1/flags').send({ appId: w.app.id, env: 'production', key: w.flagKey, value: false }),
   },
-  { route: 'GET /api/v1/flags/{key}/targets', scope: 'flags:read', right: 'read', ok: 200, send: (w) => http().get(`/api/v1/flags/${w.flagKey}/targets`).query({ appId: w.app.id, env: 'production' }) },
-  { route: 'GET /api/v1/keys', scope: 'keys:read', right: 'read', ok: 200, send: (w) => http().get('/api/v1/keys').query({ appId: w.app.id, env: 'production' }) },
-  { route: 'POST /api/v1/keys', scope: 'keys:write', right: 'write', ok: 201, send: (w) => http().post('/api/v1/keys').send({ appId: w.app.id, env: 'production', type: 'sdk' }) },
-  { route: 'DELETE /api/v1/keys', scope: 'keys:write', right: 'write', ok: 200, notFound: 'Key not found', send: (w) => http().delete('/api/v1/keys').query({ keyId: w.runtimeKeyId }) },
-  { route: 'GET /api/v1/apps/{id}/members', scope: 'apps:read', right: 'manage', ok: 200, send: (w) => http().get(`/api/v1/apps/${w.app.id}/members`) },
-  { route: 'POST /api/v1/apps/{id}/members', scope: 'apps:write', right: 'manage', ok: 201, send: (w) => http().post(`/api/v1/apps/${w.app.id}/members`).send({ email: users.newcomer.email, role: 'viewer' }) },
-  { route: 'PATCH /api/v1/apps/{id}/members/{userId}', scope: 'apps:write', right: 'manage', ok: 200, send: (w) => http().patch(`/api/v1/apps/${w.app.id}/members/${users.spare.id}`).send({ role: 'editor' }) },
-  { route: 'DELETE /api/v1/apps/{id}/members/{userId}', scope: 'apps:write', right: 'manage', ok: 200, send: (w) => http().delete(`/api/v1/apps/${w.app.id}/members/${users.spare.id}`) },
-  { route: 'GET /api/v1/apps/{id}/api-keys', scope: 'keys:read', right: 'manage', ok: 200, send: (w) => http().get(`/api/v1/apps/${w.app.id}/api-keys`) },
-  { route: 'POST /api/v1/apps/{id}/api-keys', scope: 'keys:write', right: 'manage', ok: 201, send: (w) => http().post(`/api/v1/apps/${w.app.id}/api-keys`).send({ name: 'ci', scopes: ['flags:read'] }) },
-  { route: 'DELETE /api/v1/apps/{id}/api-keys/{keyId}', scope: 'keys:write', right: 'manage', ok: 200, send: (w) => http().delete(`/api/v1/apps/${w.app.id}/api-keys/${w.victimKeyId}`) },
-  { route: 'GET /api/v1/apps/{id}/audit', scope: 'apps:read', right: 'manage', ok: 200, send: (w) => http().get(`/api/v1/apps/${w.app.id}/audit`) },
-  { route: 'GET /api/v1/usage', scope: 'flags:read', right: 'read', ok: 200, send: (w) => http().get('/api/v1/usage').query({ appId: w.app.id }) },
+  {
+    route: 'DELETE /api/v1/flags',
+    scope: 'flags:write',
+    right: 'write',
+    ok: 200,
+    send: (w) => http().delete('/api/v1/flags').query({ appId: w.app.id, env: 'production', key: w.flagKey }),
+  },
+  {
+    route: 'PATCH /api/v1/flags/bulk',
+    scope: 'flags:write',
+    right: 'write',
+    ok: 200,
+    send: (w) =>
+      http()
+        .patch('/api/v1/flags/bulk')
+        .send({ appId: w.app.id, env: 'production', flags: { [w.flagKey]: false } }),
+  },
+  {
+    route: 'POST /api/v1/flags/bulk',
+    scope: 'flags:write',
+    right: 'write',
+    ok: 200,
+    send: (w) =>
+      http()
+        .post('/api/v1/flags/bulk')
+        .send({ appId: w.app.id, env: 'production', flags: { [w.flagKey]: false } }),
+  },
+  {
+    route: 'GET /api/v1/changes',
+    scope: 'flags:read',
+    right: 'read',
+    ok: 200,
+    send: (w) => http().get('/api/v1/changes').query({ appId: w.app.id, env: 'production' }),
+  },
+  {
+    route: 'POST /api/v1/envs/rollback',
+    scope: 'flags:write',
+    right: 'write',
+    ok: 200,
+    send: (w) => http().post('/api/v1/envs/rollback').send({ appId: w.app.id, env: 'production', version: 0 }),
+  },
+  {
+    route: 'PATCH /api/apps/{appId}/flags/specific-targets/{envId}',
+    scope: 'flags:write',
+    right: 'write',
+    ok: 200,
+    send: (w) =>
+      http()
+        .patch(`/api/apps/${w.app.id}/flags/specific-targets/${w.app.envs.production}`)
+        .send({ updates: [{ flagKey: w.flagKey, value: true, companyId: 'acme-corp' }] }),
+  },
+  {
+    route: 'GET /api/v1/flags/{key}/targets',
+    scope: 'flags:read',
+    right: 'read',
+    ok: 200,
+    send: (w) => http().get(`/api/v1/flags/${w.flagKey}/targets`).query({ appId: w.app.id, env: 'production' }),
+  },
+  {
+    route: 'GET /api/v1/keys',
+    scope: 'keys:read',
+    right: 'read',
+    ok: 200,
+    send: (w) => http().get('/api/v1/keys').query({ appId: w.app.id, env: 'production' }),
+  },
+  {
+    route: 'POST /api/v1/keys',
+    scope: 'keys:write',
+    right: 'write',
+    ok: 201,
+    send: (w) => http().post('/api/v1/keys').send({ appId: w.app.id, env: 'production', type: 'sdk' }),
+  },
+  {
+    route: 'DELETE /api/v1/keys',
+    scope: 'keys:write',
+    right: 'write',
+    ok: 200,
+    notFound: 'Key not found',
+    send: (w) => http().delete('/api/v1/keys').query({ keyId: w.runtimeKeyId }),
+  },
+  {
+    route: 'GET /api/v1/apps/{id}/members',
+    scope: 'apps:read',
+    right: 'manage',
+    ok: 200,
+    send: (w) => http().get(`/api/v1/apps/${w.app.id}/members`),
+  },
+  {
+    route: 'POST /api/v1/apps/{id}/members',
+    scope: 'apps:write',
+    right: 'manage',
+    ok: 201,
+    send: (w) => http().post(`/api/v1/apps/${w.app.id}/members`).send({ email: users.newcomer.email, role: 'viewer' }),
+  },
+  {
+    route: 'PATCH /api/v1/apps/{id}/members/{userId}',
+    scope: 'apps:write',
+    right: 'manage',
+    ok: 200,
+    send: (w) => http().patch(`/api/v1/apps/${w.app.id}/members/${users.spare.id}`).send({ role: 'editor' }),
+  },
+  {
+    route: 'DELETE /api/v1/apps/{id}/members/{userId}',
+    scope: 'apps:write',
+    right: 'manage',
+    ok: 200,
+    send: (w) => http().delete(`/api/v1/apps/${w.app.id}/members/${users.spare.id}`),
+  },
+  {
+    route: 'GET /api/v1/apps/{id}/api-keys',
+    scope: 'keys:read',
+    right: 'manage',
+    ok: 200,
+    send: (w) => http().get(`/api/v1/apps/${w.app.id}/api-keys`),
+  },
+  {
+    route: 'POST /api/v1/apps/{id}/api-keys',
+    scope: 'keys:write',
+    right: 'manage',
+    ok: 201,
+    send: (w) =>
+      http()
+        .post(`/api/v1/apps/${w.app.id}/api-keys`)
+        .send({ name: 'ci', scopes: ['flags:read'] }),
+  },
+  {
+    route: 'DELETE /api/v1/apps/{id}/api-keys/{keyId}',
+    scope: 'keys:write',
+    right: 'manage',
+    ok: 200,
+    send: (w) => http().delete(`/api/v1/apps/${w.app.id}/api-keys/${w.victimKeyId}`),
+  },
+  {
+    route: 'GET /api/v1/apps/{id}/audit',
+    scope: 'apps:read',
+    right: 'manage',
+    ok: 200,
+    send: (w) => http().get(`/api/v1/apps/${w.app.id}/audit`),
+  },
+  {
+    route: 'GET /api/v1/usage',
+    scope: 'flags:read',
+    right: 'read',
+    ok: 200,
+    send: (w) => http().get('/api/v1/usage').query({ appId: w.app.id }),
+  },
 ];
 
 /** Routes a mgmt_ key may call that are not about one app, tested on their own below. */
@@ -132,25 +310,31 @@ async function aWorld(owner: TestUser, withMembers: boolean): Promise<World> {
     aManagementKey(s, owner, app, { scopes: ['flags:read'] }),
     http().post('/api/v1/envs').set(owner.auth).send({ appId: app.id, name: 'qa' }).expect(201),
   ]);
-  const scoped = Object.fromEntries(await Promise.all(SCOPES.map(async (scope) => [scope, await aManagementKey(s, owner, app, { scopes: [scope] })]))) as Record<Scope, TestManagementKey>;
+  const scoped = Object.fromEntries(
+    await Promise.all(SCOPES.map(async (scope) => [scope, await aManagementKey(s, owner, app, { scopes: [scope] })])),
+  ) as Record<Scope, TestManagementKey>;
   return { app, flagKey: flag.key, runtimeKeyId: runtimeKey.id, mgmtKey, victimKeyId: victim.id, scoped };
 }
 
 function credentials(who: Who, w: World): { Authorization: string } {
   switch (who) {
-    case 'owner': return users.owner.auth;
-    case 'editor': return users.editor.auth;
-    case 'viewer': return users.viewer.auth;
-    case 'non-member': return users.nonMember.auth;
-    case 'mgmt key': return w.mgmtKey.auth;
+    case 'owner':
+      return users.owner.auth;
+    case 'editor':
+      return users.editor.auth;
+    case 'viewer':
+      return users.viewer.auth;
+    case 'non-member':
+      return users.nonMember.auth;
+    case 'mgmt key':
+      return w.mgmtKey.auth;
   }
 }
 
 /** Everything the routes can change in a world, read back through the API by its owner. */
 async function snapshot(w: World, owner: TestUser): Promise<unknown> {
   // lastUsedAt is left out: using a key touches it (at most once a minute), whether or not the request was allowed.
-  const withoutLastUse = (body: unknown): unknown =>
-    JSON.parse(JSON.stringify(body), (k, v) => (k === 'lastUsedAt' ? undefined : v));
+  const withoutLastUse = (body: unknown): unknown => JSON.parse(JSON.stringify(body), (k, v) => (k === 'lastUsedAt' ? undefined : v));
   const get = async (url: string, query: Record<string, string> = {}) => {
     const res = await http().get(url).query(query).set(owner.auth);
     return { status: res.status, etag: res.headers.etag, body: withoutLastUse(res.body) };
@@ -170,7 +354,10 @@ async function snapshot(w: World, owner: TestUser): Promise<unknown> {
 async function check(r: RouteSpec, w: World, owner: TestUser, auth: { Authorization: string }, want: Expectation): Promise<void> {
   const before = mutates(r) ? await snapshot(w, owner) : undefined;
   const res = await r.send(w).set(auth);
-  expect({ status: res.status, body: res.body }).toEqual({ status: want.status, body: want.body ?? expect.objectContaining({ data: expect.anything() }) });
+  expect({ status: res.status, body: res.body }).toEqual({
+    status: want.status,
+    body: want.body ?? expect.objectContaining({ data: expect.anything() }),
+  });
   if (!before) return;
   const after = await snapshot(w, owner);
   if (want.status < 300) expect(after).not.toEqual(before);
@@ -188,7 +375,11 @@ describe('access matrix', () => {
   it('lists every management route a mgmt_ key can reach (add new routes to ROUTES)', async () => {
     const doc = (await http().get('/docs-json').expect(200)).body;
     const reachable = Object.entries(doc.paths as Record<string, Record<string, { security?: Array<Record<string, unknown>> }>>)
-      .flatMap(([path, ops]) => Object.entries(ops).filter(([, op]) => op.security?.some((s) => 'mgmt' in s)).map(([method]) => `${method.toUpperCase()} ${path}`))
+      .flatMap(([path, ops]) =>
+        Object.entries(ops)
+          .filter(([, op]) => op.security?.some((s) => 'mgmt' in s))
+          .map(([method]) => `${method.toUpperCase()} ${path}`),
+      )
       .filter((route) => !NOT_APP_SCOPED.includes(route))
       .sort();
     expect(reachable).toEqual(ROUTES.map((r) => r.route).sort());
@@ -197,22 +388,28 @@ describe('access matrix', () => {
   const cells = ROUTES.flatMap((r) =>
     WHO.flatMap((who) => (['own app', 'foreign app'] as const).map((target) => ({ r, who, target, want: expected(r, who, target) }))),
   );
-  it.each(cells.map((c) => [c.r.route, c.who, c.target, c.want.status, c]))('%s as %s on %s → %i', async (_route, _who, _target, _status, { r, who, target, want }) => {
-    if (target === 'foreign app') {
-      // The caller's own credentials (a mgmt_ key: one of another app) against an app they cannot see.
-      const res = await r.send(foreign).set(credentials(who, shared));
-      expect({ status: res.status, body: res.body }).toEqual({ status: want.status, body: want.body });
-      return;
-    }
-    const w = want.status < 300 && mutates(r) ? await aWorld(users.owner, true) : shared;
-    await check(r, w, users.owner, credentials(who, w), want);
-  });
+  it.each(cells.map((c) => [c.r.route, c.who, c.target, c.want.status, c]))(
+    '%s as %s on %s → %i',
+    async (_route, _who, _target, _status, { r, who, target, want }) => {
+      if (target === 'foreign app') {
+        // The caller's own credentials (a mgmt_ key: one of another app) against an app they cannot see.
+        const res = await r.send(foreign).set(credentials(who, shared));
+        expect({ status: res.status, body: res.body }).toEqual({ status: want.status, body: want.body });
+        return;
+      }
+      const w = want.status < 300 && mutates(r) ? await aWorld(users.owner, true) : shared;
+      await check(r, w, users.owner, credentials(who, w), want);
+    },
+  );
 
   const scopeCells = ROUTES.flatMap((r) => SCOPES.map((scope) => ({ r, scope, want: expectedForScope(r, scope) })));
-  it.each(scopeCells.map((c) => [c.r.route, c.scope, c.want.status, c]))('%s with a mgmt_ key scoped to %s → %i', async (_route, _scope, _status, { r, scope, want }) => {
-    const w = want.status < 300 && mutates(r) ? await aWorld(users.owner, true) : shared;
-    await check(r, w, users.owner, w.scoped[scope].auth, want);
-  });
+  it.each(scopeCells.map((c) => [c.r.route, c.scope, c.want.status, c]))(
+    '%s with a mgmt_ key scoped to %s → %i',
+    async (_route, _scope, _status, { r, scope, want }) => {
+      const w = want.status < 300 && mutates(r) ? await aWorld(users.owner, true) : shared;
+      await check(r, w, users.owner, w.scoped[scope].auth, want);
+    },
+  );
 
   it('changed nothing in the foreign app', async () => {
     expect(await snapshot(foreign, users.stranger)).toEqual(foreignBefore);

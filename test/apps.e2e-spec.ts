@@ -11,7 +11,11 @@ describe('apps and environments', () => {
     expect(res.body).toEqual({ data: { id: expect.stringMatching(/^app_[0-9A-Za-z]{16}$/), name, createdAt: expect.any(String) } });
     const envs = await s.http().get('/api/v1/envs').query({ appId: res.body.data.id }).set(user.auth).expect(200);
     expect(envs.body).toEqual({
-      data: ['development', 'staging', 'production'].map((n) => ({ id: expect.stringMatching(/^env_[0-9A-Za-z]{16}$/), name: n, appId: res.body.data.id })),
+      data: ['development', 'staging', 'production'].map((n) => ({
+        id: expect.stringMatching(/^env_[0-9A-Za-z]{16}$/),
+        name: n,
+        appId: res.body.data.id,
+      })),
     });
     const dataSource = s.get((await import('typeorm')).DataSource);
     const versions = await dataSource.query('SELECT name, version FROM environments WHERE app_id = $1 ORDER BY name', [res.body.data.id]);
@@ -22,7 +26,7 @@ describe('apps and environments', () => {
     ]);
   });
 
-  it('lists only the caller\'s apps, oldest first, with the seed fields and the caller\'s role', async () => {
+  it("lists only the caller's apps, oldest first, with the seed fields and the caller's role", async () => {
     const user = await s.newUser();
     const other = await s.newUser();
     const a = await s.newApp(user);
@@ -44,7 +48,9 @@ describe('apps and environments', () => {
     expect((await s.http().get(`/api/v1/apps/${app.id}`).set(user.auth).expect(200)).body.data.name).toBe('renamed_app-1');
     expect((await s.http().delete(`/api/v1/apps/${app.id}`).set(user.auth).expect(200)).body).toEqual({ data: { success: true } });
     expect((await s.http().get(`/api/v1/apps/${app.id}`).set(user.auth).expect(404)).body).toEqual({ error: 'App not found' });
-    expect((await s.http().get('/api/v1/envs').query({ appId: app.id }).set(user.auth).expect(404)).body).toEqual({ error: 'App not found' });
+    expect((await s.http().get('/api/v1/envs').query({ appId: app.id }).set(user.auth).expect(404)).body).toEqual({
+      error: 'App not found',
+    });
     const dataSource = s.get((await import('typeorm')).DataSource);
     expect(await dataSource.query('SELECT count(*)::int AS n FROM environments WHERE app_id = $1', [app.id])).toEqual([{ n: 0 }]);
   });
@@ -92,8 +98,12 @@ describe('apps and environments', () => {
     const byId = await s.http().delete('/api/v1/envs').query({ appId: app.id, env: app.envs.production }).set(user.auth).expect(400);
     expect(byId.body).toEqual({ error: 'Default environments cannot be deleted' });
 
-    expect((await s.http().delete('/api/v1/envs').query({ appId: app.id, env: qa.body.data.id }).set(user.auth).expect(200)).body).toEqual({ data: { success: true } });
-    expect((await s.http().delete('/api/v1/envs').query({ appId: app.id, env: 'qa' }).set(user.auth).expect(404)).body).toEqual({ error: 'Environment not found' });
+    expect((await s.http().delete('/api/v1/envs').query({ appId: app.id, env: qa.body.data.id }).set(user.auth).expect(200)).body).toEqual({
+      data: { success: true },
+    });
+    expect((await s.http().delete('/api/v1/envs').query({ appId: app.id, env: 'qa' }).set(user.auth).expect(404)).body).toEqual({
+      error: 'Environment not found',
+    });
     const after = await s.http().get('/api/v1/envs').query({ appId: app.id }).set(user.auth).expect(200);
     expect(after.body.data.map((e: { name: string }) => e.name)).toEqual(['development', 'staging', 'production']);
   });
@@ -101,10 +111,16 @@ describe('apps and environments', () => {
   it('validates environment requests', async () => {
     const { user, app } = await s.newUserWithApp();
     expect((await s.http().get('/api/v1/envs').set(user.auth).expect(400)).body.error).toBe('appId is required');
-    expect((await s.http().post('/api/v1/envs').set(user.auth).send({ appId: app.id, name: 'Bad Name' }).expect(400)).body.error).toMatch(/^name must be/);
+    expect((await s.http().post('/api/v1/envs').set(user.auth).send({ appId: app.id, name: 'Bad Name' }).expect(400)).body.error).toMatch(
+      /^name must be/,
+    );
     expect((await s.http().delete('/api/v1/envs').query({ appId: app.id }).set(user.auth).expect(400)).body.error).toBe('env is required');
-    expect((await s.http().get('/api/v1/envs').query({ appId: app.id, extra: 1 }).set(user.auth).expect(400)).body.error).toBe('Unknown field: extra');
-    expect((await s.http().get(`/api/v1/envs?appId=${app.id}&appId=${app.id}`).set(user.auth).expect(400)).body.error).toBe('appId must be given once');
+    expect((await s.http().get('/api/v1/envs').query({ appId: app.id, extra: 1 }).set(user.auth).expect(400)).body.error).toBe(
+      'Unknown field: extra',
+    );
+    expect((await s.http().get(`/api/v1/envs?appId=${app.id}&appId=${app.id}`).set(user.auth).expect(400)).body.error).toBe(
+      'appId must be given once',
+    );
   });
 
   it('hides every app of another user behind 404 App not found on every route', async () => {
@@ -134,7 +150,12 @@ describe('apps and environments', () => {
 
   it('requires apps:read / apps:write scopes', async () => {
     const { user, app } = await s.newUserWithApp();
-    const tok = await s.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'flags-only', scopes: ['flags:read'] }).expect(201);
+    const tok = await s
+      .http()
+      .post('/api/v1/auth/tokens')
+      .set(user.auth)
+      .send({ name: 'flags-only', scopes: ['flags:read'] })
+      .expect(201);
     const limited = { Authorization: `Bearer ${tok.body.data.token}` };
     for (const res of await Promise.all([
       s.http().get('/api/v1/apps').set(limited),

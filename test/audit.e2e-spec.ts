@@ -4,7 +4,8 @@ import { TestSession } from './support/session';
 describe('audit of access', () => {
   const s = TestSession.perSuite({}, { user: false, operator: true });
 
-  const audit = async (app: TestAppRecord, as: TestUser, query: Record<string, number> = {}) => (await s.http().get(`/api/v1/apps/${app.id}/audit`).query(query).set(as.auth).expect(200)).body;
+  const audit = async (app: TestAppRecord, as: TestUser, query: Record<string, number> = {}) =>
+    (await s.http().get(`/api/v1/apps/${app.id}/audit`).query(query).set(as.auth).expect(200)).body;
 
   it('records member, management key, runtime key and plan changes with their actor, newest first', async () => {
     const owner = await s.newUser();
@@ -24,20 +25,62 @@ describe('audit of access', () => {
     const body = await audit(app, owner);
     expect(body).toEqual({
       data: [
-        { id: expect.any(Number), action: 'plan.changed', actor: { userId: s.operator.id, tokenId: expect.stringMatching(/^tok_/), appKeyId: null }, details: { from: 'free', to: 'pro' }, createdAt: expect.any(String) },
-        { id: expect.any(Number), action: 'member.removed', actor: me, details: { userId: grace.id, email: grace.email, role: 'editor' }, createdAt: expect.any(String) },
-        { id: expect.any(Number), action: 'management_key.revoked', actor: me, details: { keyId: mk.id, name: 'back-office' }, createdAt: expect.any(String) },
         {
-          id: expect.any(Number), action: 'runtime_key.revoked', actor: { userId: grace.id, tokenId: expect.stringMatching(/^tok_/), appKeyId: null },
-          details: { keyId: runtimeKey.body.data.id, type: 'pub', environmentId: app.envs.staging }, createdAt: expect.any(String),
+          id: expect.any(Number),
+          action: 'plan.changed',
+          actor: { userId: s.operator.id, tokenId: expect.stringMatching(/^tok_/), appKeyId: null },
+          details: { from: 'free', to: 'pro' },
+          createdAt: expect.any(String),
         },
         {
-          id: expect.any(Number), action: 'runtime_key.created', actor: { userId: null, tokenId: null, appKeyId: mk.id },
-          details: { keyId: runtimeKey.body.data.id, type: 'pub', environmentId: app.envs.staging, env: 'staging' }, createdAt: expect.any(String),
+          id: expect.any(Number),
+          action: 'member.removed',
+          actor: me,
+          details: { userId: grace.id, email: grace.email, role: 'editor' },
+          createdAt: expect.any(String),
         },
-        { id: expect.any(Number), action: 'management_key.created', actor: me, details: { keyId: mk.id, name: 'back-office', scopes: ['keys:write'], expiresAt: null }, createdAt: expect.any(String) },
-        { id: expect.any(Number), action: 'member.role_changed', actor: me, details: { userId: grace.id, email: grace.email, from: 'viewer', to: 'editor' }, createdAt: expect.any(String) },
-        { id: expect.any(Number), action: 'member.added', actor: me, details: { userId: grace.id, email: grace.email, role: 'viewer' }, createdAt: expect.any(String) },
+        {
+          id: expect.any(Number),
+          action: 'management_key.revoked',
+          actor: me,
+          details: { keyId: mk.id, name: 'back-office' },
+          createdAt: expect.any(String),
+        },
+        {
+          id: expect.any(Number),
+          action: 'runtime_key.revoked',
+          actor: { userId: grace.id, tokenId: expect.stringMatching(/^tok_/), appKeyId: null },
+          details: { keyId: runtimeKey.body.data.id, type: 'pub', environmentId: app.envs.staging },
+          createdAt: expect.any(String),
+        },
+        {
+          id: expect.any(Number),
+          action: 'runtime_key.created',
+          actor: { userId: null, tokenId: null, appKeyId: mk.id },
+          details: { keyId: runtimeKey.body.data.id, type: 'pub', environmentId: app.envs.staging, env: 'staging' },
+          createdAt: expect.any(String),
+        },
+        {
+          id: expect.any(Number),
+          action: 'management_key.created',
+          actor: me,
+          details: { keyId: mk.id, name: 'back-office', scopes: ['keys:write'], expiresAt: null },
+          createdAt: expect.any(String),
+        },
+        {
+          id: expect.any(Number),
+          action: 'member.role_changed',
+          actor: me,
+          details: { userId: grace.id, email: grace.email, from: 'viewer', to: 'editor' },
+          createdAt: expect.any(String),
+        },
+        {
+          id: expect.any(Number),
+          action: 'member.added',
+          actor: me,
+          details: { userId: grace.id, email: grace.email, role: 'viewer' },
+          createdAt: expect.any(String),
+        },
       ],
       nextBefore: null,
     });
@@ -47,11 +90,20 @@ describe('audit of access', () => {
   });
 
   it('records nothing for requests that were refused or changed nothing', async () => {
-    const { owner, app, members: [grace] } = await s.newTeam('viewer');
+    const {
+      owner,
+      app,
+      members: [grace],
+    } = await s.newTeam('viewer');
     await s.http().patch(`/api/v1/apps/${app.id}/members/${grace.id}`).set(owner.auth).send({ role: 'viewer' }).expect(200);
     await s.http().patch(`/api/v1/apps/${app.id}/members/${owner.id}`).set(owner.auth).send({ role: 'viewer' }).expect(400);
     await s.http().post('/api/v1/keys').set(grace.auth).send({ appId: app.id, env: 'production', type: 'sdk' }).expect(403);
-    await s.http().post(`/api/v1/apps/${app.id}/api-keys`).set(grace.auth).send({ name: 'x', scopes: ['flags:read'] }).expect(403);
+    await s
+      .http()
+      .post(`/api/v1/apps/${app.id}/api-keys`)
+      .set(grace.auth)
+      .send({ name: 'x', scopes: ['flags:read'] })
+      .expect(403);
     await s.http().patch(`/api/v1/apps/${app.id}/plan`).set(s.operator.auth).send({ plan: 'free' }).expect(200);
     expect((await audit(app, owner)).data.map((e: { action: string }) => e.action)).toEqual(['member.added']);
   });
@@ -86,9 +138,14 @@ describe('audit of access', () => {
   });
 
   it('is for owners only', async () => {
-    const { owner, app, members: [editor] } = await s.newTeam('editor');
+    const {
+      app,
+      members: [editor],
+    } = await s.newTeam('editor');
     const stranger = await s.newUser();
-    expect((await s.http().get(`/api/v1/apps/${app.id}/audit`).set(editor.auth).expect(403)).body).toEqual({ error: 'Insufficient permissions' });
+    expect((await s.http().get(`/api/v1/apps/${app.id}/audit`).set(editor.auth).expect(403)).body).toEqual({
+      error: 'Insufficient permissions',
+    });
     expect((await s.http().get(`/api/v1/apps/${app.id}/audit`).set(stranger.auth).expect(404)).body).toEqual({ error: 'App not found' });
   });
 });

@@ -8,7 +8,11 @@ describe('auth: accounts and cli_ tokens', () => {
     const email = `${unique('Ada')}@Example.com`;
     const res = await s.http().post('/api/v1/auth/signup').send({ email, password: 'password-123' }).expect(201);
     expect(Object.keys(res.body)).toEqual(['data']);
-    expect(res.body.data.user).toEqual({ id: expect.stringMatching(/^usr_[0-9A-Za-z]{16}$/), email: email.toLowerCase(), createdAt: expect.any(String) });
+    expect(res.body.data.user).toEqual({
+      id: expect.stringMatching(/^usr_[0-9A-Za-z]{16}$/),
+      email: email.toLowerCase(),
+      createdAt: expect.any(String),
+    });
     expect(new Date(res.body.data.user.createdAt).toISOString()).toBe(res.body.data.user.createdAt);
     expect(res.body.data.token).toMatch(/^cli_[0-9A-Za-z]{43}$/);
     // A session token: it expires LOGIN_TOKEN_TTL_DAYS (90 by default) after its last use.
@@ -24,7 +28,11 @@ describe('auth: accounts and cli_ tokens', () => {
 
   it('refuses a second account with the same email (case-insensitive) with 409', async () => {
     const user = await s.newUser();
-    const res = await s.http().post('/api/v1/auth/signup').send({ email: user.email.toUpperCase(), password: 'another-password' }).expect(409);
+    const res = await s
+      .http()
+      .post('/api/v1/auth/signup')
+      .send({ email: user.email.toUpperCase(), password: 'another-password' })
+      .expect(409);
     expect(res.body).toEqual({ error: 'Email already registered' });
   });
 
@@ -47,7 +55,11 @@ describe('auth: accounts and cli_ tokens', () => {
     expect(ok.body.data.token).toMatch(/^cli_/);
     expect(ok.body.data.token).not.toBe(user.token);
     const wrong = await s.http().post('/api/v1/auth/login').send({ email: user.email, password: 'wrong-password' }).expect(401);
-    const unknown = await s.http().post('/api/v1/auth/login').send({ email: `${unique('nobody')}@example.com`, password: 'whatever-1' }).expect(401);
+    const unknown = await s
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: `${unique('nobody')}@example.com`, password: 'whatever-1' })
+      .expect(401);
     expect(wrong.body).toEqual({ error: 'Invalid email or password' });
     expect(unknown.body).toEqual(wrong.body);
   });
@@ -67,15 +79,30 @@ describe('auth: accounts and cli_ tokens', () => {
   it('creates a narrowed token shown once, lists tokens without secrets, and enforces scopes with 403', async () => {
     const user = await s.newUser();
     const session = (await s.http().get('/api/v1/auth/tokens').set(user.auth).expect(200)).body.data[0];
-    const created = await s.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'ci', scopes: ['apps:read'] }).expect(201);
+    const created = await s
+      .http()
+      .post('/api/v1/auth/tokens')
+      .set(user.auth)
+      .send({ name: 'ci', scopes: ['apps:read'] })
+      .expect(201);
     // Without an expiry of its own, a minted token ends with the session that minted it (never later).
     expect(created.body.data).toEqual({
-      id: expect.stringMatching(/^tok_/), name: 'ci', scopes: ['apps:read'], createdAt: expect.any(String),
-      expiresAt: session.expiresAt, lastUsedAt: null, token: expect.stringMatching(/^cli_[0-9A-Za-z]{43}$/),
+      id: expect.stringMatching(/^tok_/),
+      name: 'ci',
+      scopes: ['apps:read'],
+      createdAt: expect.any(String),
+      expiresAt: session.expiresAt,
+      lastUsedAt: null,
+      token: expect.stringMatching(/^cli_[0-9A-Za-z]{43}$/),
     });
     const ci = { Authorization: `Bearer ${created.body.data.token}` };
     await s.http().get('/api/v1/apps').set(ci).expect(200);
-    const denied = await s.http().post('/api/v1/apps').set(ci).send({ name: unique('app') }).expect(403);
+    const denied = await s
+      .http()
+      .post('/api/v1/apps')
+      .set(ci)
+      .send({ name: unique('app') })
+      .expect(403);
     expect(denied.body).toEqual({ error: 'Insufficient permissions' });
     const apps = await s.http().get('/api/v1/apps').set(user.auth).expect(200);
     expect(apps.body.data).toEqual([]);
@@ -84,23 +111,49 @@ describe('auth: accounts and cli_ tokens', () => {
     expect(list.body.data.map((x: { id: string }) => x.id)).toEqual(expect.arrayContaining([created.body.data.id]));
     expect(JSON.stringify(list.body)).not.toContain(created.body.data.token);
     expect(JSON.stringify(list.body)).not.toContain(user.token);
-    for (const tok of list.body.data) expect(Object.keys(tok).sort()).toEqual(['createdAt', 'expiresAt', 'id', 'lastUsedAt', 'name', 'scopes']);
+    for (const tok of list.body.data)
+      expect(Object.keys(tok).sort()).toEqual(['createdAt', 'expiresAt', 'id', 'lastUsedAt', 'name', 'scopes']);
   });
 
   it('does not let a narrowed token mint a wider one', async () => {
     const user = await s.newUser();
-    const narrow = await s.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'ro', scopes: ['flags:read', 'tokens:write'] }).expect(201);
-    const res = await s.http().post('/api/v1/auth/tokens').set('Authorization', `Bearer ${narrow.body.data.token}`).send({ name: 'wide', scopes: ['apps:write'] }).expect(400);
+    const narrow = await s
+      .http()
+      .post('/api/v1/auth/tokens')
+      .set(user.auth)
+      .send({ name: 'ro', scopes: ['flags:read', 'tokens:write'] })
+      .expect(201);
+    const res = await s
+      .http()
+      .post('/api/v1/auth/tokens')
+      .set('Authorization', `Bearer ${narrow.body.data.token}`)
+      .send({ name: 'wide', scopes: ['apps:write'] })
+      .expect(400);
     expect(res.body).toEqual({ error: "scopes may not exceed the calling token's scopes (not allowed: apps:write)" });
-    const same = await s.http().post('/api/v1/auth/tokens').set('Authorization', `Bearer ${narrow.body.data.token}`).send({ name: 'same' }).expect(201);
+    const same = await s
+      .http()
+      .post('/api/v1/auth/tokens')
+      .set('Authorization', `Bearer ${narrow.body.data.token}`)
+      .send({ name: 'same' })
+      .expect(201);
     expect(same.body.data.scopes).toEqual(['flags:read', 'tokens:write']);
   });
 
   it('rejects invalid token requests with 400', async () => {
     const user = await s.newUser();
-    const badScope = await s.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'x', scopes: ['root'] }).expect(400);
+    const badScope = await s
+      .http()
+      .post('/api/v1/auth/tokens')
+      .set(user.auth)
+      .send({ name: 'x', scopes: ['root'] })
+      .expect(400);
     expect(badScope.body.error).toMatch(/^each value in scopes must be one of/);
-    const past = await s.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'x', expiresAt: '2001-01-01T00:00:00Z' }).expect(400);
+    const past = await s
+      .http()
+      .post('/api/v1/auth/tokens')
+      .set(user.auth)
+      .send({ name: 'x', expiresAt: '2001-01-01T00:00:00Z' })
+      .expect(400);
     expect(past.body).toEqual({ error: 'expiresAt must be in the future' });
     const badDate = await s.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'x', expiresAt: 'tomorrow' }).expect(400);
     expect(badDate.body.error).toBe('expiresAt must be an ISO 8601 date-time');
@@ -166,9 +219,19 @@ describe('auth: login throttling', () => {
   it('answers 429 with Retry-After after LOGIN_RATE_LIMIT attempts a minute for one email, from any IP', async () => {
     const user = await s.newUser();
     for (let i = 0; i < 3; i++) {
-      await s.http().post('/api/v1/auth/login').set('X-Forwarded-For', randomIp()).send({ email: user.email, password: 'wrong-password' }).expect(401);
+      await s
+        .http()
+        .post('/api/v1/auth/login')
+        .set('X-Forwarded-For', randomIp())
+        .send({ email: user.email, password: 'wrong-password' })
+        .expect(401);
     }
-    const res = await s.http().post('/api/v1/auth/login').set('X-Forwarded-For', randomIp()).send({ email: user.email, password: user.password }).expect(429);
+    const res = await s
+      .http()
+      .post('/api/v1/auth/login')
+      .set('X-Forwarded-For', randomIp())
+      .send({ email: user.email, password: user.password })
+      .expect(429);
     expect(res.body).toEqual({ error: 'Too many login attempts' });
     expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(60);
@@ -177,12 +240,27 @@ describe('auth: login throttling', () => {
   it('answers 429 after LOGIN_RATE_LIMIT attempts a minute from one IP, whatever the email', async () => {
     const ip = randomIp();
     for (let i = 0; i < 3; i++) {
-      await s.http().post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email: `${unique('guess')}@example.com`, password: 'wrong-password' }).expect(401);
+      await s
+        .http()
+        .post('/api/v1/auth/login')
+        .set('X-Forwarded-For', ip)
+        .send({ email: `${unique('guess')}@example.com`, password: 'wrong-password' })
+        .expect(401);
     }
     const user = await s.newUser();
-    const res = await s.http().post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email: user.email, password: user.password }).expect(429);
+    const res = await s
+      .http()
+      .post('/api/v1/auth/login')
+      .set('X-Forwarded-For', ip)
+      .send({ email: user.email, password: user.password })
+      .expect(429);
     expect(res.body).toEqual({ error: 'Too many login attempts' });
-    await s.http().post('/api/v1/auth/login').set('X-Forwarded-For', randomIp()).send({ email: user.email, password: user.password }).expect(200);
+    await s
+      .http()
+      .post('/api/v1/auth/login')
+      .set('X-Forwarded-For', randomIp())
+      .send({ email: user.email, password: user.password })
+      .expect(200);
   });
 });
 
@@ -191,7 +269,11 @@ describe('auth: closed signup with an admin user', () => {
   const s = TestSession.perSuite({ SIGNUP_ENABLED: 'false', ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password }, { user: false });
 
   it('refuses signup with 403 Signup is disabled', async () => {
-    const res = await s.http().post('/api/v1/auth/signup').send({ email: `${unique('u')}@example.com`, password: 'password-123' }).expect(403);
+    const res = await s
+      .http()
+      .post('/api/v1/auth/signup')
+      .send({ email: `${unique('u')}@example.com`, password: 'password-123' })
+      .expect(403);
     expect(res.body).toEqual({ error: 'Signup is disabled' });
   });
 

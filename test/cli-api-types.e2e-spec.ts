@@ -8,7 +8,10 @@ import { repoRoot } from './support/cli';
  */
 describe('CLI API types', () => {
   it('apps/cli/src/api/schema.ts is what openapi.json generates (run `npm run cli:types` when this fails)', async () => {
-    const result = await promisify(execFile)(process.execPath, ['apps/cli/scripts/generate-api-types.mjs', '--check'], { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '' } }).then(
+    const result = await promisify(execFile)(process.execPath, ['apps/cli/scripts/generate-api-types.mjs', '--check'], {
+      cwd: repoRoot,
+      env: { ...process.env, NODE_OPTIONS: '' },
+    }).then(
       () => ({ code: 0, stderr: '' }),
       (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
     );

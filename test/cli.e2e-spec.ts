@@ -26,7 +26,10 @@ describe('superflag CLI', () => {
   async function loggedIn(): Promise<{ user: TestUser; home: string; run: (args: string[], input?: string) => Promise<CliRun> }> {
     const user = await s.newUser();
     const home = aHome();
-    const login = await superflag(['login', '--api-url', url, '--email', user.email, '--password-stdin'], { home, input: `${user.password}\n` });
+    const login = await superflag(['login', '--api-url', url, '--email', user.email, '--password-stdin'], {
+      home,
+      input: `${user.password}\n`,
+    });
     expect(login).toEqual(expect.objectContaining({ code: 0, stderr: '' }));
     return { user, home, run: (args, input) => superflag(args, { home, input }) };
   }
@@ -38,7 +41,10 @@ describe('superflag CLI', () => {
     const user = await s.newUser();
     const home = aHome();
 
-    const login = await superflag(['login', '--api-url', url, '--email', user.email, '--password-stdin'], { home, input: `${user.password}\n` });
+    const login = await superflag(['login', '--api-url', url, '--email', user.email, '--password-stdin'], {
+      home,
+      input: `${user.password}\n`,
+    });
     expect(login.code).toBe(0);
     expect(login.stdout).toContain(`Logged in to ${url} as ${user.email}`);
 
@@ -56,14 +62,22 @@ describe('superflag CLI', () => {
     const app = apps.body.data.find((a: { name: string }) => a.name === 'my-new-app');
     expect(app).toBeDefined();
     const stored = await s.http().get('/api/v1/flags/dark-mode').query({ appId: app.id, env: 'production' }).set(user.auth).expect(200);
-    expect(stored.body.data).toEqual(expect.objectContaining({ key: 'dark-mode', type: 'bool', value: true, clientEnabled: true, version: 1 }));
-    expect(JSON.parse(readFileSync(join(home, '.superflag', 'config.json'), 'utf8'))).toEqual({ app: { id: app.id, name: 'my-new-app' }, env: 'production' });
+    expect(stored.body.data).toEqual(
+      expect.objectContaining({ key: 'dark-mode', type: 'bool', value: true, clientEnabled: true, version: 1 }),
+    );
+    expect(JSON.parse(readFileSync(join(home, '.superflag', 'config.json'), 'utf8'))).toEqual({
+      app: { id: app.id, name: 'my-new-app' },
+      env: 'production',
+    });
   });
 
   it('login stores {apiUrl, token} in a 0600 file in a 0700 directory and never prints the password or the token', async () => {
     const user = await s.newUser();
     const home = aHome();
-    const login = await superflag(['login', '--api-url', url, '--email', user.email, '--password-stdin'], { home, input: `${user.password}\n` });
+    const login = await superflag(['login', '--api-url', url, '--email', user.email, '--password-stdin'], {
+      home,
+      input: `${user.password}\n`,
+    });
     expect(login.code).toBe(0);
 
     const dir = join(home, '.superflag');
@@ -146,11 +160,21 @@ describe('superflag CLI', () => {
     const scope = ['--app', app.name, '--env', 'production'];
 
     const notFound = await run(['flags', 'get', 'missing-flag', ...scope]);
-    const notFoundApi = await s.http().get('/api/v1/flags/missing-flag').query({ appId: app.id, env: 'production' }).set(user.auth).expect(404);
+    const notFoundApi = await s
+      .http()
+      .get('/api/v1/flags/missing-flag')
+      .query({ appId: app.id, env: 'production' })
+      .set(user.auth)
+      .expect(404);
     expect(notFound).toEqual({ code: 1, stdout: '', stderr: apiError(notFoundApi) });
 
     const conflict = await run(['flags', 'create', '--key', 'taken', '--type', 'bool', '--value', 'false', ...scope]);
-    const conflictApi = await s.http().post('/api/v1/flags').set(user.auth).send({ appId: app.id, env: 'production', key: 'taken', type: 'bool', value: false }).expect(409);
+    const conflictApi = await s
+      .http()
+      .post('/api/v1/flags')
+      .set(user.auth)
+      .send({ appId: app.id, env: 'production', key: 'taken', type: 'bool', value: false })
+      .expect(409);
     expect(conflict).toEqual({ code: 1, stdout: '', stderr: apiError(conflictApi) });
 
     const duplicateApp = await run(['apps', 'create', app.name]);
@@ -169,9 +193,14 @@ describe('superflag CLI', () => {
 
   it('exit code 1 when the API cannot be reached, naming the URL', async () => {
     const port = await aClosedPort();
-    const out = await superflag(['apps', 'list'], { home: aHome(), env: { SUPERFLAG_TOKEN: 'cli_x', SUPERFLAG_API_URL: `http://127.0.0.1:${port}` } });
+    const out = await superflag(['apps', 'list'], {
+      home: aHome(),
+      env: { SUPERFLAG_TOKEN: 'cli_x', SUPERFLAG_API_URL: `http://127.0.0.1:${port}` },
+    });
     expect(out.code).toBe(1);
-    expect(out.stderr).toBe(`error: Could not reach the Superflag API at http://127.0.0.1:${port}: connection refused (is the service running?)\n`);
+    expect(out.stderr).toBe(
+      `error: Could not reach the Superflag API at http://127.0.0.1:${port}: connection refused (is the service running?)\n`,
+    );
   });
 
   it('exit code 2 for usage errors, before any request: missing argument, unknown command, bad --value for the type', async () => {
@@ -179,7 +208,8 @@ describe('superflag CLI', () => {
     const app = await s.newApp(user);
     await aFlag(s, user, app, 'production', { key: 'limit', type: 'number', value: 5 });
     const scope = ['--app', app.name, '--env', 'production'];
-    const versionBefore = (await s.http().get('/api/v1/flags/limit').query({ appId: app.id, env: 'production' }).set(user.auth).expect(200)).body.data.version;
+    const versionBefore = (await s.http().get('/api/v1/flags/limit').query({ appId: app.id, env: 'production' }).set(user.auth).expect(200))
+      .body.data.version;
 
     const usageErrors: Array<[string[], RegExp]> = [
       [['apps', 'create'], /missing required argument 'name'/],
@@ -216,7 +246,15 @@ describe('superflag CLI', () => {
 
   it('--help works on every level with exit code 0', async () => {
     const home = aHome();
-    for (const args of [['--help'], ['flags', '--help'], ['flags', 'create', '--help'], ['keys', 'create', '--help'], ['typegen', '--help'], ['login', '--help'], ['help', 'flags']]) {
+    for (const args of [
+      ['--help'],
+      ['flags', '--help'],
+      ['flags', 'create', '--help'],
+      ['keys', 'create', '--help'],
+      ['typegen', '--help'],
+      ['login', '--help'],
+      ['help', 'flags'],
+    ]) {
       const out = await superflag(args, { home });
       expect({ args, code: out.code }).toEqual({ args, code: 0 });
       expect(out.stdout).toMatch(/^Usage: superflag/);
@@ -228,13 +266,18 @@ describe('superflag CLI', () => {
     const { user, home, run } = await loggedIn();
     const app = await s.newApp(user);
     expect((await run(['use', app.name, 'staging'])).code).toBe(0);
-    const read = async (key: string) => (await s.http().get(`/api/v1/flags/${key}`).query({ appId: app.id, env: 'staging' }).set(user.auth).expect(200)).body.data;
+    const read = async (key: string) =>
+      (await s.http().get(`/api/v1/flags/${key}`).query({ appId: app.id, env: 'staging' }).set(user.auth).expect(200)).body.data;
 
-    expect((await run(['flags', 'create', '--key', 'timeout', '--type', 'number', '--value', '30', '--description', 'seconds'])).code).toBe(0);
+    expect((await run(['flags', 'create', '--key', 'timeout', '--type', 'number', '--value', '30', '--description', 'seconds'])).code).toBe(
+      0,
+    );
     expect((await run(['flags', 'create', '--key', 'theme', '--type', 'json', '--value', '{"color":"blue"}'])).code).toBe(0);
     const update = await run(['flags', 'update', 'timeout', '--value', '45', '--client', '-m', 'slower network']);
     expect(update.code).toBe(0);
-    expect(await read('timeout')).toEqual(expect.objectContaining({ type: 'number', value: 45, clientEnabled: true, description: 'seconds', version: 3 }));
+    expect(await read('timeout')).toEqual(
+      expect.objectContaining({ type: 'number', value: 45, clientEnabled: true, description: 'seconds', version: 3 }),
+    );
 
     const bulkFile = join(home, 'bulk.json');
     writeFileSync(bulkFile, JSON.stringify({ timeout: 60, theme: { color: 'red' } }));
@@ -294,11 +337,27 @@ describe('superflag CLI', () => {
     await aFlag(s, user, app, 'production', { key: 'new-checkout-flow', type: 'bool', value: false });
     const scope = ['--app', app.id, '--env', 'production'];
 
-    const set = await run(['targets', 'set', 'new-checkout-flow', '--company', 'acme-corp', '--value', 'true', '-m', 'Acme gets it', ...scope]);
+    const set = await run([
+      'targets',
+      'set',
+      'new-checkout-flow',
+      '--company',
+      'acme-corp',
+      '--value',
+      'true',
+      '-m',
+      'Acme gets it',
+      ...scope,
+    ]);
     expect(set).toEqual(expect.objectContaining({ code: 0, stderr: '' }));
     expect(set.stdout).toContain('new-checkout-flow = true for company acme-corp');
     await run(['targets', 'set', 'new-checkout-flow', '--user', 'u1', '--value', 'false', ...scope]);
-    const targets = await s.http().get('/api/v1/flags/new-checkout-flow/targets').query({ appId: app.id, env: 'production' }).set(user.auth).expect(200);
+    const targets = await s
+      .http()
+      .get('/api/v1/flags/new-checkout-flow/targets')
+      .query({ appId: app.id, env: 'production' })
+      .set(user.auth)
+      .expect(200);
     expect(targets.body.data).toEqual({ key: 'new-checkout-flow', users: { u1: false }, companies: { 'acme-corp': true } });
     const history = await s.http().get('/api/v1/changes').query({ appId: app.id, env: 'production', limit: 2 }).set(user.auth).expect(200);
     expect(history.body.data[1].changeDescription).toBe('Acme gets it');
@@ -307,7 +366,10 @@ describe('superflag CLI', () => {
     expect(JSON.parse(listed.stdout)).toEqual(targets.body.data);
     const unset = await run(['targets', 'unset', 'new-checkout-flow', '--user', 'u1', ...scope]);
     expect(unset.code).toBe(0);
-    expect((await s.http().get('/api/v1/flags/new-checkout-flow/targets').query({ appId: app.id, env: 'production' }).set(user.auth)).body.data.users).toEqual({});
+    expect(
+      (await s.http().get('/api/v1/flags/new-checkout-flow/targets').query({ appId: app.id, env: 'production' }).set(user.auth)).body.data
+        .users,
+    ).toEqual({});
 
     const badValue = await run(['targets', 'set', 'new-checkout-flow', '--company', 'x', '--value', 'maybe', ...scope]);
     expect(badValue.code).toBe(2);
@@ -351,7 +413,11 @@ describe('superflag CLI', () => {
       await aFlag(s, user, app, 'production', { key: 'dark-mode', type: 'bool', value: true, clientEnabled: true });
       await aFlag(s, user, app, 'production', { key: 'api-url', type: 'string', value: 'https://api.example.com' });
       await aFlag(s, user, app, 'production', { key: 'max-items', type: 'number', value: 10 });
-      await aFlag(s, user, app, 'production', { key: 'checkout', type: 'json', value: { currency: 'EUR', steps: ['cart', 'pay'], limits: { max: 3 }, 'free-shipping': true } });
+      await aFlag(s, user, app, 'production', {
+        key: 'checkout',
+        type: 'json',
+        value: { currency: 'EUR', steps: ['cart', 'pay'], limits: { max: 3 }, 'free-shipping': true },
+      });
       expect((await superflag(['login', '--api-url', url, '--token', user.token], { home })).code).toBe(0);
       appId = app.id;
     });
@@ -394,10 +460,14 @@ export const wrong: Flags['max-items'] = 'ten';
 `,
       );
       const tsc = join(repoRoot, 'node_modules', '.bin', 'tsc');
-      const compiled = await promisify(execFile)(tsc, ['--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', 'src/usage.ts'], {
-        cwd: home,
-        env: { ...process.env, NODE_OPTIONS: '' },
-      }).then(
+      const compiled = await promisify(execFile)(
+        tsc,
+        ['--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', 'src/usage.ts'],
+        {
+          cwd: home,
+          env: { ...process.env, NODE_OPTIONS: '' },
+        },
+      ).then(
         (r) => ({ code: 0, output: r.stdout + r.stderr }),
         (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, output: e.stdout + e.stderr }),
       );
@@ -416,16 +486,28 @@ export const wrong: Flags['max-items'] = 'ten';
       expect((await superflag(['typegen', '--out', 'src/flags.ts', '--check', ...scope], { home })).code).toBe(0);
 
       const before = readFileSync(path, 'utf8');
-      await s.http().post('/api/v1/flags').set(user.auth).send({ appId, env: 'production', key: 'new-flag', type: 'string', value: 'x' }).expect(201);
+      await s
+        .http()
+        .post('/api/v1/flags')
+        .set(user.auth)
+        .send({ appId, env: 'production', key: 'new-flag', type: 'string', value: 'x' })
+        .expect(201);
       const drift = await superflag(['typegen', '--out', 'src/flags.ts', '--check', ...scope], { home });
       expect(drift.code).toBe(1);
-      expect(drift.stderr).toBe('error: src/flags.ts is out of date (5 flags of ' + scope[1] + '/production): run `superflag typegen --out src/flags.ts`\n');
+      expect(drift.stderr).toBe(
+        'error: src/flags.ts is out of date (5 flags of ' + scope[1] + '/production): run `superflag typegen --out src/flags.ts`\n',
+      );
       expect(readFileSync(path, 'utf8')).toBe(before);
 
       expect((await superflag(['typegen', '--out', 'src/flags.ts', ...scope], { home })).code).toBe(0);
       expect((await superflag(['typegen', '--out', 'src/flags.ts', '--check', ...scope], { home })).code).toBe(0);
 
-      await s.http().patch('/api/v1/flags').set(user.auth).send({ appId, env: 'production', key: 'checkout', value: { currency: 'EUR' } }).expect(200);
+      await s
+        .http()
+        .patch('/api/v1/flags')
+        .set(user.auth)
+        .send({ appId, env: 'production', key: 'checkout', value: { currency: 'EUR' } })
+        .expect(200);
       expect((await superflag(['typegen', '--out', 'src/flags.ts', '--check', ...scope], { home })).code).toBe(1);
 
       const missing = await superflag(['typegen', '--out', 'src/other.ts', '--check', ...scope], { home });

@@ -9,7 +9,11 @@ import { TestSession } from './support/session';
 
 const DAY = 86_400_000;
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
-const randomSecret = (prefix: string) => `${prefix}${unique('').replace(/[^0-9a-z]/gi, '').padEnd(43, 'Q').slice(0, 43)}`;
+const randomSecret = (prefix: string) =>
+  `${prefix}${unique('')
+    .replace(/[^0-9a-z]/gi, '')
+    .padEnd(43, 'Q')
+    .slice(0, 43)}`;
 
 /** Moves the app's clock (token expiry reads it) for the duration of `body`. */
 async function at<T>(t: TestApp, when: number, body: () => Promise<T>): Promise<T> {
@@ -27,7 +31,12 @@ describe('credential lifecycle', () => {
   const s = TestSession.perSuite({}, { user: false });
 
   const mint = (as: { Authorization: string }, body: Record<string, unknown>) => s.http().post('/api/v1/auth/tokens').set(as).send(body);
-  const tokensOf = async (user: TestUser) => (await s.http().get('/api/v1/auth/tokens').set(user.auth).expect(200)).body.data as Array<{ id: string; name: string; expiresAt: string | null }>;
+  const tokensOf = async (user: TestUser) =>
+    (await s.http().get('/api/v1/auth/tokens').set(user.auth).expect(200)).body.data as Array<{
+      id: string;
+      name: string;
+      expiresAt: string | null;
+    }>;
 
   it('needs tokens:write to manage tokens: a flags:read token mints, lists and revokes nothing (403), but can log itself out', async () => {
     const user = await s.newUser();
@@ -52,7 +61,8 @@ describe('credential lifecycle', () => {
   it("bounds a child token by its parent: scopes refused (400), expiry refused past the parent's and inherited when not given", async () => {
     const user = await s.newUser();
     const parentExpiry = new Date(Date.now() + 2 * DAY).toISOString();
-    const parent = (await mint(user.auth, { name: 'ci', scopes: ['flags:read', 'tokens:write'], expiresAt: parentExpiry }).expect(201)).body.data;
+    const parent = (await mint(user.auth, { name: 'ci', scopes: ['flags:read', 'tokens:write'], expiresAt: parentExpiry }).expect(201)).body
+      .data;
     const asParent = bearer(parent.token);
     const listed = async () => (await tokensOf(user)).map(({ id, name, expiresAt }) => ({ id, name, expiresAt }));
     const before = await listed();
@@ -69,9 +79,14 @@ describe('credential lifecycle', () => {
     const inherited = (await mint(asParent, { name: 'child' }).expect(201)).body.data;
     expect(inherited).toMatchObject({ scopes: ['flags:read', 'tokens:write'], expiresAt: parentExpiry });
     const sooner = new Date(Date.now() + DAY).toISOString();
-    expect((await mint(asParent, { name: 'short', scopes: ['flags:read'], expiresAt: sooner }).expect(201)).body.data).toMatchObject({ scopes: ['flags:read'], expiresAt: sooner });
+    expect((await mint(asParent, { name: 'short', scopes: ['flags:read'], expiresAt: sooner }).expect(201)).body.data).toMatchObject({
+      scopes: ['flags:read'],
+      expiresAt: sooner,
+    });
     // A grandchild is bounded by its own parent, hence by every ancestor.
-    expect((await mint(bearer(inherited.token), { name: 'grandchild', expiresAt: later }).expect(400)).body.error).toMatch(/^expiresAt may not be later/);
+    expect((await mint(bearer(inherited.token), { name: 'grandchild', expiresAt: later }).expect(400)).body.error).toMatch(
+      /^expiresAt may not be later/,
+    );
   });
 
   it('expires a session LOGIN_TOKEN_TTL_DAYS after its last use, extending it at most once an hour; minted tokens do not slide', async () => {
@@ -125,7 +140,8 @@ describe('credential lifecycle', () => {
 
   it('revokes every token with revoke-all: all but the calling one with keepCurrent, all of them by default', async () => {
     const user = await s.newUser();
-    const other = (await s.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(200)).body.data.token;
+    const other = (await s.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(200)).body.data
+      .token;
     const ci = (await mint(user.auth, { name: 'ci' }).expect(201)).body.data.token;
     const bystander = await s.newUser();
 
@@ -140,20 +156,42 @@ describe('credential lifecycle', () => {
     expect(all.body).toEqual({ data: { revoked: 1 } });
     await s.http().get('/api/v1/auth/me').set(user.auth).expect(401);
     await s.http().get('/api/v1/auth/me').set(bystander.auth).expect(200);
-    expect((await s.http().post('/api/v1/auth/tokens/revoke-all').set(bystander.auth).send({ keepCurrent: 'yes' }).expect(400)).body.error).toMatch(/^keepCurrent /);
+    expect(
+      (await s.http().post('/api/v1/auth/tokens/revoke-all').set(bystander.auth).send({ keepCurrent: 'yes' }).expect(400)).body.error,
+    ).toMatch(/^keepCurrent /);
   });
 
   it('changes the password with the current one, revoking every other token of the user', async () => {
     const user = await s.newUser();
-    const other = (await s.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(200)).body.data.token;
+    const other = (await s.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(200)).body.data
+      .token;
     const ci = (await mint(user.auth, { name: 'ci', scopes: ['flags:read'] }).expect(201)).body.data.token;
 
-    const wrong = await s.http().post('/api/v1/auth/password').set(user.auth).send({ currentPassword: 'not-it', newPassword: 'a brand new password' }).expect(400);
+    const wrong = await s
+      .http()
+      .post('/api/v1/auth/password')
+      .set(user.auth)
+      .send({ currentPassword: 'not-it', newPassword: 'a brand new password' })
+      .expect(400);
     expect(wrong.body).toEqual({ error: 'currentPassword is incorrect' });
-    expect((await s.http().post('/api/v1/auth/password').set(user.auth).send({ currentPassword: user.password, newPassword: 'short' }).expect(400)).body.error).toMatch(/^newPassword /);
+    expect(
+      (
+        await s
+          .http()
+          .post('/api/v1/auth/password')
+          .set(user.auth)
+          .send({ currentPassword: user.password, newPassword: 'short' })
+          .expect(400)
+      ).body.error,
+    ).toMatch(/^newPassword /);
     await s.http().get('/api/v1/auth/me').set(bearer(other)).expect(200);
 
-    const changed = await s.http().post('/api/v1/auth/password').set(user.auth).send({ currentPassword: user.password, newPassword: 'a brand new password' }).expect(200);
+    const changed = await s
+      .http()
+      .post('/api/v1/auth/password')
+      .set(user.auth)
+      .send({ currentPassword: user.password, newPassword: 'a brand new password' })
+      .expect(200);
     expect(changed.body).toEqual({ data: { revoked: 2 } });
     await s.http().get('/api/v1/auth/me').set(user.auth).expect(200);
     await s.http().get('/api/v1/auth/me').set(bearer(other)).expect(401);
@@ -174,14 +212,20 @@ describe('credential lifecycle', () => {
     await s.http().get('/api/v1/envs').query({ appId: app.id }).set(theirs.auth).expect(200);
 
     await s.http().delete(`/api/v1/apps/${app.id}/members/${leaver.id}`).set(owner.auth).expect(200);
-    expect((await s.http().get('/api/v1/envs').query({ appId: app.id }).set(theirs.auth).expect(401)).body).toEqual({ error: 'Not authenticated' });
+    expect((await s.http().get('/api/v1/envs').query({ appId: app.id }).set(theirs.auth).expect(401)).body).toEqual({
+      error: 'Not authenticated',
+    });
     await s.http().get('/api/v1/envs').query({ appId: app.id }).set(ours.auth).expect(200);
     await s.http().get('/api/v1/envs').query({ appId: other.id }).set(elsewhere.auth).expect(200);
     const keys = (await s.http().get(`/api/v1/apps/${app.id}/api-keys`).set(owner.auth).expect(200)).body.data;
     expect(keys.map((k: { id: string }) => k.id)).toEqual([ours.id]);
     const audit = (await s.http().get(`/api/v1/apps/${app.id}/audit`).set(owner.auth).expect(200)).body.data;
     expect(audit.slice(0, 2)).toEqual([
-      expect.objectContaining({ action: 'management_key.revoked', actor: { userId: owner.id, tokenId: expect.any(String), appKeyId: null }, details: { keyId: theirs.id, name: 'leaver-ci', reason: 'creator removed from the app' } }),
+      expect.objectContaining({
+        action: 'management_key.revoked',
+        actor: { userId: owner.id, tokenId: expect.any(String), appKeyId: null },
+        details: { keyId: theirs.id, name: 'leaver-ci', reason: 'creator removed from the app' },
+      }),
       expect.objectContaining({ action: 'member.removed', details: expect.objectContaining({ userId: leaver.id }) }),
     ]);
   });
@@ -210,7 +254,12 @@ describe('credential lifecycle', () => {
     let cursor: string | undefined;
     const sizes: number[] = [];
     do {
-      const res = await s.http().get('/api/v1/auth/tokens').query({ limit: 2, ...(cursor ? { cursor } : {}) }).set(user.auth).expect(200);
+      const res = await s
+        .http()
+        .get('/api/v1/auth/tokens')
+        .query({ limit: 2, ...(cursor ? { cursor } : {}) })
+        .set(user.auth)
+        .expect(200);
       expect(Object.keys(res.body).sort()).toEqual(['data', 'nextCursor']);
       sizes.push(res.body.data.length);
       seen.push(...res.body.data.map((x: { id: string }) => x.id));
@@ -219,7 +268,9 @@ describe('credential lifecycle', () => {
     expect(sizes).toEqual([2, 2, 1]);
     expect(seen).toEqual(whole.body.data.map((x: { id: string }) => x.id));
     expect((await s.http().get('/api/v1/auth/tokens').query({ limit: 0 }).set(user.auth).expect(400)).body.error).toMatch(/^limit /);
-    expect((await s.http().get('/api/v1/auth/tokens').query({ cursor: 'not!a!cursor' }).set(user.auth).expect(400)).body).toEqual({ error: 'Invalid cursor' });
+    expect((await s.http().get('/api/v1/auth/tokens').query({ cursor: 'not!a!cursor' }).set(user.auth).expect(400)).body).toEqual({
+      error: 'Invalid cursor',
+    });
   });
 
   it('answers unknown cli_ and mgmt_ credentials from a bounded negative cache: one query per unknown credential, not per request', async () => {
@@ -257,7 +308,8 @@ describe('credential lifecycle', () => {
 describe('token limit (LIMIT_TOKENS_PER_USER)', () => {
   const s = TestSession.perSuite({ LIMIT_TOKENS_PER_USER: '3' }, { user: false });
 
-  const ids = async (auth: { Authorization: string }) => ((await s.http().get('/api/v1/auth/tokens').set(auth).expect(200)).body.data as Array<{ id: string }>).map((x) => x.id).sort();
+  const ids = async (auth: { Authorization: string }) =>
+    ((await s.http().get('/api/v1/auth/tokens').set(auth).expect(200)).body.data as Array<{ id: string }>).map((x) => x.id).sort();
 
   it('refuses minting past the limit with 409 and changes nothing; login makes room by revoking the least recently used session', async () => {
     const user = await s.newUser();
@@ -265,7 +317,9 @@ describe('token limit (LIMIT_TOKENS_PER_USER)', () => {
     await s.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'b' }).expect(201);
     const full = await ids(user.auth);
     expect(full).toHaveLength(3);
-    expect((await s.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'c' }).expect(409)).body).toEqual({ error: 'Token limit reached (3)' });
+    expect((await s.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'c' }).expect(409)).body).toEqual({
+      error: 'Token limit reached (3)',
+    });
     expect(await ids(user.auth)).toEqual(full);
 
     const login = await s.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(200);
@@ -278,9 +332,15 @@ describe('token limit (LIMIT_TOKENS_PER_USER)', () => {
 
     // With nothing but minted tokens, login is refused rather than breaking someone's CI.
     const asFirst = bearer(first.token);
-    await s.http().delete(`/api/v1/auth/tokens/${after.find((id) => !full.includes(id))}`).set(asFirst).expect(200);
+    await s
+      .http()
+      .delete(`/api/v1/auth/tokens/${after.find((id) => !full.includes(id))}`)
+      .set(asFirst)
+      .expect(200);
     await s.http().post('/api/v1/auth/tokens').set(asFirst).send({ name: 'c' }).expect(201);
-    expect((await s.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(409)).body).toEqual({ error: 'Token limit reached (3)' });
+    expect((await s.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(409)).body).toEqual({
+      error: 'Token limit reached (3)',
+    });
     expect(await ids(asFirst)).toHaveLength(3);
   });
 
@@ -302,7 +362,8 @@ describe('revocation across replicas', () => {
   it('revoke-all, password change and member removal are refused on the other replica by the time they answer', async () => {
     const user = await aUser(a);
     const ci = (await a.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'ci' }).expect(201)).body.data.token;
-    const second = (await a.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(200)).body.data.token;
+    const second = (await a.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(200)).body.data
+      .token;
     // Cached as valid on replica b.
     await b.http().get('/api/v1/auth/me').set(bearer(ci)).expect(200);
     await b.http().get('/api/v1/auth/me').set(bearer(second)).expect(200);
@@ -311,9 +372,15 @@ describe('revocation across replicas', () => {
     await b.http().get('/api/v1/auth/me').set(user.auth).expect(401);
     await b.http().get('/api/v1/auth/me').set(bearer(second)).expect(200);
 
-    const third = (await a.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(200)).body.data.token;
+    const third = (await a.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(200)).body.data
+      .token;
     await b.http().get('/api/v1/auth/me').set(bearer(third)).expect(200);
-    await a.http().post('/api/v1/auth/password').set(bearer(second)).send({ currentPassword: user.password, newPassword: 'replicated password' }).expect(200);
+    await a
+      .http()
+      .post('/api/v1/auth/password')
+      .set(bearer(second))
+      .send({ currentPassword: user.password, newPassword: 'replicated password' })
+      .expect(200);
     await b.http().get('/api/v1/auth/me').set(bearer(third)).expect(401);
 
     const owner = await aUser(a);

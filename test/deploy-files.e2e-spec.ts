@@ -17,7 +17,13 @@ const read = (file: string) => readFileSync(join(root, file), 'utf8');
 
 const nestCli = JSON.parse(read('nest-cli.json')) as { projects: Record<string, { entryFile: string }> };
 const buildConfigPath = join(root, 'tsconfig.build.json');
-const buildConfig = ts.parseJsonConfigFileContent(ts.readConfigFile(buildConfigPath, ts.sys.readFile).config, ts.sys, root, undefined, buildConfigPath);
+const buildConfig = ts.parseJsonConfigFileContent(
+  ts.readConfigFile(buildConfigPath, ts.sys.readFile).config,
+  ts.sys,
+  root,
+  undefined,
+  buildConfigPath,
+);
 /** nest build writes `<outDir>/<entryFile>.js` (that is the path `nest start` runs). */
 const builtEntryFile = relative(root, join(buildConfig.options.outDir!, `${nestCli.projects.api.entryFile}.js`));
 /** migrate.ts sits beside main.ts, so it compiles beside it. */
@@ -62,7 +68,8 @@ const resolvedEnvironmentOf = (service: ComposeService) =>
 
 /** A `ports:` entry ("[ip:]published:target[/proto]" or the long syntax) as numbers. */
 function portMapping(entry: string | { target: number; published?: string | number }): { published?: number; target: number } {
-  if (typeof entry !== 'string') return { published: entry.published === undefined ? undefined : Number(entry.published), target: Number(entry.target) };
+  if (typeof entry !== 'string')
+    return { published: entry.published === undefined ? undefined : Number(entry.published), target: Number(entry.target) };
   const parts = entry.replace(/\/(tcp|udp)$/, '').split(':');
   return { published: parts.length > 1 ? Number(parts[parts.length - 2]) : undefined, target: Number(parts[parts.length - 1]) };
 }
@@ -158,7 +165,9 @@ const lastOf = (stage: Instruction[], keyword: string) => stage.filter((i) => i.
 const healthcheckCommand = (args: string): string[] => JSON.parse(args.replace(/^.*?\bCMD\s+/, ''));
 /** `ENV A=1 B=2` → { A: '1', B: '2' } (the unquoted key=value form this Dockerfile uses). */
 const envOf = (stage: Instruction[]) =>
-  Object.fromEntries(stage.filter((i) => i.keyword === 'ENV').flatMap((i) => i.args.split(/\s+/).map((pair) => pair.split(/=(.*)/s).slice(0, 2))));
+  Object.fromEntries(
+    stage.filter((i) => i.keyword === 'ENV').flatMap((i) => i.args.split(/\s+/).map((pair) => pair.split(/=(.*)/s).slice(0, 2))),
+  );
 
 describe('docker-compose.yml', () => {
   it('defines postgres, redis, the one-shot migration, two api replicas and the proxy', () => {
@@ -272,7 +281,10 @@ describe('Dockerfile', () => {
   });
 
   it('builds with the lockfile and ships no dev dependencies', () => {
-    const runs = stages[0].filter((i) => i.keyword === 'RUN').map((i) => i.args).join('\n');
+    const runs = stages[0]
+      .filter((i) => i.keyword === 'RUN')
+      .map((i) => i.args)
+      .join('\n');
     expect(runs).toContain('npm ci');
     expect(runs).toContain('npm run build');
     expect(runs).toContain('npm prune --omit=dev');
@@ -282,7 +294,9 @@ describe('Dockerfile', () => {
     const copied = stages[0].filter((i) => i.keyword === 'COPY').flatMap((i) => i.args.split(/\s+/).slice(0, -1));
     const sourceDirs = new Set<string>(buildConfig.raw.include.map((pattern: string) => pattern.split('/')[0]));
     for (const dir of sourceDirs) expect(copied).toContain(dir);
-    expect(copied).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'nest-cli.json', 'tsconfig.json', 'tsconfig.build.json']));
+    expect(copied).toEqual(
+      expect.arrayContaining(['package.json', 'package-lock.json', 'nest-cli.json', 'tsconfig.json', 'tsconfig.build.json']),
+    );
   });
 
   it('runs the final stage as a non-root user', () => {

@@ -31,10 +31,20 @@ describe('embedded default (no DATABASE_URL)', () => {
     const t = await startApp({ DATABASE_URL: '', DATA_DIR: 'memory://' });
     try {
       const user = await aUser(t);
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => t.http().post('/api/v1/apps').set(user.auth).send({ name: `parallel-${i % 10}` })));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          t
+            .http()
+            .post('/api/v1/apps')
+            .set(user.auth)
+            .send({ name: `parallel-${i % 10}` }),
+        ),
+      );
       expect(results.filter((r) => r.status === 201)).toHaveLength(10);
       expect(results.filter((r) => r.status === 409)).toHaveLength(10);
-      const envs = await Promise.all(results.filter((r) => r.status === 201).map((r) => t.http().get('/api/v1/envs').query({ appId: r.body.data.id }).set(user.auth)));
+      const envs = await Promise.all(
+        results.filter((r) => r.status === 201).map((r) => t.http().get('/api/v1/envs').query({ appId: r.body.data.id }).set(user.auth)),
+      );
       for (const res of envs) expect(res.body.data).toHaveLength(3);
     } finally {
       await t.close();

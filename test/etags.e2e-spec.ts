@@ -17,27 +17,33 @@ describe('runtime ETags across environments', () => {
     await s.flag('production', { key: 'color', type: 'string', value: 'blue', clientEnabled: true }, other);
   });
 
-  it.each(['sdk', 'pub'] as const)('config: a %s key gets 200, not 304, for the ETag of another environment at the same version', async (type) => {
-    const keys = [await s.key('production', type), await s.key('staging', type), await s.key('production', type, other)];
-    const reads = await Promise.all(keys.map((k) => s.configFor(k).expect(200)));
-    expect(reads.map((r) => r.body.data)).toEqual([
-      { version: 1, flags: { color: 'red' } },
-      { version: 1, flags: { color: 'green' } },
-      { version: 1, flags: { color: 'blue' } },
-    ]);
-    const etags = reads.map((r) => r.headers.etag as string);
-    for (const etag of etags) expect(etag).toMatch(new RegExp(`^"1-${type}-[\\w-]{10}"$`));
-    expect(new Set(etags).size).toBe(3);
+  it.each(['sdk', 'pub'] as const)(
+    'config: a %s key gets 200, not 304, for the ETag of another environment at the same version',
+    async (type) => {
+      const keys = [await s.key('production', type), await s.key('staging', type), await s.key('production', type, other)];
+      const reads = await Promise.all(keys.map((k) => s.configFor(k).expect(200)));
+      expect(reads.map((r) => r.body.data)).toEqual([
+        { version: 1, flags: { color: 'red' } },
+        { version: 1, flags: { color: 'green' } },
+        { version: 1, flags: { color: 'blue' } },
+      ]);
+      const etags = reads.map((r) => r.headers.etag as string);
+      for (const etag of etags) expect(etag).toMatch(new RegExp(`^"1-${type}-[\\w-]{10}"$`));
+      expect(new Set(etags).size).toBe(3);
 
-    for (let i = 0; i < keys.length; i++) {
-      // Its own ETag: 304.
-      await s.configFor(keys[i]).set('If-None-Match', etags[i]).expect(304);
-      // Another environment's (same version, same key type): the full body of its own environment.
-      const switched = await s.configFor(keys[i]).set('If-None-Match', etags[(i + 1) % 3]).expect(200);
-      expect(switched.body.data).toEqual(reads[i].body.data);
-      expect(switched.headers.etag).toBe(etags[i]);
-    }
-  });
+      for (let i = 0; i < keys.length; i++) {
+        // Its own ETag: 304.
+        await s.configFor(keys[i]).set('If-None-Match', etags[i]).expect(304);
+        // Another environment's (same version, same key type): the full body of its own environment.
+        const switched = await s
+          .configFor(keys[i])
+          .set('If-None-Match', etags[(i + 1) % 3])
+          .expect(200);
+        expect(switched.body.data).toEqual(reads[i].body.data);
+        expect(switched.headers.etag).toBe(etags[i]);
+      }
+    },
+  );
 
   it('config: the ETag is stable for an environment and version (every replica, every read) and changes with either', async () => {
     const key = await s.key('staging', 'sdk', other);
@@ -49,7 +55,7 @@ describe('runtime ETags across environments', () => {
     expect(changed.headers.etag).toBe(first.headers.etag.replace(/^"0-/, '"1-'));
   });
 
-  it('OFREP bulk: the same context in another environment at the same version is 200 with that environment\'s flags', async () => {
+  it("OFREP bulk: the same context in another environment at the same version is 200 with that environment's flags", async () => {
     const prod = await s.key('production', 'pub');
     const elsewhere = await s.key('production', 'pub', other);
     const body = { context: { targetingKey: 'user-1' } };
@@ -60,7 +66,13 @@ describe('runtime ETags across environments', () => {
     expect(a.headers.etag).not.toBe(b.headers.etag);
 
     await s.http().post('/ofrep/v1/evaluate/flags').set(prod.auth).set('If-None-Match', a.headers.etag).send(body).expect(304);
-    const switched = await s.http().post('/ofrep/v1/evaluate/flags').set(elsewhere.auth).set('If-None-Match', a.headers.etag).send(body).expect(200);
+    const switched = await s
+      .http()
+      .post('/ofrep/v1/evaluate/flags')
+      .set(elsewhere.auth)
+      .set('If-None-Match', a.headers.etag)
+      .send(body)
+      .expect(200);
     expect(switched.body.flags).toEqual([expect.objectContaining({ key: 'color', value: 'blue' })]);
     expect(switched.headers.etag).toBe(b.headers.etag);
   });

@@ -36,7 +36,9 @@ describe.each(['reset', 'blackhole'] as const)('PostgreSQL outage (%s)', (kind) 
   // Restored before the app closes (afterAll hooks run in declaration order): a cut connection would hold up its shutdown.
   afterAll(() => proxy?.restore());
   // No Redis: this file is about the database alone.
-  const s = TestSession.perSuite(() => ({ DATABASE_URL: proxy.rewrite(sharedServices().DATABASE_URL), REDIS_URL: '' }), { timeoutMs: 60_000 });
+  const s = TestSession.perSuite(() => ({ DATABASE_URL: proxy.rewrite(sharedServices().DATABASE_URL), REDIS_URL: '' }), {
+    timeoutMs: 60_000,
+  });
   beforeAll(async () => {
     await s.flag('production', { key: 'checkout', clientEnabled: true });
     sdk = await s.key('production', 'sdk');
@@ -44,8 +46,10 @@ describe.each(['reset', 'blackhole'] as const)('PostgreSQL outage (%s)', (kind) 
   });
   afterAll(() => proxy?.close());
 
-  const readiness = async () => (await s.http().get('/health/ready').expect(200)).body as { status: string; database: string; redis: string };
-  const databaseUpGauge = async () => /^superflag_dependency_up\{dependency="database"\} (\d)$/m.exec((await s.http().get('/metrics').expect(200)).text)?.[1];
+  const readiness = async () =>
+    (await s.http().get('/health/ready').expect(200)).body as { status: string; database: string; redis: string };
+  const databaseUpGauge = async () =>
+    /^superflag_dependency_up\{dependency="database"\} (\d)$/m.exec((await s.http().get('/metrics').expect(200)).text)?.[1];
 
   /** The status, body and Retry-After of a request, and how long it took. */
   const timed = async (request: () => PromiseLike<{ status: number; body: unknown; headers: Record<string, string> }>) => {
@@ -71,16 +75,33 @@ describe.each(['reset', 'blackhole'] as const)('PostgreSQL outage (%s)', (kind) 
     expect(await databaseUpGauge()).toBe('0');
 
     const unavailable = [
-      await timed(() => s.http().post('/api/v1/flags').set(s.user.auth).send({ appId: s.appId, env: 'production', key: unique('flag'), type: 'bool', value: true })),
-      await timed(() => s.http().patch('/api/v1/flags').set(s.user.auth).send({ appId: s.appId, env: 'production', key: 'checkout', value: false })),
+      await timed(() =>
+        s
+          .http()
+          .post('/api/v1/flags')
+          .set(s.user.auth)
+          .send({ appId: s.appId, env: 'production', key: unique('flag'), type: 'bool', value: true }),
+      ),
+      await timed(() =>
+        s.http().patch('/api/v1/flags').set(s.user.auth).send({ appId: s.appId, env: 'production', key: 'checkout', value: false }),
+      ),
       await timed(() => s.http().get('/api/v1/flags').query(s.at('production')).set(s.user.auth)),
       await timed(() => s.http().get('/api/v1/apps').set(s.user.auth)),
       // A token this replica has not seen yet must be looked up: that is not a 401.
-      await timed(() => s.http().get('/api/v1/apps').set('Authorization', `Bearer cli_${randomBytes(32).toString('base64url').replace(/[-_]/g, 'x').slice(0, 43)}`)),
+      await timed(() =>
+        s
+          .http()
+          .get('/api/v1/apps')
+          .set('Authorization', `Bearer cli_${randomBytes(32).toString('base64url').replace(/[-_]/g, 'x').slice(0, 43)}`),
+      ),
     ];
     console.log(`PostgreSQL ${kind}: 503 answers took ${unavailable.map((r) => r.ms).join(', ')} ms`);
     for (const res of unavailable) {
-      expect({ status: res.status, body: res.body, retryAfter: res.retryAfter }).toEqual({ status: 503, body: { error: 'Service unavailable' }, retryAfter: '5' });
+      expect({ status: res.status, body: res.body, retryAfter: res.retryAfter }).toEqual({
+        status: 503,
+        body: { error: 'Service unavailable' },
+        retryAfter: '5',
+      });
       expect(res.ms).toBeLessThan(OUTAGE_ANSWER_MS);
     }
     // Runtime reads still answer after the pool went through its failures.
@@ -88,13 +109,19 @@ describe.each(['reset', 'blackhole'] as const)('PostgreSQL outage (%s)', (kind) 
     // One warning for the outage, no error stack per request, and never SQL or parameters.
     const outageWarnings = warn.mock.calls.filter(([m]) => String(m).startsWith('PostgreSQL unavailable'));
     expect(outageWarnings).toHaveLength(1);
-    expect(error.mock.calls.filter(([m]) => JSON.stringify(m).includes('Service unavailable') || JSON.stringify(m).includes('Connection'))).toEqual([]);
+    expect(
+      error.mock.calls.filter(([m]) => JSON.stringify(m).includes('Service unavailable') || JSON.stringify(m).includes('Connection')),
+    ).toEqual([]);
     expect(JSON.stringify(warn.mock.calls)).not.toMatch(/SELECT|INSERT|UPDATE/);
 
     await proxy.restore();
     const restored = Date.now();
     const written = await until('a flag write succeeds after the restore', 15_000, async () => {
-      const res = await s.http().patch('/api/v1/flags').set(s.user.auth).send({ appId: s.appId, env: 'production', key: 'checkout', value: false });
+      const res = await s
+        .http()
+        .patch('/api/v1/flags')
+        .set(s.user.auth)
+        .send({ appId: s.appId, env: 'production', key: 'checkout', value: false });
       if (res.status === 200) return res;
       expect(res.status).toBe(503);
       return undefined;

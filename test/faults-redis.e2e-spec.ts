@@ -1,6 +1,16 @@
 import { Logger } from '@nestjs/common';
 import { ThrottlerStorageService } from '@nestjs/throttler';
-import { CLUSTER_BUS, type ClusterBus, type ClusterEvent, closeRedis, openRedis, REDIS, type RedisClient, RedisClusterBus, RedisThrottlerStorage } from '@superflag/core';
+import {
+  CLUSTER_BUS,
+  type ClusterBus,
+  type ClusterEvent,
+  closeRedis,
+  openRedis,
+  REDIS,
+  type RedisClient,
+  RedisClusterBus,
+  RedisThrottlerStorage,
+} from '@superflag/core';
 import { RedisQuotaStore } from '@superflag/quotas';
 import { sharedServices, startApp, TestApp } from './support/app';
 import { aFlag, aKey, anApp, aUser, type TestAppRecord, type TestUser } from './support/factories';
@@ -60,9 +70,15 @@ async function changeReaches(from: TestApp, to: TestApp, toEvents: ClusterEvent[
   const seen = toEvents.length;
   scene.value++;
   const started = Date.now();
-  await from.http().patch('/api/v1/flags').set(scene.user.auth).send({ appId: scene.app.id, env: 'production', key: 'rollout', value: scene.value }).expect(200);
+  await from
+    .http()
+    .patch('/api/v1/flags')
+    .set(scene.user.auth)
+    .send({ appId: scene.app.id, env: 'production', key: 'rollout', value: scene.value })
+    .expect(200);
   let served = await to.http().get('/api/v1/config').set(scene.key.auth).expect(200);
-  while (served.body.data.version === before && Date.now() - started < 1000) served = await to.http().get('/api/v1/config').set(scene.key.auth).expect(200);
+  while (served.body.data.version === before && Date.now() - started < 1000)
+    served = await to.http().get('/api/v1/config').set(scene.key.auth).expect(200);
   const took = Date.now() - started;
   expect(served.body.data).toEqual({ version: before + 1, flags: { rollout: scene.value } });
   expect(took).toBeLessThan(1000);
@@ -80,7 +96,9 @@ describe('Redis unreachable: every user fails fast', () => {
     try {
       expect(took).toBeLessThan(4000);
       expect(redis.isReady).toBe(false);
-      expect(redisWarnings(warn)).toEqual([expect.stringMatching(/^Redis at redis:\/\/127\.0\.0\.1:\d+ unavailable \(no answer within 2\.5 s\): starting degraded/)]);
+      expect(redisWarnings(warn)).toEqual([
+        expect.stringMatching(/^Redis at redis:\/\/127\.0\.0\.1:\d+ unavailable \(no answer within 2\.5 s\): starting degraded/),
+      ]);
       expect(redisWarnings(warn)[0]).not.toContain('secret');
 
       const limiter = new RedisThrottlerStorage(redis, new ThrottlerStorageService());
@@ -130,11 +148,20 @@ describe('Redis down at boot', () => {
     a = app;
     expect(bootTook).toBeLessThan(10_000);
     await a.http().get('/health/live').expect(200);
-    expect(redisWarnings(warn)).toEqual([expect.stringMatching(/^Redis at redis:\/\/127\.0\.0\.1:\d+ unavailable \(ECONNREFUSED\): starting degraded — .*retrying in the background$/)]);
+    expect(redisWarnings(warn)).toEqual([
+      expect.stringMatching(
+        /^Redis at redis:\/\/127\.0\.0\.1:\d+ unavailable \(ECONNREFUSED\): starting degraded — .*retrying in the background$/,
+      ),
+    ]);
 
     // Reads and writes while degraded: changes are seen at once on this replica.
     const scene = await aScene(a);
-    await a.http().patch('/api/v1/flags').set(scene.user.auth).send({ appId: scene.app.id, env: 'production', key: 'rollout', value: 7 }).expect(200);
+    await a
+      .http()
+      .patch('/api/v1/flags')
+      .set(scene.user.auth)
+      .send({ appId: scene.app.id, env: 'production', key: 'rollout', value: 7 })
+      .expect(200);
     scene.value = 7;
     expect((await a.http().get('/api/v1/config').set(scene.key.auth).expect(200)).body.data).toEqual({ version: 2, flags: { rollout: 7 } });
     const aEvents = recordEvents(a);
@@ -167,7 +194,9 @@ describe('Redis down at boot', () => {
     }
     const usage = () => b!.http().get('/api/v1/usage').query({ appId: scene.app.id, env: 'staging' }).set(scene.user.auth);
     await waitFor('usage from both replicas', async () => ((await usage()).body.data?.used ?? 0) >= 10, 5000);
-    console.log(`Redis down at boot: started in ${bootTook} ms; connected ${connectTook} ms after Redis appeared; A→B ${aToB} ms, B→A ${bToA} ms`);
+    console.log(
+      `Redis down at boot: started in ${bootTook} ms; connected ${connectTook} ms after Redis appeared; A→B ${aToB} ms, B→A ${bToA} ms`,
+    );
   });
 });
 
@@ -219,7 +248,12 @@ describe('Redis cut under load', () => {
         // Writes answer while Redis is away, and this replica serves its own change at once.
         scene.value++;
         const [, writeTook] = await elapsed(() =>
-          a.http().patch('/api/v1/flags').set(scene.user.auth).send({ appId: scene.app.id, env: 'production', key: 'rollout', value: scene.value }).expect(200),
+          a
+            .http()
+            .patch('/api/v1/flags')
+            .set(scene.user.auth)
+            .send({ appId: scene.app.id, env: 'production', key: 'rollout', value: scene.value })
+            .expect(200),
         );
         expect(writeTook).toBeLessThan(1000);
         expect((await a.http().get('/api/v1/config').set(scene.key.auth).expect(200)).body.data.flags).toEqual({ rollout: scene.value });
@@ -237,14 +271,20 @@ describe('Redis cut under load', () => {
           8000,
         );
         // The change written during the cut reached B through the resync, without waiting for revalidation.
-        await waitFor('B to serve the change made during the cut', async () => (await b.http().get('/api/v1/config').set(scene.key.auth)).body.data?.flags?.rollout === scene.value, 1000);
+        await waitFor(
+          'B to serve the change made during the cut',
+          async () => (await b.http().get('/api/v1/config').set(scene.key.auth)).body.data?.flags?.rollout === scene.value,
+          1000,
+        );
         const aToB = await changeReaches(a, b, bEvents, scene);
         const bToA = await changeReaches(b, a, aEvents, scene);
         loading = false;
         await load;
         expect(statuses.length).toBeGreaterThan(50);
         expect(statuses.filter((s) => s !== 200)).toEqual([]);
-        console.log(`Redis ${kind} cut: noticed in ${noticed} ms; write during the cut ${writeTook} ms; resubscribed ${recovered} ms after restore; A→B ${aToB} ms, B→A ${bToA} ms; ${statuses.length} reads, slowest ${slowest} ms`);
+        console.log(
+          `Redis ${kind} cut: noticed in ${noticed} ms; write during the cut ${writeTook} ms; resubscribed ${recovered} ms after restore; A→B ${aToB} ms, B→A ${bToA} ms; ${statuses.length} reads, slowest ${slowest} ms`,
+        );
       } finally {
         loading = false;
         await load;

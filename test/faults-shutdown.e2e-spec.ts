@@ -108,7 +108,10 @@ async function partialRequest(port: number, head: string): Promise<{ socket: Soc
 
 async function setUp(server: ServerProcess): Promise<{ sdk: string; pub: string }> {
   const { url } = server;
-  const { data: session } = await call(url, 'POST', '/api/v1/auth/signup', undefined, { email: `keepalive-${Date.now()}@example.com`, password: 'keepalive password' });
+  const { data: session } = await call(url, 'POST', '/api/v1/auth/signup', undefined, {
+    email: `keepalive-${Date.now()}@example.com`,
+    password: 'keepalive password',
+  });
   const { data: app } = await call(url, 'POST', '/api/v1/apps', session.token, { name: 'keepalive' });
   const q = { appId: app.id, env: 'production' };
   await call(url, 'POST', '/api/v1/flags', session.token, { ...q, key: 'on', type: 'bool', value: true, clientEnabled: true });
@@ -144,7 +147,11 @@ describe('SIGTERM under keep-alive load', () => {
       const { sdk } = await setUp(server);
       // A kept-alive connection that goes quiet before the signal: closed by the server, but not at once.
       const quiet = new Agent({ keepAlive: true, maxSockets: 1 });
-      const quietSocket = new Promise<Socket>((resolve) => httpRequest(`${server.url}/health/live`, { agent: quiet }, (res) => res.resume()).on('socket', resolve).end());
+      const quietSocket = new Promise<Socket>((resolve) =>
+        httpRequest(`${server.url}/health/live`, { agent: quiet }, (res) => res.resume())
+          .on('socket', resolve)
+          .end(),
+      );
       const quietClosed = quietSocket.then((s) => new Promise<number>((resolve) => s.once('close', () => resolve(Date.now()))));
 
       let signal = Number.POSITIVE_INFINITY;
@@ -165,7 +172,12 @@ describe('SIGTERM under keep-alive load', () => {
 
       const f = tally(attempts, signal);
       const quietMs = (await quietClosed) - signal;
-      report('SHUTDOWN_DELAY_MS=0', f, exitMs, ` (held by a request still arriving until 1500 ms; the idle connection was closed after ${quietMs} ms)`);
+      report(
+        'SHUTDOWN_DELAY_MS=0',
+        f,
+        exitMs,
+        ` (held by a request still arriving until 1500 ms; the idle connection was closed after ${quietMs} ms)`,
+      );
       expect({ exit, output: exit.code === 0 ? '' : server.output() }).toEqual({ exit: { code: 0, signal: null }, output: '' });
       expect(f.failedOnExisting).toEqual([]);
       expect(f.unexpected).toEqual([]);

@@ -66,7 +66,12 @@ describe('runtime snapshots during a PostgreSQL outage', () => {
 
       await proxy.cut('reset');
       // A change committed elsewhere while the replica cannot read it; its event arrives.
-      await direct.http().patch('/api/v1/flags').set(user.auth).send({ appId: app.id, env: 'production', key: 'checkout', value: 50 }).expect(200);
+      await direct
+        .http()
+        .patch('/api/v1/flags')
+        .set(user.auth)
+        .send({ appId: app.id, env: 'production', key: 'checkout', value: 50 })
+        .expect(200);
       replica.app.get(ConfigSnapshots).invalidate(app.envs.production, 2);
 
       const loadsBefore = loads;
@@ -76,9 +81,19 @@ describe('runtime snapshots during a PostgreSQL outage', () => {
         expect(res.headers.etag).toBe(warm.headers.etag);
       }
       await replica.http().get('/api/v1/config').set(prod.auth).set('If-None-Match', warm.headers.etag).expect(304);
-      const evaluated = await replica.http().post('/api/v1/evaluate').set(prod.auth).send({ context: { targetingKey: 'u1' } }).expect(200);
+      const evaluated = await replica
+        .http()
+        .post('/api/v1/evaluate')
+        .set(prod.auth)
+        .send({ context: { targetingKey: 'u1' } })
+        .expect(200);
       expect(evaluated.body.data).toEqual({ version: 1, flags: { checkout: { value: 10, variant: 'default', reason: 'STATIC' } } });
-      const ofrep = await replica.http().post('/ofrep/v1/evaluate/flags/checkout').set(prod.auth).send({ context: { targetingKey: 'u1' } }).expect(200);
+      const ofrep = await replica
+        .http()
+        .post('/ofrep/v1/evaluate/flags/checkout')
+        .set(prod.auth)
+        .send({ context: { targetingKey: 'u1' } })
+        .expect(200);
       expect(ofrep.body).toMatchObject({ key: 'checkout', value: 10 });
       // One reload attempt per backoff window (250 ms, 500 ms, …), not one per request.
       expect(loads - loadsBefore).toBeLessThanOrEqual(4);
@@ -104,7 +119,11 @@ describe('runtime snapshots during a PostgreSQL outage', () => {
 
       // Let the outage last long enough for the backoff to grow (a few seconds of failed reloads, the next one seconds away).
       const snapshots = replica.app.get(ConfigSnapshots);
-      const failures = await until(async () => snapshots.reloadFailures, (n) => n >= 6, 15_000);
+      const failures = await until(
+        async () => snapshots.reloadFailures,
+        (n) => n >= 6,
+        15_000,
+      );
       expect(failures).toBeGreaterThanOrEqual(6);
       expect((await replica.http().get('/api/v1/config').set(prod.auth).expect(200)).body.data.version).toBe(1);
 
@@ -115,14 +134,22 @@ describe('runtime snapshots during a PostgreSQL outage', () => {
       await proxy.restore();
       const restoredAt = Date.now();
       // No further event: the backoff timer or the 5-second revalidation, whichever comes first, picks version 2 up.
-      const caughtUp = await until(() => replica.http().get('/api/v1/config').set(prod.auth), (r) => r.body.data?.version === 2, 7_000);
+      const caughtUp = await until(
+        () => replica.http().get('/api/v1/config').set(prod.auth),
+        (r) => r.body.data?.version === 2,
+        7_000,
+      );
       const recoveredMs = Date.now() - restoredAt;
       expect(caughtUp.status).toBe(200);
       expect(caughtUp.body.data).toEqual({ version: 2, flags: { checkout: 50 } });
       expect(caughtUp.headers.etag).toBe(warm.headers.etag.replace(/^"1-/, '"2-'));
       const pushed = await stream.next((e) => e.event === 'config', 1000, seen);
       expect(JSON.parse(pushed.data)).toEqual({ version: 2, flags: { checkout: 50 } });
-      const stagingServed = await until(() => replica.http().get('/api/v1/config').set(staging.auth), (r) => r.status === 200, 12_000);
+      const stagingServed = await until(
+        () => replica.http().get('/api/v1/config').set(staging.auth),
+        (r) => r.status === 200,
+        12_000,
+      );
       expect(stagingServed.body.data).toEqual({ version: 1, flags: { checkout: 1 } });
       expect((await replica.http().get('/api/v1/config').set(unseen.auth).expect(200)).body.data).toEqual({ version: 2, flags: {} });
       // Recovery time, for the operations notes.
@@ -154,7 +181,10 @@ describe('revalidation with more cached environments than one statement may carr
       [app.id, COUNT - 1],
     );
     try {
-      const bulk: Array<{ id: string; version: number }> = await ds.query(`SELECT id, version FROM environments WHERE app_id = $1 AND name LIKE 'bulk-%'`, [app.id]);
+      const bulk: Array<{ id: string; version: number }> = await ds.query(
+        `SELECT id, version FROM environments WHERE app_id = $1 AND name LIKE 'bulk-%'`,
+        [app.id],
+      );
       expect(bulk).toHaveLength(COUNT - 1);
       const missing = ['env_gone1', 'env_gone2'];
       const versions = await s.get(EnvironmentsService).versionsOf([...bulk.map((e) => e.id), ...missing]);
@@ -166,7 +196,8 @@ describe('revalidation with more cached environments than one statement may carr
       const snapshots = s.get(ConfigSnapshots);
       const entries = (snapshots as unknown as { entries: Map<string, unknown> }).entries;
       const atVersion = [0, 1, 2, 3, 4, 5, 6].map((v) => new Snapshot('env_bulk', v, []));
-      for (const e of bulk) entries.set(e.id, { snapshot: atVersion[e.version], wanted: e.version, backoff: { failures: 0, waiting: () => false } });
+      for (const e of bulk)
+        entries.set(e.id, { snapshot: atVersion[e.version], wanted: e.version, backoff: { failures: 0, waiting: () => false } });
       // …and, last in line (beyond the first 65,535), a real one served over HTTP.
       await aFlag(s, user, app, 'production', { key: 'x', type: 'bool', value: false });
       const key = await aKey(s, user, app, 'production', 'sdk');
@@ -176,7 +207,11 @@ describe('revalidation with more cached environments than one statement may carr
       await ds.query(`UPDATE environments SET version = version + 1 WHERE id = $1`, [app.envs.production]);
 
       await (snapshots as unknown as { revalidate: () => Promise<void> }).revalidate();
-      const repaired = await until(() => s.configFor(key), (r) => r.body.data?.version === 2, 5_000);
+      const repaired = await until(
+        () => s.configFor(key),
+        (r) => r.body.data?.version === 2,
+        5_000,
+      );
       expect(repaired.body.data).toEqual({ version: 2, flags: { x: true } });
       // Nothing was taken for deleted.
       expect(entries.size).toBe(COUNT);

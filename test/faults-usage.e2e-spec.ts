@@ -16,13 +16,20 @@ const usageOf = async (t: TestApp, user: TestUser, app: TestAppRecord, env = 'pr
 
 /** What PostgreSQL holds for an environment this month (0 without a row). */
 async function durable(t: TestApp, environmentId: string): Promise<number> {
-  const rows: Array<{ served: string }> = await t.app.get(DataSource).query('SELECT served FROM environment_usage WHERE environment_id = $1 AND month = $2', [environmentId, month()]);
+  const rows: Array<{ served: string }> = await t.app
+    .get(DataSource)
+    .query('SELECT served FROM environment_usage WHERE environment_id = $1 AND month = $2', [environmentId, month()]);
   return Number(rows[0]?.served ?? 0);
 }
 
 describe('Redis loses its data: usage and quotas are restored from PostgreSQL', () => {
   const redis = redisPerSuite();
-  const s = TestSession.perSuite(() => ({ DATABASE_URL: sharedServices().DATABASE_URL, REDIS_URL: redis.url, QUOTA_FREE: '30', USAGE_PERSIST_MS: '200' }));
+  const s = TestSession.perSuite(() => ({
+    DATABASE_URL: sharedServices().DATABASE_URL,
+    REDIS_URL: redis.url,
+    QUOTA_FREE: '30',
+    USAGE_PERSIST_MS: '200',
+  }));
   afterAll(() => redis.stop());
 
   it('reports at least as much after FLUSHALL, and the next requests continue from there', async () => {
@@ -30,7 +37,13 @@ describe('Redis loses its data: usage and quotas are restored from PostgreSQL', 
     const key = await s.key('production', 'sdk', app); // 1
     for (let i = 0; i < 19; i++) await s.configFor(key).expect(200); // 20
     expect(await usageOf(s, s.user, app)).toBe(20);
-    expect(await until(() => durable(s, app.envs.production), (n) => n === 20, 5_000)).toBe(20);
+    expect(
+      await until(
+        () => durable(s, app.envs.production),
+        (n) => n === 20,
+        5_000,
+      ),
+    ).toBe(20);
 
     await redis.admin.flushAll();
     expect(await redis.admin.dbSize()).toBe(0);
@@ -50,8 +63,20 @@ describe('Redis loses its data: usage and quotas are restored from PostgreSQL', 
       5_000,
     );
     expect(settled).toBe(21);
-    expect(await until(async () => Number(await redis.admin.get(`sf:quota-served:${app.envs.production}:${month()}`)), (n) => n === 21, 5_000)).toBe(21);
-    expect(await until(() => durable(s, app.envs.production), (n) => n === 21, 5_000)).toBe(21);
+    expect(
+      await until(
+        async () => Number(await redis.admin.get(`sf:quota-served:${app.envs.production}:${month()}`)),
+        (n) => n === 21,
+        5_000,
+      ),
+    ).toBe(21);
+    expect(
+      await until(
+        () => durable(s, app.envs.production),
+        (n) => n === 21,
+        5_000,
+      ),
+    ).toBe(21);
   });
 
   it('keeps refusing an environment whose quota was spent before FLUSHALL', async () => {
@@ -59,7 +84,13 @@ describe('Redis loses its data: usage and quotas are restored from PostgreSQL', 
     const key = await s.key('staging', 'sdk', app); // 1
     for (let i = 0; i < 29; i++) await s.configFor(key).expect(200); // 30
     await s.configFor(key).expect(429);
-    expect(await until(() => durable(s, app.envs.staging), (n) => n === 30, 5_000)).toBe(30);
+    expect(
+      await until(
+        () => durable(s, app.envs.staging),
+        (n) => n === 30,
+        5_000,
+      ),
+    ).toBe(30);
 
     await redis.admin.flushAll();
     // Past the replica's one-second memory of "spent": every answer now comes from the restored counter.

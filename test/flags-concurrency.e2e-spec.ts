@@ -19,9 +19,18 @@ describe('flags: concurrent writers on one environment', () => {
       Array.from({ length: WRITERS }, async (_, w) => {
         for (let i = 0; i < WRITES; i++) {
           // Each writer alternates single updates and bulk updates touching its own flag and a shared one.
-          const res = i % 2 === 0
-            ? await s.http().patch('/api/v1/flags').set(user.auth).send({ appId: app.id, env: 'production', key: `w${w}`, value: i })
-            : await s.http().patch('/api/v1/flags/bulk').set(user.auth).send({ appId: app.id, env: 'production', flags: { [`w${w}`]: i } });
+          const res =
+            i % 2 === 0
+              ? await s
+                  .http()
+                  .patch('/api/v1/flags')
+                  .set(user.auth)
+                  .send({ appId: app.id, env: 'production', key: `w${w}`, value: i })
+              : await s
+                  .http()
+                  .patch('/api/v1/flags/bulk')
+                  .set(user.auth)
+                  .send({ appId: app.id, env: 'production', flags: { [`w${w}`]: i } });
           if (res.status === 200) {
             acknowledged.set(`w${w}`, i);
             versions.push(res.body.data.version);
@@ -39,14 +48,23 @@ describe('flags: concurrent writers on one environment', () => {
     expect(res.headers.etag).toBe(`"${start + WRITERS * WRITES}"`);
     for (const [key, value] of acknowledged) expect(res.body.data[key].value).toBe(value);
 
-    const history = await s.http().get('/api/v1/changes').query({ appId: app.id, env: 'production', limit: 200 }).set(user.auth).expect(200);
-    expect(history.body.data.map((c: { version: number }) => c.version)).toEqual(Array.from({ length: 200 }, (_, i) => start + WRITERS * WRITES - i));
+    const history = await s
+      .http()
+      .get('/api/v1/changes')
+      .query({ appId: app.id, env: 'production', limit: 200 })
+      .set(user.auth)
+      .expect(200);
+    expect(history.body.data.map((c: { version: number }) => c.version)).toEqual(
+      Array.from({ length: 200 }, (_, i) => start + WRITERS * WRITES - i),
+    );
   });
 
   it('concurrent creates of one key: exactly one wins, the others get 409, one version each', async () => {
     const { user, app } = await s.newUserWithApp();
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => s.http().post('/api/v1/flags').set(user.auth).send({ appId: app.id, env: 'staging', key: 'race', type: 'number', value: i })),
+      Array.from({ length: 10 }, (_, i) =>
+        s.http().post('/api/v1/flags').set(user.auth).send({ appId: app.id, env: 'staging', key: 'race', type: 'number', value: i }),
+      ),
     );
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409)).toHaveLength(9);
@@ -58,10 +76,18 @@ describe('flags: concurrent writers on one environment', () => {
     const { user, app } = await s.newUserWithApp();
     const { version } = await aFlag(s, user, app, 'development', { key: 'cas', type: 'number', value: 0 });
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => s.http().patch('/api/v1/flags').set(user.auth).set('If-Match', `"${version}"`).send({ appId: app.id, env: 'development', key: 'cas', value: i + 1 })),
+      Array.from({ length: 8 }, (_, i) =>
+        s
+          .http()
+          .patch('/api/v1/flags')
+          .set(user.auth)
+          .set('If-Match', `"${version}"`)
+          .send({ appId: app.id, env: 'development', key: 'cas', value: i + 1 }),
+      ),
     );
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     expect(results.filter((r) => r.status === 412)).toHaveLength(7);
-    for (const r of results.filter((x) => x.status === 412)) expect(r.body).toEqual({ error: 'Version conflict', currentVersion: version + 1 });
+    for (const r of results.filter((x) => x.status === 412))
+      expect(r.body).toEqual({ error: 'Version conflict', currentVersion: version + 1 });
   });
 });

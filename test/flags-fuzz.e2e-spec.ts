@@ -24,20 +24,28 @@ describe('flags: random input never causes a 5xx', () => {
 
   it('POST /flags', async () => {
     await fc.assert(
-      fc.asyncProperty(body({ key: anyKey, type: anyType, value: anyValue, clientEnabled: anyValue, description: anyValue, extra: anyValue }), fc.boolean(), async (b, real) => {
-        const res = await s.http().post('/api/v1/flags').set(s.user.auth).send(withApp(b, real));
-        check(res.status, res.body);
-      }),
+      fc.asyncProperty(
+        body({ key: anyKey, type: anyType, value: anyValue, clientEnabled: anyValue, description: anyValue, extra: anyValue }),
+        fc.boolean(),
+        async (b, real) => {
+          const res = await s.http().post('/api/v1/flags').set(s.user.auth).send(withApp(b, real));
+          check(res.status, res.body);
+        },
+      ),
       { numRuns: 150 },
     );
   });
 
   it('PATCH /flags', async () => {
     await fc.assert(
-      fc.asyncProperty(body({ key: anyKey, type: anyType, value: anyValue, clientEnabled: anyValue, expectedVersion: anyValue }), fc.boolean(), async (b, real) => {
-        const res = await s.http().patch('/api/v1/flags').set(s.user.auth).send(withApp(b, real));
-        check(res.status, res.body);
-      }),
+      fc.asyncProperty(
+        body({ key: anyKey, type: anyType, value: anyValue, clientEnabled: anyValue, expectedVersion: anyValue }),
+        fc.boolean(),
+        async (b, real) => {
+          const res = await s.http().patch('/api/v1/flags').set(s.user.auth).send(withApp(b, real));
+          check(res.status, res.body);
+        },
+      ),
       { numRuns: 150 },
     );
   });

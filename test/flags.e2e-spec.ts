@@ -5,14 +5,33 @@ describe('flags: the seed examples', () => {
   const s = TestSession.perSuite();
 
   it('create → update → delete → bulk, each raising the version by exactly 1, field by field', async () => {
-    const created = await s.http().post('/api/v1/flags').set(s.user.auth)
-      .send({ appId: s.appId, env: 'production', key: 'new-feature', type: 'bool', value: true, clientEnabled: true }).expect(201);
+    const created = await s
+      .http()
+      .post('/api/v1/flags')
+      .set(s.user.auth)
+      .send({ appId: s.appId, env: 'production', key: 'new-feature', type: 'bool', value: true, clientEnabled: true })
+      .expect(201);
     expect(created.body).toEqual({ data: { version: 1, flag: { type: 'bool', value: true, clientEnabled: true } } });
 
-    await s.http().post('/api/v1/flags').set(s.user.auth).send({ appId: s.appId, env: 'production', key: 'dark-mode', type: 'bool', value: true, clientEnabled: true }).expect(201);
-    await s.http().post('/api/v1/flags').set(s.user.auth).send({ appId: s.appId, env: 'production', key: 'api-url', type: 'string', value: 'https://api.example.com' }).expect(201);
+    await s
+      .http()
+      .post('/api/v1/flags')
+      .set(s.user.auth)
+      .send({ appId: s.appId, env: 'production', key: 'dark-mode', type: 'bool', value: true, clientEnabled: true })
+      .expect(201);
+    await s
+      .http()
+      .post('/api/v1/flags')
+      .set(s.user.auth)
+      .send({ appId: s.appId, env: 'production', key: 'api-url', type: 'string', value: 'https://api.example.com' })
+      .expect(201);
 
-    const updated = await s.http().patch('/api/v1/flags').set(s.user.auth).send({ appId: s.appId, env: 'production', key: 'dark-mode', value: false }).expect(200);
+    const updated = await s
+      .http()
+      .patch('/api/v1/flags')
+      .set(s.user.auth)
+      .send({ appId: s.appId, env: 'production', key: 'dark-mode', value: false })
+      .expect(200);
     expect(updated.body).toEqual({ data: { version: 4, flag: { type: 'bool', value: false, clientEnabled: true } } });
 
     const listed = await s.http().get('/api/v1/flags').query(s.at('production')).set(s.user.auth).expect(200);
@@ -26,15 +45,33 @@ describe('flags: the seed examples', () => {
     expect(Object.keys(listed.body.data)).toEqual(['api-url', 'dark-mode', 'new-feature']);
     expect(listed.headers.etag).toBe('"4"');
 
-    await s.http().post('/api/v1/flags').set(s.user.auth).send({ appId: s.appId, env: 'production', key: 'old-feature', type: 'bool', value: true }).expect(201);
-    const deleted = await s.http().delete('/api/v1/flags').query({ appId: s.appId, env: 'production', key: 'old-feature' }).set(s.user.auth).expect(200);
+    await s
+      .http()
+      .post('/api/v1/flags')
+      .set(s.user.auth)
+      .send({ appId: s.appId, env: 'production', key: 'old-feature', type: 'bool', value: true })
+      .expect(201);
+    const deleted = await s
+      .http()
+      .delete('/api/v1/flags')
+      .query({ appId: s.appId, env: 'production', key: 'old-feature' })
+      .set(s.user.auth)
+      .expect(200);
     expect(deleted.body).toEqual({ data: { version: 6 } });
 
-    for (const [key, type, value] of [['feature-a', 'bool', false], ['feature-b', 'bool', true], ['api-timeout', 'number', 10]] as const) {
+    for (const [key, type, value] of [
+      ['feature-a', 'bool', false],
+      ['feature-b', 'bool', true],
+      ['api-timeout', 'number', 10],
+    ] as const) {
       await s.http().post('/api/v1/flags').set(s.user.auth).send({ appId: s.appId, env: 'production', key, type, value }).expect(201);
     }
-    const bulk = await s.http().patch('/api/v1/flags/bulk').set(s.user.auth)
-      .send({ appId: s.appId, env: 'production', flags: { 'feature-a': true, 'feature-b': false, 'api-timeout': 30 } }).expect(200);
+    const bulk = await s
+      .http()
+      .patch('/api/v1/flags/bulk')
+      .set(s.user.auth)
+      .send({ appId: s.appId, env: 'production', flags: { 'feature-a': true, 'feature-b': false, 'api-timeout': 30 } })
+      .expect(200);
     expect(bulk.body).toEqual({ data: { version: 10, updated: 3 } });
     const after = await s.http().get('/api/v1/flags').query(s.at('production')).set(s.user.auth).expect(200);
     expect(after.body.data['feature-a']).toEqual({ type: 'bool', value: true, clientEnabled: false });
@@ -47,15 +84,30 @@ describe('flags: the seed examples', () => {
   it('accepts POST /flags/bulk too', async () => {
     const a = await s.newApp();
     await s.flag('staging', { key: 'x', type: 'number', value: 1 }, a);
-    const res = await s.http().post('/api/v1/flags/bulk').set(s.user.auth).send({ appId: a.id, env: 'staging', flags: { x: 2 } }).expect(200);
+    const res = await s
+      .http()
+      .post('/api/v1/flags/bulk')
+      .set(s.user.auth)
+      .send({ appId: a.id, env: 'staging', flags: { x: 2 } })
+      .expect(200);
     expect(res.body).toEqual({ data: { version: 2, updated: 1 } });
   });
 
   it('the seed JavaScript example: create app, then create flag', async () => {
-    const appRes = await s.http().post('/api/v1/apps').set(s.user.auth).set('Content-Type', 'application/json').send(JSON.stringify({ name: `seed-js-${Date.now()}` })).expect(201);
+    const appRes = await s
+      .http()
+      .post('/api/v1/apps')
+      .set(s.user.auth)
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ name: `seed-js-${Date.now()}` }))
+      .expect(201);
     const { data: created } = appRes.body;
-    const flagRes = await s.http().post('/api/v1/flags').set(s.user.auth)
-      .send({ appId: created.id, env: 'production', key: 'dark-mode', type: 'bool', value: true, clientEnabled: true }).expect(201);
+    const flagRes = await s
+      .http()
+      .post('/api/v1/flags')
+      .set(s.user.auth)
+      .send({ appId: created.id, env: 'production', key: 'dark-mode', type: 'bool', value: true, clientEnabled: true })
+      .expect(201);
     expect(flagRes.body.data.version).toBe(1);
   });
 });
@@ -63,8 +115,14 @@ describe('flags: the seed examples', () => {
 describe('flags: types, values and validation', () => {
   const s = TestSession.perSuite();
 
-  const create = (body: Record<string, unknown>) => s.http().post('/api/v1/flags').set(s.user.auth).send({ appId: s.appId, env: 'development', ...body });
-  const list = async (env = 'development') => (await s.http().get('/api/v1/flags').query({ appId: s.appId, env }).set(s.user.auth).expect(200)).body.data;
+  const create = (body: Record<string, unknown>) =>
+    s
+      .http()
+      .post('/api/v1/flags')
+      .set(s.user.auth)
+      .send({ appId: s.appId, env: 'development', ...body });
+  const list = async (env = 'development') =>
+    (await s.http().get('/api/v1/flags').query({ appId: s.appId, env }).set(s.user.auth).expect(200)).body.data;
 
   it('round-trips every type exactly, keeping 0, "", false and nested json', async () => {
     const json = { nested: { list: [1, 'two', null, { deep: true }], empty: {}, unicode: 'héllo ✓', n: -0.5 } };
@@ -82,30 +140,54 @@ describe('flags: types, values and validation', () => {
     expect(data.arr.value).toEqual([]);
     expect(data.big.value).toBe(1.7976931348623157e308);
     const one = await s.http().get('/api/v1/flags/cfg').query(s.at('development')).set(s.user.auth).expect(200);
-    expect(one.body.data).toEqual({ key: 'cfg', type: 'json', value: json, clientEnabled: false, description: null, rollout: null, version: expect.any(Number) });
+    expect(one.body.data).toEqual({
+      key: 'cfg',
+      type: 'json',
+      value: json,
+      clientEnabled: false,
+      description: null,
+      rollout: null,
+      version: expect.any(Number),
+    });
   });
 
-  it.each([
-    [{ key: 'k1', type: 'boolean', value: true }, 'Invalid flag type'],
-    [{ key: 'k1', type: 'bool', value: 'true' }, 'Invalid value for flag type bool'],
-    [{ key: 'k1', type: 'bool', value: null }, 'Invalid value for flag type bool'],
-    [{ key: 'k1', type: 'number', value: '42' }, 'Invalid value for flag type number'],
-    [{ key: 'k1', type: 'string', value: 5 }, 'Invalid value for flag type string'],
-    [{ key: 'k1', type: 'string', value: 'x'.repeat(65 * 1024) }, 'Invalid value for flag type string'],  // > 64 KiB
-    [{ key: 'k1', type: 'json', value: 'text' }, 'Invalid value for flag type json'],
-    [{ key: 'k1', type: 'json', value: 3 }, 'Invalid value for flag type json'],
-    [{ key: 'k1', type: 'json', value: { blob: 'y'.repeat(65 * 1024) } }, 'Invalid value for flag type json'],
-    [{ key: 'k1', type: 'bool' }, 'value is required'],
-    [{ key: 'k1', value: true }, 'type is required'],
-    [{ type: 'bool', value: true }, 'key is required'],
-    [{ key: '-starts-with-dash', type: 'bool', value: true }, "key must be 1-128 characters of letters, digits, '.', '_' and '-', starting with a letter or digit"],
-    [{ key: 'has space', type: 'bool', value: true }, "key must be 1-128 characters of letters, digits, '.', '_' and '-', starting with a letter or digit"],
-    [{ key: 'k'.repeat(129), type: 'bool', value: true }, "key must be 1-128 characters of letters, digits, '.', '_' and '-', starting with a letter or digit"],
-    [{ key: 'k1', type: 'bool', value: true, clientEnabled: 'yes' }, 'clientEnabled must be a boolean value'],
-    [{ key: 'k1', type: 'bool', value: true, colour: 'red' }, 'Unknown field: colour'],
-  ].map(([body, error]) => [error as string, body as Record<string, unknown>] as const))('rejects an invalid create (case %#) with 400 %s and changes nothing', async (error, body) => {
+  it.each(
+    [
+      [{ key: 'k1', type: 'boolean', value: true }, 'Invalid flag type'],
+      [{ key: 'k1', type: 'bool', value: 'true' }, 'Invalid value for flag type bool'],
+      [{ key: 'k1', type: 'bool', value: null }, 'Invalid value for flag type bool'],
+      [{ key: 'k1', type: 'number', value: '42' }, 'Invalid value for flag type number'],
+      [{ key: 'k1', type: 'string', value: 5 }, 'Invalid value for flag type string'],
+      [{ key: 'k1', type: 'string', value: 'x'.repeat(65 * 1024) }, 'Invalid value for flag type string'], // > 64 KiB
+      [{ key: 'k1', type: 'json', value: 'text' }, 'Invalid value for flag type json'],
+      [{ key: 'k1', type: 'json', value: 3 }, 'Invalid value for flag type json'],
+      [{ key: 'k1', type: 'json', value: { blob: 'y'.repeat(65 * 1024) } }, 'Invalid value for flag type json'],
+      [{ key: 'k1', type: 'bool' }, 'value is required'],
+      [{ key: 'k1', value: true }, 'type is required'],
+      [{ type: 'bool', value: true }, 'key is required'],
+      [
+        { key: '-starts-with-dash', type: 'bool', value: true },
+        "key must be 1-128 characters of letters, digits, '.', '_' and '-', starting with a letter or digit",
+      ],
+      [
+        { key: 'has space', type: 'bool', value: true },
+        "key must be 1-128 characters of letters, digits, '.', '_' and '-', starting with a letter or digit",
+      ],
+      [
+        { key: 'k'.repeat(129), type: 'bool', value: true },
+        "key must be 1-128 characters of letters, digits, '.', '_' and '-', starting with a letter or digit",
+      ],
+      [{ key: 'k1', type: 'bool', value: true, clientEnabled: 'yes' }, 'clientEnabled must be a boolean value'],
+      [{ key: 'k1', type: 'bool', value: true, colour: 'red' }, 'Unknown field: colour'],
+    ].map(([body, error]) => [error as string, body as Record<string, unknown>] as const),
+  )('rejects an invalid create (case %#) with 400 %s and changes nothing', async (error, body) => {
     const before = await s.http().get('/api/v1/flags').query(s.at('staging')).set(s.user.auth).expect(200);
-    const res = await s.http().post('/api/v1/flags').set(s.user.auth).send({ appId: s.appId, env: 'staging', ...body }).expect(400);
+    const res = await s
+      .http()
+      .post('/api/v1/flags')
+      .set(s.user.auth)
+      .send({ appId: s.appId, env: 'staging', ...body })
+      .expect(400);
     expect(res.body.error).toBe(error);
     const after = await s.http().get('/api/v1/flags').query(s.at('staging')).set(s.user.auth).expect(200);
     expect(after.body).toEqual(before.body);
@@ -127,42 +209,105 @@ describe('flags: types, values and validation', () => {
     await create({ key: 'dup', type: 'bool', value: true }).expect(201);
     const res = await create({ key: 'dup', type: 'string', value: 'x' }).expect(409);
     expect(res.body).toEqual({ error: 'Flag already exists' });
-    await s.http().post('/api/v1/flags').set(s.user.auth).send({ appId: s.appId, env: 'production', key: 'dup', type: 'string', value: 'x' }).expect(201);
+    await s
+      .http()
+      .post('/api/v1/flags')
+      .set(s.user.auth)
+      .send({ appId: s.appId, env: 'production', key: 'dup', type: 'string', value: 'x' })
+      .expect(201);
     expect((await list()).dup).toEqual({ type: 'bool', value: true, clientEnabled: false });
   });
 
   it('updates clientEnabled and description alone, and changes type only with a value of the new type', async () => {
     await create({ key: 'typed', type: 'bool', value: true }).expect(201);
-    const client = await s.http().patch('/api/v1/flags').set(s.user.auth).send({ appId: s.appId, env: 'development', key: 'typed', clientEnabled: true }).expect(200);
+    const client = await s
+      .http()
+      .patch('/api/v1/flags')
+      .set(s.user.auth)
+      .send({ appId: s.appId, env: 'development', key: 'typed', clientEnabled: true })
+      .expect(200);
     expect(client.body.data.flag).toEqual({ type: 'bool', value: true, clientEnabled: true });
-    const noValue = await s.http().patch('/api/v1/flags').set(s.user.auth).send({ appId: s.appId, env: 'development', key: 'typed', type: 'number' }).expect(400);
+    const noValue = await s
+      .http()
+      .patch('/api/v1/flags')
+      .set(s.user.auth)
+      .send({ appId: s.appId, env: 'development', key: 'typed', type: 'number' })
+      .expect(400);
     expect(noValue.body).toEqual({ error: 'type can only change together with a value of the new type' });
-    const wrongValue = await s.http().patch('/api/v1/flags').set(s.user.auth).send({ appId: s.appId, env: 'development', key: 'typed', type: 'number', value: true }).expect(400);
+    const wrongValue = await s
+      .http()
+      .patch('/api/v1/flags')
+      .set(s.user.auth)
+      .send({ appId: s.appId, env: 'development', key: 'typed', type: 'number', value: true })
+      .expect(400);
     expect(wrongValue.body).toEqual({ error: 'Invalid value for flag type number' });
-    const oldTypeWrong = await s.http().patch('/api/v1/flags').set(s.user.auth).send({ appId: s.appId, env: 'development', key: 'typed', value: 3 }).expect(400);
+    const oldTypeWrong = await s
+      .http()
+      .patch('/api/v1/flags')
+      .set(s.user.auth)
+      .send({ appId: s.appId, env: 'development', key: 'typed', value: 3 })
+      .expect(400);
     expect(oldTypeWrong.body).toEqual({ error: 'Invalid value for flag type bool' });
-    const retyped = await s.http().patch('/api/v1/flags').set(s.user.auth).send({ appId: s.appId, env: 'development', key: 'typed', type: 'number', value: 3 }).expect(200);
+    const retyped = await s
+      .http()
+      .patch('/api/v1/flags')
+      .set(s.user.auth)
+      .send({ appId: s.appId, env: 'development', key: 'typed', type: 'number', value: 3 })
+      .expect(200);
     expect(retyped.body.data.flag).toEqual({ type: 'number', value: 3, clientEnabled: true });
-    const described = await s.http().patch('/api/v1/flags').set(s.user.auth).send({ appId: s.appId, env: 'development', key: 'typed', description: 'A number now' }).expect(200);
+    const described = await s
+      .http()
+      .patch('/api/v1/flags')
+      .set(s.user.auth)
+      .send({ appId: s.appId, env: 'development', key: 'typed', description: 'A number now' })
+      .expect(200);
     expect(described.body.data.version).toBe(retyped.body.data.version + 1);
     const one = await s.http().get('/api/v1/flags/typed').query(s.at('development')).set(s.user.auth).expect(200);
     expect(one.body.data.description).toBe('A number now');
-    const nothing = await s.http().patch('/api/v1/flags').set(s.user.auth).send({ appId: s.appId, env: 'development', key: 'typed' }).expect(400);
+    const nothing = await s
+      .http()
+      .patch('/api/v1/flags')
+      .set(s.user.auth)
+      .send({ appId: s.appId, env: 'development', key: 'typed' })
+      .expect(400);
     expect(nothing.body.error).toMatch(/^Nothing to update/);
   });
 
   it('answers 404 Flag not found for unknown keys on get, update and delete', async () => {
     const q = s.at('development');
     expect((await s.http().get('/api/v1/flags/nope').query(q).set(s.user.auth).expect(404)).body).toEqual({ error: 'Flag not found' });
-    expect((await s.http().patch('/api/v1/flags').set(s.user.auth).send({ ...q, key: 'nope', value: true }).expect(404)).body).toEqual({ error: 'Flag not found' });
-    expect((await s.http().delete('/api/v1/flags').query({ ...q, key: 'nope' }).set(s.user.auth).expect(404)).body).toEqual({ error: 'Flag not found' });
+    expect(
+      (
+        await s
+          .http()
+          .patch('/api/v1/flags')
+          .set(s.user.auth)
+          .send({ ...q, key: 'nope', value: true })
+          .expect(404)
+      ).body,
+    ).toEqual({ error: 'Flag not found' });
+    expect(
+      (
+        await s
+          .http()
+          .delete('/api/v1/flags')
+          .query({ ...q, key: 'nope' })
+          .set(s.user.auth)
+          .expect(404)
+      ).body,
+    ).toEqual({ error: 'Flag not found' });
   });
 
   it('answers 404 for an unknown environment, by name or id', async () => {
     const byName = await s.http().get('/api/v1/flags').query(s.at('qa')).set(s.user.auth).expect(404);
     expect(byName.body).toEqual({ error: 'Environment not found' });
     const foreign = await s.newApp();
-    const byForeignId = await s.http().get('/api/v1/flags').query({ appId: s.appId, env: foreign.envs.production }).set(s.user.auth).expect(404);
+    const byForeignId = await s
+      .http()
+      .get('/api/v1/flags')
+      .query({ appId: s.appId, env: foreign.envs.production })
+      .set(s.user.auth)
+      .expect(404);
     expect(byForeignId.body).toEqual({ error: 'Environment not found' });
     await s.http().get('/api/v1/flags').query({ appId: s.appId, env: s.envs.production }).set(s.user.auth).expect(200);
   });
@@ -233,17 +378,45 @@ describe('flags: optimistic concurrency', () => {
 
   it('applies a write whose If-Match / expectedVersion is current, and refuses a stale one with 412', async () => {
     const { version } = await s.flag('production', { key: 'cc', type: 'number', value: 1 });
-    const ok = await s.http().patch('/api/v1/flags').set(s.user.auth).set('If-Match', `"${version}"`).send({ appId: s.appId, env: 'production', key: 'cc', value: 2 }).expect(200);
+    const ok = await s
+      .http()
+      .patch('/api/v1/flags')
+      .set(s.user.auth)
+      .set('If-Match', `"${version}"`)
+      .send({ appId: s.appId, env: 'production', key: 'cc', value: 2 })
+      .expect(200);
     expect(ok.body.data.version).toBe(version + 1);
     expect(ok.headers.etag).toBe(`"${version + 1}"`);
 
-    const stale = await s.http().patch('/api/v1/flags').set(s.user.auth).set('If-Match', `"${version}"`).send({ appId: s.appId, env: 'production', key: 'cc', value: 3 }).expect(412);
+    const stale = await s
+      .http()
+      .patch('/api/v1/flags')
+      .set(s.user.auth)
+      .set('If-Match', `"${version}"`)
+      .send({ appId: s.appId, env: 'production', key: 'cc', value: 3 })
+      .expect(412);
     expect(stale.body).toEqual({ error: 'Version conflict', currentVersion: version + 1 });
-    const staleBody = await s.http().post('/api/v1/flags').set(s.user.auth).send({ appId: s.appId, env: 'production', key: 'new', type: 'bool', value: true, expectedVersion: version }).expect(412);
+    const staleBody = await s
+      .http()
+      .post('/api/v1/flags')
+      .set(s.user.auth)
+      .send({ appId: s.appId, env: 'production', key: 'new', type: 'bool', value: true, expectedVersion: version })
+      .expect(412);
     expect(staleBody.body).toEqual({ error: 'Version conflict', currentVersion: version + 1 });
-    const staleDelete = await s.http().delete('/api/v1/flags').query({ appId: s.appId, env: 'production', key: 'cc' }).set(s.user.auth).set('If-Match', `"${version}"`).expect(412);
+    const staleDelete = await s
+      .http()
+      .delete('/api/v1/flags')
+      .query({ appId: s.appId, env: 'production', key: 'cc' })
+      .set(s.user.auth)
+      .set('If-Match', `"${version}"`)
+      .expect(412);
     expect(staleDelete.body.currentVersion).toBe(version + 1);
-    const staleBulk = await s.http().patch('/api/v1/flags/bulk').set(s.user.auth).send({ appId: s.appId, env: 'production', flags: { cc: 9 }, expectedVersion: 0 }).expect(412);
+    const staleBulk = await s
+      .http()
+      .patch('/api/v1/flags/bulk')
+      .set(s.user.auth)
+      .send({ appId: s.appId, env: 'production', flags: { cc: 9 }, expectedVersion: 0 })
+      .expect(412);
     expect(staleBulk.body.currentVersion).toBe(version + 1);
 
     const one = await s.http().get('/api/v1/flags/cc').query(s.at('production')).set(s.user.auth).expect(200);
@@ -252,9 +425,21 @@ describe('flags: optimistic concurrency', () => {
 
   it('rejects a malformed If-Match and a disagreeing pair with 400', async () => {
     await s.flag('staging', { key: 'm', type: 'number', value: 1 });
-    const bad = await s.http().patch('/api/v1/flags').set(s.user.auth).set('If-Match', 'banana').send({ appId: s.appId, env: 'staging', key: 'm', value: 2 }).expect(400);
+    const bad = await s
+      .http()
+      .patch('/api/v1/flags')
+      .set(s.user.auth)
+      .set('If-Match', 'banana')
+      .send({ appId: s.appId, env: 'staging', key: 'm', value: 2 })
+      .expect(400);
     expect(bad.body.error).toMatch(/^If-Match must be/);
-    const both = await s.http().patch('/api/v1/flags').set(s.user.auth).set('If-Match', '"1"').send({ appId: s.appId, env: 'staging', key: 'm', value: 2, expectedVersion: 2 }).expect(400);
+    const both = await s
+      .http()
+      .patch('/api/v1/flags')
+      .set(s.user.auth)
+      .set('If-Match', '"1"')
+      .send({ appId: s.appId, env: 'staging', key: 'm', value: 2, expectedVersion: 2 })
+      .expect(400);
     expect(both.body).toEqual({ error: 'expectedVersion and If-Match disagree' });
   });
 });
@@ -288,12 +473,32 @@ describe('flags: isolation and scopes', () => {
     const attempts = await Promise.all([
       s.http().get('/api/v1/flags').query(q).set(intruder.auth),
       s.http().get('/api/v1/flags/secret').query(q).set(intruder.auth),
-      s.http().post('/api/v1/flags').set(intruder.auth).send({ ...q, key: 'x', type: 'bool', value: true }),
-      s.http().patch('/api/v1/flags').set(intruder.auth).send({ ...q, key: 'secret', value: false }),
-      s.http().delete('/api/v1/flags').query({ ...q, key: 'secret' }).set(intruder.auth),
-      s.http().patch('/api/v1/flags/bulk').set(intruder.auth).send({ ...q, flags: { secret: false } }),
+      s
+        .http()
+        .post('/api/v1/flags')
+        .set(intruder.auth)
+        .send({ ...q, key: 'x', type: 'bool', value: true }),
+      s
+        .http()
+        .patch('/api/v1/flags')
+        .set(intruder.auth)
+        .send({ ...q, key: 'secret', value: false }),
+      s
+        .http()
+        .delete('/api/v1/flags')
+        .query({ ...q, key: 'secret' })
+        .set(intruder.auth),
+      s
+        .http()
+        .patch('/api/v1/flags/bulk')
+        .set(intruder.auth)
+        .send({ ...q, flags: { secret: false } }),
       s.http().get('/api/v1/changes').query(q).set(intruder.auth),
-      s.http().post('/api/v1/envs/rollback').set(intruder.auth).send({ ...q, version: 0 }),
+      s
+        .http()
+        .post('/api/v1/envs/rollback')
+        .set(intruder.auth)
+        .send({ ...q, version: 0 }),
     ]);
     for (const res of attempts) {
       expect(res.status).toBe(404);
@@ -306,12 +511,32 @@ describe('flags: isolation and scopes', () => {
 
   it('requires flags:read to read and flags:write to write', async () => {
     const { user, app } = await s.newUserWithApp();
-    const ro = await s.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'ro', scopes: ['flags:read'] }).expect(201);
+    const ro = await s
+      .http()
+      .post('/api/v1/auth/tokens')
+      .set(user.auth)
+      .send({ name: 'ro', scopes: ['flags:read'] })
+      .expect(201);
     const readOnly = { Authorization: `Bearer ${ro.body.data.token}` };
     await s.http().get('/api/v1/flags').query({ appId: app.id, env: 'production' }).set(readOnly).expect(200);
-    const res = await s.http().post('/api/v1/flags').set(readOnly).send({ appId: app.id, env: 'production', key: 'k', type: 'bool', value: true }).expect(403);
+    const res = await s
+      .http()
+      .post('/api/v1/flags')
+      .set(readOnly)
+      .send({ appId: app.id, env: 'production', key: 'k', type: 'bool', value: true })
+      .expect(403);
     expect(res.body).toEqual({ error: 'Insufficient permissions' });
-    const apps = await s.http().post('/api/v1/auth/tokens').set(user.auth).send({ name: 'apps', scopes: ['apps:read'] }).expect(201);
-    await s.http().get('/api/v1/flags').query({ appId: app.id, env: 'production' }).set({ Authorization: `Bearer ${apps.body.data.token}` }).expect(403);
+    const apps = await s
+      .http()
+      .post('/api/v1/auth/tokens')
+      .set(user.auth)
+      .send({ name: 'apps', scopes: ['apps:read'] })
+      .expect(201);
+    await s
+      .http()
+      .get('/api/v1/flags')
+      .query({ appId: app.id, env: 'production' })
+      .set({ Authorization: `Bearer ${apps.body.data.token}` })
+      .expect(403);
   });
 });

@@ -11,7 +11,13 @@ describe('HTTP errors, health and docs', () => {
 
   it('answers malformed JSON with 400 Invalid JSON body and creates nothing', async () => {
     const user = await s.newUser();
-    const res = await s.http().post('/api/v1/apps').set(user.auth).set('Content-Type', 'application/json').send('{"name": "half').expect(400);
+    const res = await s
+      .http()
+      .post('/api/v1/apps')
+      .set(user.auth)
+      .set('Content-Type', 'application/json')
+      .send('{"name": "half')
+      .expect(400);
     expect(res.body).toEqual({ error: 'Invalid JSON body' });
     expect((await s.http().get('/api/v1/apps').set(user.auth)).body.data).toEqual([]);
   });
@@ -26,7 +32,12 @@ describe('HTTP errors, health and docs', () => {
 
   it('answers a body over the limit with 413', async () => {
     const user = await s.newUser();
-    const res = await s.http().post('/api/v1/apps').set(user.auth).send({ name: 'x'.repeat(70_000) }).expect(413);
+    const res = await s
+      .http()
+      .post('/api/v1/apps')
+      .set(user.auth)
+      .send({ name: 'x'.repeat(70_000) })
+      .expect(413);
     expect(res.body).toEqual({ error: 'Request body too large' });
   });
 
@@ -43,8 +54,14 @@ describe('HTTP errors, health and docs', () => {
     const responses = await Promise.all([
       s.http().get('/api/v1/apps/%27%20OR%201=1--').set(user.auth),
       s.http().get('/api/v1/envs').query({ appId: "'; DROP TABLE apps; --" }).set(user.auth),
-      s.http().get('/api/v1/apps/' + 'x'.repeat(5000)).set(user.auth),
-      s.http().post('/api/v1/auth/login').send({ email: `${unique('x')}@example.com`, password: '\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000' }),
+      s
+        .http()
+        .get('/api/v1/apps/' + 'x'.repeat(5000))
+        .set(user.auth),
+      s
+        .http()
+        .post('/api/v1/auth/login')
+        .send({ email: `${unique('x')}@example.com`, password: '\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000' }),
     ]);
     for (const res of responses) {
       expect(res.status).toBeGreaterThanOrEqual(400);
@@ -58,7 +75,11 @@ describe('HTTP errors, health and docs', () => {
     expect((await s.http().get('/health/live').expect(200)).body).toEqual({ status: 'ok' });
     const ready = await s.http().get('/health/ready').expect(200);
     // Redis connects in the background: right after start-up it may not be ready yet.
-    expect(ready.body).toEqual({ status: 'ok', database: 'up', redis: s.config.REDIS_URL ? expect.stringMatching(/^(up|degraded)$/) : 'off' });
+    expect(ready.body).toEqual({
+      status: 'ok',
+      database: 'up',
+      redis: s.config.REDIS_URL ? expect.stringMatching(/^(up|degraded)$/) : 'off',
+    });
   });
 
   it('serves Swagger UI at /docs', async () => {

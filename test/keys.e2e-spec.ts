@@ -6,9 +6,19 @@ describe('API keys', () => {
   it('creates keys with the seed shape, shown once, prefixed by type and environment', async () => {
     const pub = await s.http().post('/api/v1/keys').set(s.user.auth).send({ appId: s.appId, env: 'production', type: 'pub' }).expect(201);
     expect(pub.body).toEqual({
-      data: { id: expect.stringMatching(/^key_[0-9A-Za-z]{16}$/), type: 'pub', key: expect.stringMatching(/^pub_prod_[0-9A-Za-z]{43}$/), createdAt: expect.any(String) },
+      data: {
+        id: expect.stringMatching(/^key_[0-9A-Za-z]{16}$/),
+        type: 'pub',
+        key: expect.stringMatching(/^pub_prod_[0-9A-Za-z]{43}$/),
+        createdAt: expect.any(String),
+      },
     });
-    const sdkDev = await s.http().post('/api/v1/keys').set(s.user.auth).send({ appId: s.appId, env: 'development', type: 'sdk', name: 'backend' }).expect(201);
+    const sdkDev = await s
+      .http()
+      .post('/api/v1/keys')
+      .set(s.user.auth)
+      .send({ appId: s.appId, env: 'development', type: 'sdk', name: 'backend' })
+      .expect(201);
     expect(sdkDev.body.data.key).toMatch(/^sdk_dev_[0-9A-Za-z]{43}$/);
     const stg = await s.http().post('/api/v1/keys').set(s.user.auth).send({ appId: s.appId, env: 'staging', type: 'pub' }).expect(201);
     expect(stg.body.data.key).toMatch(/^pub_stg_/);
@@ -23,8 +33,24 @@ describe('API keys', () => {
     const sdk = await s.key('production', 'sdk', a);
     const res = await s.http().get('/api/v1/keys').query({ appId: a.id, env: 'production' }).set(s.user.auth).expect(200);
     expect(res.body.data).toEqual([
-      { id: pub.id, type: 'pub', prefix: 'pub_prod_', createdAt: expect.any(String), name: null, last4: pub.key.slice(-4), lastUsedAt: null },
-      { id: sdk.id, type: 'sdk', prefix: 'sdk_prod_', createdAt: expect.any(String), name: null, last4: sdk.key.slice(-4), lastUsedAt: null },
+      {
+        id: pub.id,
+        type: 'pub',
+        prefix: 'pub_prod_',
+        createdAt: expect.any(String),
+        name: null,
+        last4: pub.key.slice(-4),
+        lastUsedAt: null,
+      },
+      {
+        id: sdk.id,
+        type: 'sdk',
+        prefix: 'sdk_prod_',
+        createdAt: expect.any(String),
+        name: null,
+        last4: sdk.key.slice(-4),
+        lastUsedAt: null,
+      },
     ]);
     const everything = JSON.stringify([
       res.body,
@@ -56,7 +82,9 @@ describe('API keys', () => {
     expect(res.body).toEqual({ data: { success: true } });
     expect((await s.configFor(key).expect(401)).body).toEqual({ error: 'Not authenticated' });
     expect((await s.http().get('/api/v1/keys').query({ appId: a.id, env: 'production' }).set(s.user.auth)).body.data).toEqual([]);
-    expect((await s.http().delete('/api/v1/keys').query({ keyId: key.id }).set(s.user.auth).expect(404)).body).toEqual({ error: 'Key not found' });
+    expect((await s.http().delete('/api/v1/keys').query({ keyId: key.id }).set(s.user.auth).expect(404)).body).toEqual({
+      error: 'Key not found',
+    });
   });
 
   it("answers 404 Key not found for another user's key and leaves it working", async () => {
@@ -64,7 +92,9 @@ describe('API keys', () => {
     const key = await s.key('production', 'pub');
     const res = await s.http().delete('/api/v1/keys').query({ keyId: key.id }).set(other.auth).expect(404);
     expect(res.body).toEqual({ error: 'Key not found' });
-    expect((await s.http().delete('/api/v1/keys').query({ keyId: 'key_unknown' }).set(other.auth).expect(404)).body).toEqual({ error: 'Key not found' });
+    expect((await s.http().delete('/api/v1/keys').query({ keyId: 'key_unknown' }).set(other.auth).expect(404)).body).toEqual({
+      error: 'Key not found',
+    });
     await s.configFor(key).expect(200);
     const list = await s.http().get('/api/v1/keys').query(s.at('production')).set(other.auth).expect(404);
     expect(list.body).toEqual({ error: 'App not found' });
@@ -73,7 +103,12 @@ describe('API keys', () => {
   });
 
   it('requires keys:read / keys:write', async () => {
-    const tok = await s.http().post('/api/v1/auth/tokens').set(s.user.auth).send({ name: 'flags', scopes: ['flags:read', 'flags:write'] }).expect(201);
+    const tok = await s
+      .http()
+      .post('/api/v1/auth/tokens')
+      .set(s.user.auth)
+      .send({ name: 'flags', scopes: ['flags:read', 'flags:write'] })
+      .expect(201);
     const limited = { Authorization: `Bearer ${tok.body.data.token}` };
     await s.http().get('/api/v1/keys').query(s.at('production')).set(limited).expect(403);
     await s.http().post('/api/v1/keys').set(limited).send({ appId: s.appId, env: 'production', type: 'pub' }).expect(403);
@@ -86,7 +121,12 @@ describe('API keys', () => {
   });
 
   it('the seed Python example: POST /keys with appId, env and type', async () => {
-    const res = await s.http().post('/api/v1/keys').set('Authorization', `Bearer ${s.user.token}`).send({ appId: s.appId, env: 'production', type: 'pub' }).expect(201);
+    const res = await s
+      .http()
+      .post('/api/v1/keys')
+      .set('Authorization', `Bearer ${s.user.token}`)
+      .send({ appId: s.appId, env: 'production', type: 'pub' })
+      .expect(201);
     expect(res.body.data.key).toMatch(/^pub_prod_/);
   });
 });

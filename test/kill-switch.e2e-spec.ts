@@ -16,7 +16,12 @@ describe('kill switch over quota', () => {
     const reader = await aKey(s, owner, app, 'production', 'sdk'); // 2
     const abused = await aKey(s, owner, app, 'production', 'pub'); // 3
     const mgmt = await aManagementKey(s, owner, app);
-    const ci = await s.http().post('/api/v1/auth/tokens').set(owner.auth).send({ name: 'ci', scopes: ['flags:read'] }).expect(201);
+    const ci = await s
+      .http()
+      .post('/api/v1/auth/tokens')
+      .set(owner.auth)
+      .send({ name: 'ci', scopes: ['flags:read'] })
+      .expect(201);
     // The abused browser key spends the rest of the month.
     for (let i = 4; i <= QUOTA; i++) await s.configFor(abused).expect(200);
     const spent = await s.configFor(reader).expect(429);
@@ -24,19 +29,50 @@ describe('kill switch over quota', () => {
     expect((await s.http().get('/api/v1/flags').query(q).set(owner.auth).expect(429)).body).toEqual({ error: 'Monthly quota exceeded' });
 
     // Turn the flag off, in each of the ways a flag is written.
-    const off = await s.http().patch('/api/v1/flags').set(owner.auth).send({ ...q, key: flag.key, value: false }).expect(200);
+    const off = await s
+      .http()
+      .patch('/api/v1/flags')
+      .set(owner.auth)
+      .send({ ...q, key: flag.key, value: false })
+      .expect(200);
     expect(off.body.data.flag).toMatchObject({ value: false, clientEnabled: true });
-    await s.http().patch('/api/v1/flags/bulk').set(owner.auth).send({ ...q, flags: { checkout: false } }).expect(200);
-    await s.http().post('/api/v1/flags').set(owner.auth).send({ ...q, key: 'maintenance', type: 'bool', value: true }).expect(201);
-    await s.http().delete('/api/v1/flags').query({ ...q, key: 'maintenance' }).set(owner.auth).expect(200);
-    await s.http().patch(`/api/apps/${app.id}/flags/specific-targets/${app.envs.production}`).set(owner.auth)
-      .send({ updates: [{ flagKey: 'checkout', value: true, userId: 'qa-1' }] }).expect(200);
+    await s
+      .http()
+      .patch('/api/v1/flags/bulk')
+      .set(owner.auth)
+      .send({ ...q, flags: { checkout: false } })
+      .expect(200);
+    await s
+      .http()
+      .post('/api/v1/flags')
+      .set(owner.auth)
+      .send({ ...q, key: 'maintenance', type: 'bool', value: true })
+      .expect(201);
+    await s
+      .http()
+      .delete('/api/v1/flags')
+      .query({ ...q, key: 'maintenance' })
+      .set(owner.auth)
+      .expect(200);
+    await s
+      .http()
+      .patch(`/api/apps/${app.id}/flags/specific-targets/${app.envs.production}`)
+      .set(owner.auth)
+      .send({ updates: [{ flagKey: 'checkout', value: true, userId: 'qa-1' }] })
+      .expect(200);
     // Back to version 1, right after the flag was created.
-    const rollback = await s.http().post('/api/v1/envs/rollback').set(owner.auth).send({ ...q, version: 1 }).expect(200);
+    const rollback = await s
+      .http()
+      .post('/api/v1/envs/rollback')
+      .set(owner.auth)
+      .send({ ...q, version: 1 })
+      .expect(200);
     expect(rollback.body.data).toEqual({ version: 7, restored: 1 });
 
     // Revoke what leaked.
-    expect((await s.http().delete('/api/v1/keys').query({ keyId: abused.id }).set(owner.auth).expect(200)).body).toEqual({ data: { success: true } });
+    expect((await s.http().delete('/api/v1/keys').query({ keyId: abused.id }).set(owner.auth).expect(200)).body).toEqual({
+      data: { success: true },
+    });
     await s.http().delete(`/api/v1/apps/${app.id}/api-keys/${mgmt.id}`).set(owner.auth).expect(200);
     await s.http().delete(`/api/v1/auth/tokens/${ci.body.data.id}`).set(owner.auth).expect(200);
 

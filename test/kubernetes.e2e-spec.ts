@@ -62,6 +62,7 @@ interface Manifest {
   kind: string;
   metadata: { name: string; labels?: Labels };
   // Kind-specific parts, typed where they are read.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a manifest's spec differs by kind; read where typed
   spec?: any;
   data?: Record<string, string>;
   stringData?: Record<string, string>;
@@ -85,7 +86,10 @@ function only(kind: string): Manifest {
   return found[0];
 }
 
-const kustomization = parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as { resources: string[]; images?: Array<{ name: string }> };
+const kustomization = parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as {
+  resources: string[];
+  images?: Array<{ name: string }>;
+};
 const deployment = only('Deployment');
 const service = only('Service');
 const hpa = only('HorizontalPodAutoscaler');
@@ -106,14 +110,17 @@ function resolvePort(container: Container, port: number | string): number | unde
 }
 
 /** Whether a label selector (matchLabels) selects pods carrying these labels. */
-const selects = (selector: Labels, labels: Labels) => Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+const selects = (selector: Labels, labels: Labels) =>
+  Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 /** The environment a container of these manifests starts with: envFrom sources first, then explicit env. */
 function environmentOf(container: Container): Record<string, string> {
   const env: Record<string, string> = {};
   for (const source of container.envFrom ?? []) {
-    if (source.configMapRef) Object.assign(env, manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === source.configMapRef!.name)?.data);
-    if (source.secretRef) Object.assign(env, manifests.find((m) => m.kind === 'Secret' && m.metadata.name === source.secretRef!.name)?.stringData);
+    if (source.configMapRef)
+      Object.assign(env, manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === source.configMapRef!.name)?.data);
+    if (source.secretRef)
+      Object.assign(env, manifests.find((m) => m.kind === 'Secret' && m.metadata.name === source.secretRef!.name)?.stringData);
   }
   for (const entry of container.env ?? []) if (entry.value !== undefined) env[entry.name] = entry.value;
   return env;
@@ -151,7 +158,13 @@ function healthRoute(method: 'live' | 'ready'): string {
 
 const nestCli = JSON.parse(read('nest-cli.json')) as { projects: Record<string, { entryFile: string }> };
 const buildConfigPath = join(root, 'tsconfig.build.json');
-const buildConfig = ts.parseJsonConfigFileContent(ts.readConfigFile(buildConfigPath, ts.sys.readFile).config, ts.sys, root, undefined, buildConfigPath);
+const buildConfig = ts.parseJsonConfigFileContent(
+  ts.readConfigFile(buildConfigPath, ts.sys.readFile).config,
+  ts.sys,
+  root,
+  undefined,
+  buildConfigPath,
+);
 /** nest build writes `<outDir>/<entryFile>.js`; migrate.ts beside main.ts compiles into the same directory. */
 const apiSourceDir = dirname(nestCli.projects.api.entryFile);
 const builtMigrateFile = relative(root, join(buildConfig.options.outDir!, apiSourceDir, 'migrate.js'));
@@ -167,12 +180,21 @@ const imageUser = read('Dockerfile')
 describe('deploy/kubernetes', () => {
   it('lists in kustomization.yaml every manifest of the folder, and only files that exist', () => {
     expect([...kustomization.resources].sort()).toEqual(manifestFiles);
-    expect(manifests.map((m) => m.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'Job', 'PodDisruptionBudget', 'Secret', 'Service']);
+    expect(manifests.map((m) => m.kind).sort()).toEqual([
+      'ConfigMap',
+      'Deployment',
+      'HorizontalPodAutoscaler',
+      'Job',
+      'PodDisruptionBudget',
+      'Secret',
+      'Service',
+    ]);
     expect(existsSync(join(dir, 'README.md'))).toBe(true);
   });
 
   it('labels every resource app.kubernetes.io/name: superflag', () => {
-    for (const m of manifests) expect({ file: m.file, name: m.metadata.labels?.['app.kubernetes.io/name'] }).toEqual({ file: m.file, name: 'superflag' });
+    for (const m of manifests)
+      expect({ file: m.file, name: m.metadata.labels?.['app.kubernetes.io/name'] }).toEqual({ file: m.file, name: 'superflag' });
     for (const template of [pod, jobPod]) expect(template.metadata.labels['app.kubernetes.io/name']).toBe('superflag');
   });
 
@@ -182,7 +204,10 @@ describe('deploy/kubernetes', () => {
     expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
     expect(hpa.spec.minReplicas).toBeLessThanOrEqual(deployment.spec.replicas);
     expect(hpa.spec.maxReplicas).toBeGreaterThan(hpa.spec.minReplicas);
-    expect(hpa.spec.metrics).toContainEqual({ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: expect.any(Number) } } });
+    expect(hpa.spec.metrics).toContainEqual({
+      type: 'Resource',
+      resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: expect.any(Number) } },
+    });
     expect(pdb.apiVersion).toBe('policy/v1');
     expect(pdb.spec.minAvailable).toBe(1);
     // A rollout never takes a pod away before its replacement is ready.
@@ -234,7 +259,10 @@ describe('deploy/kubernetes', () => {
     expect(names.length).toBeGreaterThan(0);
     for (const name of names) expect(knownSettings).toContain(name);
     for (const container of [api, migrator]) {
-      expect(container.envFrom).toEqual([{ configMapRef: { name: configMap.metadata.name } }, { secretRef: { name: secret.metadata.name } }]);
+      expect(container.envFrom).toEqual([
+        { configMapRef: { name: configMap.metadata.name } },
+        { secretRef: { name: secret.metadata.name } },
+      ]);
     }
   });
 
@@ -256,7 +284,11 @@ describe('deploy/kubernetes', () => {
   it("runs every container as the image's non-root node user, read-only, without privileges, with /tmp on an emptyDir", () => {
     expect(imageUser).toBe('node'); // uid 1000 in the node images
     for (const template of [pod, jobPod]) {
-      expect(template.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(template.spec.securityContext).toMatchObject({
+        runAsNonRoot: true,
+        runAsUser: 1000,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
       for (const container of template.spec.containers) {
         expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
         expect(container.securityContext?.capabilities?.drop).toContain('ALL');
@@ -272,7 +304,12 @@ describe('deploy/kubernetes', () => {
       for (const resource of ['cpu', 'memory']) {
         const request = container.resources?.requests?.[resource];
         const limit = container.resources?.limits?.[resource];
-        expect({ container: container.name, resource, request, limit }).toEqual({ container: container.name, resource, request: expect.anything(), limit: expect.anything() });
+        expect({ container: container.name, resource, request, limit }).toEqual({
+          container: container.name,
+          resource,
+          request: expect.anything(),
+          limit: expect.anything(),
+        });
         expect(quantity(request!)).toBeLessThanOrEqual(quantity(limit!));
       }
     }
@@ -289,7 +326,7 @@ describe('deploy/kubernetes', () => {
     expect(job.spec.backoffLimit).toBeGreaterThanOrEqual(1);
   });
 
-  it("gives a stopping pod time to leave the endpoints (preStop sleep) and then to shut down, within its grace period", () => {
+  it('gives a stopping pod time to leave the endpoints (preStop sleep) and then to shut down, within its grace period', () => {
     const sleep = preStopSleepSeconds(api);
     expect(sleep).toBeGreaterThanOrEqual(2);
     expect(sleep).toBeLessThanOrEqual(15);

@@ -34,7 +34,13 @@ describe('structured logs', () => {
   let base: string;
 
   beforeAll(async () => {
-    const env: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: 'debug', LOGIN_RATE_LIMIT: '100000', BURST_IP_LIMIT: '100000', BURST_TOKEN_LIMIT: '100000' };
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      LOG_LEVEL: 'debug',
+      LOGIN_RATE_LIMIT: '100000',
+      BURST_IP_LIMIT: '100000',
+      BURST_TOKEN_LIMIT: '100000',
+    };
     if (!env.DATABASE_URL) env.DATA_DIR = 'memory://';
     // pino writes each line with one write() call to its destination.
     app = await createApp(loadConfig(env), { logDestination: { write: (line: string) => void written.push(line) } });
@@ -44,7 +50,12 @@ describe('structured logs', () => {
   });
   afterAll(() => app.close());
 
-  const lines = (): LogLine[] => written.join('').trim().split('\n').map((l) => JSON.parse(l) as LogLine);
+  const lines = (): LogLine[] =>
+    written
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as LogLine);
   const requestLines = () => lines().filter((l) => l.msg === 'request completed' || l.msg === 'request failed');
 
   it('never writes a password, token or key, and logs every request with its id, method, route, status and latency', async () => {
@@ -59,16 +70,49 @@ describe('structured logs', () => {
     const loginToken: string = login.body.data.token;
     await http.post('/api/v1/auth/login').send({ email, password: wrongPassword }).expect(401);
     const auth = { Authorization: `Bearer ${loginToken}` };
-    const created = await http.post('/api/v1/auth/tokens').set(auth).send({ name: 'ci', scopes: ['apps:read', 'flags:read'] }).expect(201);
+    const created = await http
+      .post('/api/v1/auth/tokens')
+      .set(auth)
+      .send({ name: 'ci', scopes: ['apps:read', 'flags:read'] })
+      .expect(201);
     const ciToken: string = created.body.data.token;
-    await http.get('/api/v1/apps').set({ Authorization: `Bearer ${ciToken}` }).set('Cookie', cookie).expect(200);
+    await http
+      .get('/api/v1/apps')
+      .set({ Authorization: `Bearer ${ciToken}` })
+      .set('Cookie', cookie)
+      .expect(200);
 
-    const appRes = await http.post('/api/v1/apps').set(auth).send({ name: unique('app') }).expect(201);
+    const appRes = await http
+      .post('/api/v1/apps')
+      .set(auth)
+      .send({ name: unique('app') })
+      .expect(201);
     const q = { appId: appRes.body.data.id, env: 'production' };
-    await http.post('/api/v1/flags').set(auth).send({ ...q, key: 'dark-mode', type: 'bool', value: true, clientEnabled: true }).expect(201);
-    const sdk: string = (await http.post('/api/v1/keys').set(auth).send({ ...q, type: 'sdk' }).expect(201)).body.data.key;
-    const pub: string = (await http.post('/api/v1/keys').set(auth).send({ ...q, type: 'pub' }).expect(201)).body.data.key;
-    await http.patch('/api/v1/flags').set(auth).set('X-Request-Id', 'write-dark-mode-1').send({ ...q, key: 'dark-mode', value: false }).expect(200);
+    await http
+      .post('/api/v1/flags')
+      .set(auth)
+      .send({ ...q, key: 'dark-mode', type: 'bool', value: true, clientEnabled: true })
+      .expect(201);
+    const sdk: string = (
+      await http
+        .post('/api/v1/keys')
+        .set(auth)
+        .send({ ...q, type: 'sdk' })
+        .expect(201)
+    ).body.data.key;
+    const pub: string = (
+      await http
+        .post('/api/v1/keys')
+        .set(auth)
+        .send({ ...q, type: 'pub' })
+        .expect(201)
+    ).body.data.key;
+    await http
+      .patch('/api/v1/flags')
+      .set(auth)
+      .set('X-Request-Id', 'write-dark-mode-1')
+      .send({ ...q, key: 'dark-mode', value: false })
+      .expect(200);
 
     await http.get('/api/v1/config').set('X-API-Key', sdk).expect(200);
     await http.get('/api/v1/config').set('Authorization', `Bearer ${pub}`).expect(200);
@@ -89,10 +133,18 @@ describe('structured logs', () => {
     const requests = requestLines();
     for (const line of requests) {
       expect(line).toEqual(
-        expect.objectContaining({ level: expect.any(String), time: expect.any(String), requestId: expect.any(String), method: expect.any(String), status: expect.any(Number), latencyMs: expect.any(Number) }),
+        expect.objectContaining({
+          level: expect.any(String),
+          time: expect.any(String),
+          requestId: expect.any(String),
+          method: expect.any(String),
+          status: expect.any(Number),
+          latencyMs: expect.any(Number),
+        }),
       );
     }
-    const find = (method: string, route: string, status: number) => requests.find((l) => l.method === method && l.route === route && l.status === status);
+    const find = (method: string, route: string, status: number) =>
+      requests.find((l) => l.method === method && l.route === route && l.status === status);
     expect(find('POST', '/api/v1/auth/signup', 201)).toBeDefined();
     expect(find('POST', '/api/v1/auth/login', 401)).toBeDefined();
     expect(find('POST', '/api/v1/keys', 201)).toBeDefined();
@@ -126,14 +178,23 @@ describe('structured logs', () => {
   });
 
   it("writes Nest's own messages as JSON lines through the same logger", () => {
-    expect(lines().find((l) => l.context === 'NestApplication')).toEqual(expect.objectContaining({ level: 'info', msg: 'Nest application successfully started' }));
+    expect(lines().find((l) => l.context === 'NestApplication')).toEqual(
+      expect.objectContaining({ level: 'info', msg: 'Nest application successfully started' }),
+    );
     expect(lines().find((l) => l.context === 'RouterExplorer' && l.msg.includes('/metrics'))).toBeDefined();
   });
 
   it("censors secret fields and credential headers in anything logged through Nest's Logger", () => {
-    new Logger('Audit').log({ msg: 'user created', user: { email: 'a@example.com', password: 'hunter2-secret' }, token: 'cli_abc', headers: { authorization: 'Bearer xyz-secret', accept: '*/*' } });
-    const line = lines().find((l) => l.msg === 'user created') as unknown as Record<string, any>;
-    expect(line).toEqual(expect.objectContaining({ context: 'Audit', token: '[Redacted]', user: { email: 'a@example.com', password: '[Redacted]' } }));
+    new Logger('Audit').log({
+      msg: 'user created',
+      user: { email: 'a@example.com', password: 'hunter2-secret' },
+      token: 'cli_abc',
+      headers: { authorization: 'Bearer xyz-secret', accept: '*/*' },
+    });
+    const line = lines().find((l) => l.msg === 'user created') as unknown as Record<string, unknown>;
+    expect(line).toEqual(
+      expect.objectContaining({ context: 'Audit', token: '[Redacted]', user: { email: 'a@example.com', password: '[Redacted]' } }),
+    );
     expect(line.headers).toEqual({ authorization: '[Redacted]', accept: '*/*' });
     expect(written.join('')).not.toMatch(/hunter2-secret|xyz-secret|cli_abc/);
   });

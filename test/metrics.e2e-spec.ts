@@ -17,7 +17,8 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
     const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!m || m[1] !== name) continue;
     const found = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]));
-    if (Object.keys(found).length === Object.keys(labels).length && Object.entries(labels).every(([k, v]) => found[k] === v)) return Number(m[3]);
+    if (Object.keys(found).length === Object.keys(labels).length && Object.entries(labels).every(([k, v]) => found[k] === v))
+      return Number(m[3]);
   }
   return undefined;
 }
@@ -43,16 +44,29 @@ describe('metrics', () => {
   it('counts requests and their latency by route pattern, method and status', async () => {
     const { user, app } = await s.newUserWithApp();
     const { key } = await aFlag(s, user, app, 'staging', { key: 'checkout-v2' });
-    const before = sample(await scrape(), 'superflag_http_requests_total', { method: 'GET', route: '/api/v1/flags/:key', status: '200' }) ?? 0;
-    for (let i = 0; i < 3; i++) await s.http().get(`/api/v1/flags/${key}`).query({ appId: app.id, env: 'staging' }).set(user.auth).expect(200);
+    const before =
+      sample(await scrape(), 'superflag_http_requests_total', { method: 'GET', route: '/api/v1/flags/:key', status: '200' }) ?? 0;
+    for (let i = 0; i < 3; i++)
+      await s.http().get(`/api/v1/flags/${key}`).query({ appId: app.id, env: 'staging' }).set(user.auth).expect(200);
     await s.http().get('/api/v1/flags/no-such-flag').query({ appId: app.id, env: 'staging' }).set(user.auth).expect(404);
     await s.http().get('/definitely/not/a/route').expect(404);
 
     const text = await scrape();
     expect(sample(text, 'superflag_http_requests_total', { method: 'GET', route: '/api/v1/flags/:key', status: '200' })).toBe(before + 3);
-    expect(sample(text, 'superflag_http_requests_total', { method: 'GET', route: '/api/v1/flags/:key', status: '404' })).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'superflag_http_request_duration_seconds_count', { method: 'GET', route: '/api/v1/flags/:key', status: '200' })).toBe(before + 3);
-    expect(sample(text, 'superflag_http_request_duration_seconds_bucket', { method: 'GET', route: '/api/v1/flags/:key', status: '200', le: '+Inf' })).toBe(before + 3);
+    expect(
+      sample(text, 'superflag_http_requests_total', { method: 'GET', route: '/api/v1/flags/:key', status: '404' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'superflag_http_request_duration_seconds_count', { method: 'GET', route: '/api/v1/flags/:key', status: '200' }),
+    ).toBe(before + 3);
+    expect(
+      sample(text, 'superflag_http_request_duration_seconds_bucket', {
+        method: 'GET',
+        route: '/api/v1/flags/:key',
+        status: '200',
+        le: '+Inf',
+      }),
+    ).toBe(before + 3);
     expect(sample(text, 'superflag_http_requests_total', { method: 'GET', route: 'unmatched', status: '404' })).toBeGreaterThanOrEqual(1);
     // Raw URLs never become labels.
     expect(text).not.toContain('checkout-v2');
@@ -79,7 +93,9 @@ describe('metrics', () => {
       expect(sample(open, 'superflag_sse_connections')).toBe(1);
       expect(sample(open, 'superflag_config_cache_misses_total')).toBeGreaterThanOrEqual(misses0 + 1);
       expect(sample(open, 'superflag_config_cache_hits_total')).toBeGreaterThanOrEqual(hits0 + 3);
-      expect(sample(open, 'superflag_http_requests_total', { method: 'GET', route: '/api/v1/config', status: '200' })).toBeGreaterThanOrEqual(4);
+      expect(
+        sample(open, 'superflag_http_requests_total', { method: 'GET', route: '/api/v1/config', status: '200' }),
+      ).toBeGreaterThanOrEqual(4);
 
       // QUOTA_FREE=12 per environment and month (key creation and flag writes count too): spend it, then twice 429.
       let status = 200;
@@ -88,7 +104,9 @@ describe('metrics', () => {
       await s.configFor(sdk).expect(429);
       const spent = await scrape();
       expect(sample(spent, 'superflag_quota_rejections_total')).toBe(rejected0 + 2);
-      expect(sample(spent, 'superflag_http_requests_total', { method: 'GET', route: '/api/v1/config', status: '429' })).toBeGreaterThanOrEqual(2);
+      expect(
+        sample(spent, 'superflag_http_requests_total', { method: 'GET', route: '/api/v1/config', status: '429' }),
+      ).toBeGreaterThanOrEqual(2);
     } finally {
       stream.close();
     }
@@ -96,7 +114,9 @@ describe('metrics', () => {
     const closed = await scrape();
     expect(sample(closed, 'superflag_sse_connections')).toBe(0);
     // The stream is counted once it ends, under its route.
-    expect(sample(closed, 'superflag_http_requests_total', { method: 'GET', route: '/api/v1/config/stream', status: '200' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(closed, 'superflag_http_requests_total', { method: 'GET', route: '/api/v1/config/stream', status: '200' }),
+    ).toBeGreaterThanOrEqual(1);
   });
 
   it('reports the database pool and the process', async () => {
@@ -135,7 +155,9 @@ describe('METRICS_TOKEN', () => {
   it('is optional (empty: /metrics is open), at least 16 characters when set, and never echoed in the error', () => {
     expect(loadConfig({}).METRICS_TOKEN).toBe('');
     expect(loadConfig({ METRICS_TOKEN: METRICS_TOKEN }).METRICS_TOKEN).toBe(METRICS_TOKEN);
-    expect(() => loadConfig({ METRICS_TOKEN: 'short-secret' })).toThrow('Invalid configuration: METRICS_TOKEN=(hidden) METRICS_TOKEN must be longer than or equal to 16 characters');
+    expect(() => loadConfig({ METRICS_TOKEN: 'short-secret' })).toThrow(
+      'Invalid configuration: METRICS_TOKEN=(hidden) METRICS_TOKEN must be longer than or equal to 16 characters',
+    );
   });
 });
 

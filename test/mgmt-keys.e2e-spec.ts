@@ -11,7 +11,12 @@ describe("apps' management keys (mgmt_)", () => {
 
   it('creates a key whose secret is shown once and stored only as its hash, and lists it without the secret', async () => {
     const { user: owner, app } = await s.newUserWithApp();
-    const res = await s.http().post(`/api/v1/apps/${app.id}/api-keys`).set(owner.auth).send({ name: 'back-office', scopes: ['flags:write', 'flags:read'] }).expect(201);
+    const res = await s
+      .http()
+      .post(`/api/v1/apps/${app.id}/api-keys`)
+      .set(owner.auth)
+      .send({ name: 'back-office', scopes: ['flags:write', 'flags:read'] })
+      .expect(201);
     expect(res.body).toEqual({
       data: {
         id: expect.stringMatching(/^mk_[0-9A-Za-z]{16}$/),
@@ -30,7 +35,12 @@ describe("apps' management keys (mgmt_)", () => {
     expect(JSON.stringify(rows)).not.toContain(secret.slice(5));
 
     expect((await s.http().get(`/api/v1/apps/${app.id}/api-keys`).set(owner.auth).expect(200)).body).toEqual({ data: [listed] });
-    await s.http().get('/api/v1/flags').query({ appId: app.id, env: 'production' }).set({ Authorization: `Bearer ${secret}` }).expect(200);
+    await s
+      .http()
+      .get('/api/v1/flags')
+      .query({ appId: app.id, env: 'production' })
+      .set({ Authorization: `Bearer ${secret}` })
+      .expect(200);
     const after = (await s.http().get(`/api/v1/apps/${app.id}/api-keys`).set(owner.auth).expect(200)).body.data[0];
     expect(after.lastUsedAt).toEqual(expect.any(String));
     expect(JSON.stringify(after)).not.toContain(secret);
@@ -49,25 +59,53 @@ describe("apps' management keys (mgmt_)", () => {
     expect((await s.http().get(`/api/v1/apps/${app.id}/api-keys`).set(owner.auth).expect(200)).body.data).toEqual([]);
   });
 
-  it("cannot carry a scope the creating token lacks, so a narrowed token cannot widen itself", async () => {
+  it('cannot carry a scope the creating token lacks, so a narrowed token cannot widen itself', async () => {
     const { user: owner, app } = await s.newUserWithApp();
-    const tok = await s.http().post('/api/v1/auth/tokens').set(owner.auth).send({ name: 'ci', scopes: ['keys:write', 'keys:read', 'flags:read'] }).expect(201);
+    const tok = await s
+      .http()
+      .post('/api/v1/auth/tokens')
+      .set(owner.auth)
+      .send({ name: 'ci', scopes: ['keys:write', 'keys:read', 'flags:read'] })
+      .expect(201);
     const narrowed = { Authorization: `Bearer ${tok.body.data.token}` };
-    const res = await s.http().post(`/api/v1/apps/${app.id}/api-keys`).set(narrowed).send({ name: 'wider', scopes: ['flags:write'] }).expect(403);
+    const res = await s
+      .http()
+      .post(`/api/v1/apps/${app.id}/api-keys`)
+      .set(narrowed)
+      .send({ name: 'wider', scopes: ['flags:write'] })
+      .expect(403);
     expect(res.body).toEqual({ error: 'Insufficient permissions' });
-    await s.http().post(`/api/v1/apps/${app.id}/api-keys`).set(narrowed).send({ name: 'same', scopes: ['flags:read'] }).expect(201);
-    expect((await s.http().get(`/api/v1/apps/${app.id}/api-keys`).set(owner.auth).expect(200)).body.data.map((k: { name: string }) => k.name)).toEqual(['same']);
+    await s
+      .http()
+      .post(`/api/v1/apps/${app.id}/api-keys`)
+      .set(narrowed)
+      .send({ name: 'same', scopes: ['flags:read'] })
+      .expect(201);
+    expect(
+      (await s.http().get(`/api/v1/apps/${app.id}/api-keys`).set(owner.auth).expect(200)).body.data.map((k: { name: string }) => k.name),
+    ).toEqual(['same']);
   });
 
-  it("works on every environment of its app and records itself as the actor of each change", async () => {
+  it('works on every environment of its app and records itself as the actor of each change', async () => {
     const { user: owner, app } = await s.newUserWithApp();
     const key = await aManagementKey(s, owner, app, { scopes: ['flags:read', 'flags:write'] });
     for (const env of ['development', 'staging', 'production']) {
-      await s.http().post('/api/v1/flags').set(key.auth).send({ appId: app.id, env, key: 'from-ci', type: 'bool', value: true, changeDescription: 'by the key' }).expect(201);
+      await s
+        .http()
+        .post('/api/v1/flags')
+        .set(key.auth)
+        .send({ appId: app.id, env, key: 'from-ci', type: 'bool', value: true, changeDescription: 'by the key' })
+        .expect(201);
     }
     const changes = await s.http().get('/api/v1/changes').query({ appId: app.id, env: app.envs.staging }).set(key.auth).expect(200);
     expect(changes.body.data).toEqual([
-      expect.objectContaining({ version: 1, action: 'create', keys: ['from-ci'], changeDescription: 'by the key', actor: { userId: null, tokenId: null, appKeyId: key.id } }),
+      expect.objectContaining({
+        version: 1,
+        action: 'create',
+        keys: ['from-ci'],
+        changeDescription: 'by the key',
+        actor: { userId: null, tokenId: null, appKeyId: key.id },
+      }),
     ]);
     await aFlag(s, owner, app, 'staging');
     const mine = await s.http().get('/api/v1/changes').query({ appId: app.id, env: 'staging' }).set(owner.auth).expect(200);
@@ -89,7 +127,9 @@ describe("apps' management keys (mgmt_)", () => {
     expect((await s.http().get('/api/v1/apps').set(key.auth).expect(200)).body).toEqual({
       data: [{ id: app.id, name: app.name, createdAt: expect.any(String), role: 'editor' }],
     });
-    expect((await s.http().get('/api/v1/flags').query({ appId: other.id, env: 'production' }).set(owner.auth).expect(200)).body.data).toEqual({});
+    expect(
+      (await s.http().get('/api/v1/flags').query({ appId: other.id, env: 'production' }).set(owner.auth).expect(200)).body.data,
+    ).toEqual({});
   });
 
   it('cannot manage the app, its members or management keys, nor use account routes (403)', async () => {
@@ -101,7 +141,10 @@ describe("apps' management keys (mgmt_)", () => {
       s.http().get(`/api/v1/apps/${app.id}/members`),
       s.http().post(`/api/v1/apps/${app.id}/members`).send({ email: grace.email, role: 'owner' }),
       s.http().get(`/api/v1/apps/${app.id}/api-keys`),
-      s.http().post(`/api/v1/apps/${app.id}/api-keys`).send({ name: 'child', scopes: ['flags:read'] }),
+      s
+        .http()
+        .post(`/api/v1/apps/${app.id}/api-keys`)
+        .send({ name: 'child', scopes: ['flags:read'] }),
       s.http().delete(`/api/v1/apps/${app.id}/api-keys/${key.id}`),
       s.http().get(`/api/v1/apps/${app.id}/audit`),
       s.http().patch(`/api/v1/apps/${app.id}`).send({ name: 'renamed' }),
@@ -118,16 +161,25 @@ describe("apps' management keys (mgmt_)", () => {
     for (const attempt of attempts) {
       const { method, url } = attempt;
       const res = await attempt.set(key.auth);
-      expect({ method, url, status: res.status, body: res.body }).toEqual({ method, url, status: 403, body: { error: 'Insufficient permissions' } });
+      expect({ method, url, status: res.status, body: res.body }).toEqual({
+        method,
+        url,
+        status: 403,
+        body: { error: 'Insufficient permissions' },
+      });
     }
     // Nothing changed, and the key still works.
     expect((await s.http().get(`/api/v1/apps/${app.id}/members`).set(owner.auth).expect(200)).body.data).toHaveLength(1);
-    expect((await s.http().get(`/api/v1/apps/${app.id}/api-keys`).set(owner.auth).expect(200)).body.data.map((k: { id: string }) => k.id)).toEqual([key.id]);
-    expect((await s.http().get('/api/v1/apps').set(owner.auth).expect(200)).body.data.map((a: { name: string }) => a.name)).toEqual([app.name]);
+    expect(
+      (await s.http().get(`/api/v1/apps/${app.id}/api-keys`).set(owner.auth).expect(200)).body.data.map((k: { id: string }) => k.id),
+    ).toEqual([key.id]);
+    expect((await s.http().get('/api/v1/apps').set(owner.auth).expect(200)).body.data.map((a: { name: string }) => a.name)).toEqual([
+      app.name,
+    ]);
     await s.http().get(`/api/v1/apps/${app.id}`).set(key.auth).expect(200);
   });
 
-  it("is held to its scopes: a flags:read key reads flags but cannot write them or touch runtime keys", async () => {
+  it('is held to its scopes: a flags:read key reads flags but cannot write them or touch runtime keys', async () => {
     const { user: owner, app } = await s.newUserWithApp();
     const { key: flagKey } = await aFlag(s, owner, app);
     const key = await aManagementKey(s, owner, app, { scopes: ['flags:read'] });
@@ -139,7 +191,10 @@ describe("apps' management keys (mgmt_)", () => {
     ])) {
       expect({ status: res.status, body: res.body }).toEqual({ status: 403, body: { error: 'Insufficient permissions' } });
     }
-    expect((await s.http().get('/api/v1/flags').query({ appId: app.id, env: 'production' }).set(owner.auth).expect(200)).body.data[flagKey].value).toBe(true);
+    expect(
+      (await s.http().get('/api/v1/flags').query({ appId: app.id, env: 'production' }).set(owner.auth).expect(200)).body.data[flagKey]
+        .value,
+    ).toBe(true);
   });
 
   it('is refused (401) from the request after it is revoked', async () => {
@@ -147,14 +202,24 @@ describe("apps' management keys (mgmt_)", () => {
     const key = await aManagementKey(s, owner, app);
     const keep = await aManagementKey(s, owner, app);
     await s.http().get('/api/v1/flags').query({ appId: app.id, env: 'production' }).set(key.auth).expect(200);
-    expect((await s.http().delete(`/api/v1/apps/${app.id}/api-keys/${key.id}`).set(owner.auth).expect(200)).body).toEqual({ data: { success: true } });
-    expect((await s.http().get('/api/v1/flags').query({ appId: app.id, env: 'production' }).set(key.auth).expect(401)).body).toEqual({ error: 'Not authenticated' });
-    expect((await s.http().get(`/api/v1/apps/${app.id}/api-keys`).set(owner.auth).expect(200)).body.data.map((k: { id: string }) => k.id)).toEqual([keep.id]);
+    expect((await s.http().delete(`/api/v1/apps/${app.id}/api-keys/${key.id}`).set(owner.auth).expect(200)).body).toEqual({
+      data: { success: true },
+    });
+    expect((await s.http().get('/api/v1/flags').query({ appId: app.id, env: 'production' }).set(key.auth).expect(401)).body).toEqual({
+      error: 'Not authenticated',
+    });
+    expect(
+      (await s.http().get(`/api/v1/apps/${app.id}/api-keys`).set(owner.auth).expect(200)).body.data.map((k: { id: string }) => k.id),
+    ).toEqual([keep.id]);
     await s.http().get('/api/v1/flags').query({ appId: app.id, env: 'production' }).set(keep.auth).expect(200);
-    expect((await s.http().delete(`/api/v1/apps/${app.id}/api-keys/${key.id}`).set(owner.auth).expect(404)).body).toEqual({ error: 'API key not found' });
+    expect((await s.http().delete(`/api/v1/apps/${app.id}/api-keys/${key.id}`).set(owner.auth).expect(404)).body).toEqual({
+      error: 'API key not found',
+    });
     // A key of another app is not found through this one.
     const other = await s.newApp(owner);
-    expect((await s.http().delete(`/api/v1/apps/${other.id}/api-keys/${keep.id}`).set(owner.auth).expect(404)).body).toEqual({ error: 'API key not found' });
+    expect((await s.http().delete(`/api/v1/apps/${other.id}/api-keys/${keep.id}`).set(owner.auth).expect(404)).body).toEqual({
+      error: 'API key not found',
+    });
     await s.http().get('/api/v1/flags').query({ appId: app.id, env: 'production' }).set(keep.auth).expect(200);
   });
 
@@ -175,10 +240,19 @@ describe("apps' management keys (mgmt_)", () => {
   });
 
   it('keeps working when its creator is demoted, and acts as an editor whoever created it', async () => {
-    const { owner, app, members: [grace] } = await s.newTeam('owner');
+    const {
+      owner,
+      app,
+      members: [grace],
+    } = await s.newTeam('owner');
     const key = await aManagementKey(s, grace, app);
     await s.http().patch(`/api/v1/apps/${app.id}/members/${grace.id}`).set(owner.auth).send({ role: 'viewer' }).expect(200);
-    await s.http().post('/api/v1/flags').set(key.auth).send({ appId: app.id, env: 'production', key: 'still-works', type: 'bool', value: true }).expect(201);
+    await s
+      .http()
+      .post('/api/v1/flags')
+      .set(key.auth)
+      .send({ appId: app.id, env: 'production', key: 'still-works', type: 'bool', value: true })
+      .expect(201);
     expect((await s.http().get(`/api/v1/apps/${app.id}/api-keys`).set(owner.auth).expect(200)).body.data[0].createdBy).toBe(grace.id);
   });
 });
@@ -198,13 +272,20 @@ describe('the Reflag management API example with a mgmt_ key', () => {
       .patch(`/api/apps/${appId}/flags/specific-targets/${envId}`)
       .set('Content-Type', 'application/json')
       .set('Authorization', `Bearer ${apiToken}`)
-      .send(JSON.stringify({
-        updates: [{ flagKey: 'new-checkout-flow', value: true, companyId: 'acme-corp' }],
-        changeDescription: 'Enabled new checkout flow for Acme Corp in prod',
-      }));
+      .send(
+        JSON.stringify({
+          updates: [{ flagKey: 'new-checkout-flow', value: true, companyId: 'acme-corp' }],
+          changeDescription: 'Enabled new checkout flow for Acme Corp in prod',
+        }),
+      );
     expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { data: { version: 2, updated: 1 } } });
 
-    const targets = await s.http().get('/api/v1/flags/new-checkout-flow/targets').query({ appId, env: 'production' }).set(owner.auth).expect(200);
+    const targets = await s
+      .http()
+      .get('/api/v1/flags/new-checkout-flow/targets')
+      .query({ appId, env: 'production' })
+      .set(owner.auth)
+      .expect(200);
     expect(targets.body.data.companies).toEqual({ 'acme-corp': true });
     const changes = await s.http().get('/api/v1/changes').query({ appId, env: 'production' }).set(owner.auth).expect(200);
     expect(changes.body.data[0]).toEqual(
@@ -214,7 +295,9 @@ describe('the Reflag management API example with a mgmt_ key', () => {
       }),
     );
     // Reading needs flags:read, which this key was not given.
-    expect((await s.http().get('/api/v1/flags').query({ appId, env: 'production' }).set('Authorization', `Bearer ${apiToken}`).expect(403)).body).toEqual({
+    expect(
+      (await s.http().get('/api/v1/flags').query({ appId, env: 'production' }).set('Authorization', `Bearer ${apiToken}`).expect(403)).body,
+    ).toEqual({
       error: 'Insufficient permissions',
     });
   });

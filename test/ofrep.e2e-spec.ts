@@ -11,17 +11,31 @@ describe('OpenFeature Remote Evaluation Protocol (OFREP)', () => {
     await s.flag('production', { key: 'greeting', type: 'string', value: 'hello', clientEnabled: false });
     await s.flag('production', { key: 'limit', type: 'number', value: 10, clientEnabled: true });
     await s.flag('production', { key: 'theme', type: 'json', value: { colour: 'blue' }, clientEnabled: true });
-    await s.http().patch(`/api/apps/${s.appId}/flags/specific-targets/${s.envs.production}`).set(s.user.auth)
-      .send({ updates: [{ flagKey: 'dark-mode', value: true, userId: 'u-dark' }] }).expect(200);
+    await s
+      .http()
+      .patch(`/api/apps/${s.appId}/flags/specific-targets/${s.envs.production}`)
+      .set(s.user.auth)
+      .send({ updates: [{ flagKey: 'dark-mode', value: true, userId: 'u-dark' }] })
+      .expect(200);
     sdk = await s.key('production', 'sdk');
     pub = await s.key('production', 'pub');
   });
 
   it('evaluates one flag with the OFREP success shape', async () => {
-    const res = await s.http().post('/ofrep/v1/evaluate/flags/dark-mode').set(sdk.auth).send({ context: { targetingKey: 'u-dark' } }).expect(200);
+    const res = await s
+      .http()
+      .post('/ofrep/v1/evaluate/flags/dark-mode')
+      .set(sdk.auth)
+      .send({ context: { targetingKey: 'u-dark' } })
+      .expect(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.body).toEqual({ key: 'dark-mode', value: true, reason: 'TARGETING_MATCH', variant: 'user-target', metadata: {} });
-    const plain = await s.http().post('/ofrep/v1/evaluate/flags/limit').set(sdk.auth).send({ context: { targetingKey: 'anyone' } }).expect(200);
+    const plain = await s
+      .http()
+      .post('/ofrep/v1/evaluate/flags/limit')
+      .set(sdk.auth)
+      .send({ context: { targetingKey: 'anyone' } })
+      .expect(200);
     expect(plain.body).toEqual({ key: 'limit', value: 10, reason: 'STATIC', variant: 'default', metadata: {} });
   });
 
@@ -30,7 +44,12 @@ describe('OpenFeature Remote Evaluation Protocol (OFREP)', () => {
     expect(missing.body).toMatchObject({ key: 'nope', errorCode: 'FLAG_NOT_FOUND', errorDetails: 'flag nope does not exist' });
     const hidden = await s.http().post('/ofrep/v1/evaluate/flags/greeting').set(pub.auth).send({ context: {} }).expect(404);
     expect(hidden.body).toMatchObject({ key: 'greeting', errorCode: 'FLAG_NOT_FOUND' });
-    const invalid = await s.http().post('/ofrep/v1/evaluate/flags/limit').set(sdk.auth).send({ context: { targetingKey: { nested: 1 } } }).expect(400);
+    const invalid = await s
+      .http()
+      .post('/ofrep/v1/evaluate/flags/limit')
+      .set(sdk.auth)
+      .send({ context: { targetingKey: { nested: 1 } } })
+      .expect(400);
     expect(invalid.body).toMatchObject({ key: 'limit', errorCode: 'INVALID_CONTEXT' });
     const invalidBulk = await s.http().post('/ofrep/v1/evaluate/flags').set(sdk.auth).send({ context: 'user-1' }).expect(400);
     expect(invalidBulk.body).toMatchObject({ errorCode: 'INVALID_CONTEXT', errorDetails: 'context must be an object' });
@@ -52,7 +71,12 @@ describe('OpenFeature Remote Evaluation Protocol (OFREP)', () => {
   });
 
   it('evaluates in bulk with an ETag and answers 304 for the same flags and context', async () => {
-    const res = await s.http().post('/ofrep/v1/evaluate/flags').set(pub.auth).send({ context: { targetingKey: 'u-dark' } }).expect(200);
+    const res = await s
+      .http()
+      .post('/ofrep/v1/evaluate/flags')
+      .set(pub.auth)
+      .send({ context: { targetingKey: 'u-dark' } })
+      .expect(200);
     expect(res.body).toEqual({
       flags: [
         { key: 'dark-mode', value: true, reason: 'TARGETING_MATCH', variant: 'user-target', metadata: {} },
@@ -62,9 +86,21 @@ describe('OpenFeature Remote Evaluation Protocol (OFREP)', () => {
     });
     const etag = res.headers.etag;
     expect(etag).toMatch(/^"\d+-pub-/);
-    const same = await s.http().post('/ofrep/v1/evaluate/flags').set(pub.auth).set('If-None-Match', etag).send({ context: { targetingKey: 'u-dark' } }).expect(304);
+    const same = await s
+      .http()
+      .post('/ofrep/v1/evaluate/flags')
+      .set(pub.auth)
+      .set('If-None-Match', etag)
+      .send({ context: { targetingKey: 'u-dark' } })
+      .expect(304);
     expect(same.text).toBe('');
-    const otherContext = await s.http().post('/ofrep/v1/evaluate/flags').set(pub.auth).set('If-None-Match', etag).send({ context: { targetingKey: 'someone' } }).expect(200);
+    const otherContext = await s
+      .http()
+      .post('/ofrep/v1/evaluate/flags')
+      .set(pub.auth)
+      .set('If-None-Match', etag)
+      .send({ context: { targetingKey: 'someone' } })
+      .expect(200);
     expect(otherContext.body.flags[0]).toMatchObject({ key: 'dark-mode', value: false });
   });
 
@@ -82,7 +118,12 @@ describe('OpenFeature Remote Evaluation Protocol (OFREP)', () => {
       const missing = await client.getStringDetails('does-not-exist', 'fallback', { targetingKey: 'x' });
       expect(missing).toMatchObject({ value: 'fallback', errorCode: 'FLAG_NOT_FOUND' });
 
-      await s.http().patch('/api/v1/flags').set(s.user.auth).send({ appId: s.appId, env: 'production', key: 'greeting', value: 'bonjour' }).expect(200);
+      await s
+        .http()
+        .patch('/api/v1/flags')
+        .set(s.user.auth)
+        .send({ appId: s.appId, env: 'production', key: 'greeting', value: 'bonjour' })
+        .expect(200);
       expect(await client.getStringValue('greeting', 'fallback', { targetingKey: 'x' })).toBe('bonjour');
     } finally {
       await OpenFeature.close();

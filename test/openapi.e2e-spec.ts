@@ -19,13 +19,28 @@ describe('OpenAPI document', () => {
     expect(doc.components.securitySchemes.key).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
     expect(doc.components.securitySchemes.mgmt).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
     const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
-      Object.entries(ops as Record<string, { responses: Record<string, unknown>; security?: unknown[] }>).map(([method, op]) => ({ path, method, op })),
+      Object.entries(ops as Record<string, { responses: Record<string, unknown>; security?: unknown[] }>).map(([method, op]) => ({
+        path,
+        method,
+        op,
+      })),
     );
     expect(operations.length).toBeGreaterThanOrEqual(17);
     const publicPaths = ['/health/live', '/health/ready', '/api/v1/auth/signup', '/api/v1/auth/login'];
     // What only a person can do (their account and tokens, creating apps, operator plan changes): cli_ tokens only.
-    const usersOnly = ['/api/v1/auth/me', '/api/v1/auth/logout', '/api/v1/auth/tokens', '/api/v1/auth/tokens/{id}', 'post /api/v1/apps', '/api/v1/apps/{id}/plan',
-      '/api/v1/auth/password', '/api/v1/auth/tokens/revoke-all', '/api/v1/operators', '/api/v1/operators/{userId}', '/api/v1/operators/audit'];
+    const usersOnly = [
+      '/api/v1/auth/me',
+      '/api/v1/auth/logout',
+      '/api/v1/auth/tokens',
+      '/api/v1/auth/tokens/{id}',
+      'post /api/v1/apps',
+      '/api/v1/apps/{id}/plan',
+      '/api/v1/auth/password',
+      '/api/v1/auth/tokens/revoke-all',
+      '/api/v1/operators',
+      '/api/v1/operators/{userId}',
+      '/api/v1/operators/audit',
+    ];
     for (const { path, method, op } of operations) {
       const statuses = Object.keys(op.responses);
       expect({ path, method, success: statuses.some((s) => s.startsWith('2')) }).toEqual({ path, method, success: true });
@@ -47,7 +62,9 @@ describe('OpenAPI document', () => {
 
   it('describes the route table the service really serves', async () => {
     const doc = (await s.http().get('/docs-json').expect(200)).body;
-    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops as object).map((m) => `${m.toUpperCase()} ${path}`)).sort();
+    const documented = Object.entries(doc.paths)
+      .flatMap(([path, ops]) => Object.keys(ops as object).map((m) => `${m.toUpperCase()} ${path}`))
+      .sort();
     const fastify = s.app.getHttpAdapter().getInstance();
     const served = fastify
       .printRoutes({ commonPrefix: false })

@@ -16,25 +16,40 @@ describe('operators are accounts, not strings', () => {
   const adminCreds = { email: `${unique('boss')}@example.com`, password: 'bootstrap-password-1' };
   // Listed the old way: signing up with it must grant nothing.
   const listedEmail = `${unique('listed')}@example.com`;
-  const s = TestSession.perSuite({ ADMIN_EMAIL: adminCreds.email, ADMIN_PASSWORD: adminCreds.password, ADMIN_EMAILS: listedEmail }, { user: false });
+  const s = TestSession.perSuite(
+    { ADMIN_EMAIL: adminCreds.email, ADMIN_PASSWORD: adminCreds.password, ADMIN_EMAILS: listedEmail },
+    { user: false },
+  );
   let admin: TestUser;
   beforeAll(async () => {
     admin = await s.login(adminCreds.email, adminCreds.password);
   });
 
   const auditOf = async (userId: string): Promise<AuditRow[]> =>
-    ((await s.http().get('/api/v1/operators/audit').set(admin.auth).expect(200)).body.data as AuditRow[]).filter((e) => e.userId === userId);
-  const plan = (as: TestUser, appId: string, value: string) => s.http().patch(`/api/v1/apps/${appId}/plan`).set(as.auth).send({ plan: value });
+    ((await s.http().get('/api/v1/operators/audit').set(admin.auth).expect(200)).body.data as AuditRow[]).filter(
+      (e) => e.userId === userId,
+    );
+  const plan = (as: TestUser, appId: string, value: string) =>
+    s.http().patch(`/api/v1/apps/${appId}/plan`).set(as.auth).send({ plan: value });
 
   it('makes the ADMIN_EMAIL bootstrap account an operator at start-up, recorded once as the bootstrap', async () => {
     const list = await s.http().get('/api/v1/operators').set(admin.auth).expect(200);
     expect(list.body.data).toEqual(expect.arrayContaining([{ id: admin.id, email: admin.email, createdAt: expect.any(String) }]));
-    const { user, app } = await s.newUserWithApp();
+    const { app } = await s.newUserWithApp();
     expect((await plan(admin, app.id, 'pro').expect(200)).body.data).toMatchObject({ id: app.id, plan: 'pro' });
     // A second start-up (another replica) changes nothing and records nothing.
     await s.get(AuthService).onApplicationBootstrap();
     expect(await auditOf(admin.id)).toEqual([
-      { id: expect.any(Number), action: 'operator.granted', userId: admin.id, email: admin.email, actorUserId: null, actorTokenId: null, details: { via: 'ADMIN_EMAIL' }, createdAt: expect.any(String) },
+      {
+        id: expect.any(Number),
+        action: 'operator.granted',
+        userId: admin.id,
+        email: admin.email,
+        actorUserId: null,
+        actorTokenId: null,
+        details: { via: 'ADMIN_EMAIL' },
+        createdAt: expect.any(String),
+      },
     ]);
   });
 
@@ -58,7 +73,9 @@ describe('operators are accounts, not strings', () => {
     const res = await s.http().post('/api/v1/auth/signup').send({ email: listedEmail, password: 'first-to-sign-up' }).expect(201);
     const squatter = { Authorization: `Bearer ${res.body.data.token}` };
     const app = await anApp(s, { ...admin, auth: squatter });
-    expect((await s.http().patch(`/api/v1/apps/${app.id}/plan`).set(squatter).send({ plan: 'enterprise' }).expect(403)).body).toEqual({ error: 'Insufficient permissions' });
+    expect((await s.http().patch(`/api/v1/apps/${app.id}/plan`).set(squatter).send({ plan: 'enterprise' }).expect(403)).body).toEqual({
+      error: 'Insufficient permissions',
+    });
     expect((await s.http().get('/api/v1/operators').set(squatter).expect(403)).body).toEqual({ error: 'Insufficient permissions' });
     const list = await s.http().get('/api/v1/operators').set(admin.auth).expect(200);
     expect(list.body.data.map((o: { email: string }) => o.email)).not.toContain(listedEmail);
@@ -79,18 +96,38 @@ describe('operators are accounts, not strings', () => {
     expect(granted.body).toEqual({ data: { id: ops.id, email: ops.email, createdAt: expect.any(String) } });
     await plan(ops, app.id, 'pro').expect(200);
     // The new operator can see and grant too.
-    expect((await s.http().get('/api/v1/operators').set(ops.auth).expect(200)).body.data.map((o: { id: string }) => o.id)).toEqual(expect.arrayContaining([admin.id, ops.id]));
-    expect((await s.http().post('/api/v1/operators').set(admin.auth).send({ email: ops.email }).expect(409)).body).toEqual({ error: 'User is already an operator' });
+    expect((await s.http().get('/api/v1/operators').set(ops.auth).expect(200)).body.data.map((o: { id: string }) => o.id)).toEqual(
+      expect.arrayContaining([admin.id, ops.id]),
+    );
+    expect((await s.http().post('/api/v1/operators').set(admin.auth).send({ email: ops.email }).expect(409)).body).toEqual({
+      error: 'User is already an operator',
+    });
 
     const withdrawn = await s.http().delete(`/api/v1/operators/${ops.id}`).set(admin.auth).expect(200);
     expect(withdrawn.body).toEqual({ data: { success: true } });
     expect((await plan(ops, app.id, 'free').expect(403)).body).toEqual({ error: 'Insufficient permissions' });
-    expect((await s.http().post('/api/v1/operators').set(ops.auth).send({ email: ops.email }).expect(403)).body).toEqual({ error: 'Insufficient permissions' });
-    expect((await s.http().delete(`/api/v1/operators/${ops.id}`).set(admin.auth).expect(404)).body).toEqual({ error: 'Operator not found' });
+    expect((await s.http().post('/api/v1/operators').set(ops.auth).send({ email: ops.email }).expect(403)).body).toEqual({
+      error: 'Insufficient permissions',
+    });
+    expect((await s.http().delete(`/api/v1/operators/${ops.id}`).set(admin.auth).expect(404)).body).toEqual({
+      error: 'Operator not found',
+    });
 
     expect(await auditOf(ops.id)).toEqual([
-      expect.objectContaining({ action: 'operator.revoked', userId: ops.id, email: ops.email, actorUserId: admin.id, actorTokenId: expect.stringMatching(/^tok_/) }),
-      expect.objectContaining({ action: 'operator.granted', userId: ops.id, email: ops.email, actorUserId: admin.id, actorTokenId: expect.stringMatching(/^tok_/) }),
+      expect.objectContaining({
+        action: 'operator.revoked',
+        userId: ops.id,
+        email: ops.email,
+        actorUserId: admin.id,
+        actorTokenId: expect.stringMatching(/^tok_/),
+      }),
+      expect.objectContaining({
+        action: 'operator.granted',
+        userId: ops.id,
+        email: ops.email,
+        actorUserId: admin.id,
+        actorTokenId: expect.stringMatching(/^tok_/),
+      }),
     ]);
   });
 
@@ -107,8 +144,19 @@ describe('operators are accounts, not strings', () => {
       expect((await req().expect(403)).body).toEqual({ error: 'Insufficient permissions' });
     }
     await s.http().get('/api/v1/operators').expect(401);
-    expect((await s.http().post('/api/v1/operators').set(admin.auth).send({ email: `${unique('nobody')}@example.com` }).expect(404)).body).toEqual({ error: 'User not found' });
-    expect((await s.http().post('/api/v1/operators').set(admin.auth).send({ email: 'not-an-email' }).expect(400)).body.error).toBe('email must be an email address');
+    expect(
+      (
+        await s
+          .http()
+          .post('/api/v1/operators')
+          .set(admin.auth)
+          .send({ email: `${unique('nobody')}@example.com` })
+          .expect(404)
+      ).body,
+    ).toEqual({ error: 'User not found' });
+    expect((await s.http().post('/api/v1/operators').set(admin.auth).send({ email: 'not-an-email' }).expect(400)).body.error).toBe(
+      'email must be an email address',
+    );
     expect((await s.http().post('/api/v1/operators').set(admin.auth).send({}).expect(400)).body.error).toMatch(/^email /);
     // Nothing above granted anything.
     await s.http().get('/api/v1/operators').set(user.auth).expect(403);

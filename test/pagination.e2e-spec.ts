@@ -10,11 +10,20 @@ describe('Pagination', () => {
   const s = TestSession.perSuite();
 
   /** Follows nextCursor from the first page to the last, returning every page's body. */
-  async function walk(path: string, query: Record<string, unknown>, limit: number): Promise<Array<{ data: unknown; nextCursor: string | null }>> {
+  async function walk(
+    path: string,
+    query: Record<string, unknown>,
+    limit: number,
+  ): Promise<Array<{ data: unknown; nextCursor: string | null }>> {
     const pages = [];
     let cursor: string | undefined;
     do {
-      const res = await s.http().get(path).query({ ...query, limit, ...(cursor ? { cursor } : {}) }).set(s.user.auth).expect(200);
+      const res = await s
+        .http()
+        .get(path)
+        .query({ ...query, limit, ...(cursor ? { cursor } : {}) })
+        .set(s.user.auth)
+        .expect(200);
       expect(res.body).toHaveProperty('nextCursor');
       pages.push(res.body);
       cursor = res.body.nextCursor ?? undefined;
@@ -36,7 +45,12 @@ describe('Pagination', () => {
       // Created within the same millisecond, apart by microseconds (and two at the same instant): a cursor
       // kept to the millisecond would repeat or skip them.
       const db = s.get(DataSource);
-      const same = ['2025-01-01 00:00:00.000300+00', '2025-01-01 00:00:00.000100+00', '2025-01-01 00:00:00.000200+00', '2025-01-01 00:00:00.000200+00'];
+      const same = [
+        '2025-01-01 00:00:00.000300+00',
+        '2025-01-01 00:00:00.000100+00',
+        '2025-01-01 00:00:00.000200+00',
+        '2025-01-01 00:00:00.000200+00',
+      ];
       for (const [i, at] of same.entries()) await db.query('UPDATE api_keys SET created_at = $1 WHERE id = $2', [at, keys[4 + i].id]);
     });
 
@@ -62,7 +76,10 @@ describe('Pagination', () => {
       const first = (res.body.data as Array<{ id: string; createdAt: string }>).slice(0, 4);
       expect(first.every((k) => k.createdAt === '2025-01-01T00:00:00.000Z')).toBe(true);
       const db = s.get(DataSource);
-      const rows: Array<{ id: string }> = await db.query('SELECT id FROM api_keys WHERE environment_id = $1 AND revoked_at IS NULL ORDER BY created_at, id LIMIT 4', [a.envs.production]);
+      const rows: Array<{ id: string }> = await db.query(
+        'SELECT id FROM api_keys WHERE environment_id = $1 AND revoked_at IS NULL ORDER BY created_at, id LIMIT 4',
+        [a.envs.production],
+      );
       expect(ids(first)).toEqual(rows.map((r) => r.id));
     });
   });
@@ -91,7 +108,9 @@ describe('Pagination', () => {
     const path = '/api/v1/flags/beta/targets';
     const query = { appId: a.id, env: 'production' };
     const unpaged = await s.http().get(path).query(query).set(s.user.auth).expect(200);
-    expect(unpaged.body).toEqual({ data: { key: 'beta', users: { u1: true, u2: true, u3: true, u4: true, u5: true }, companies: { c1: false, c2: false, c3: false } } });
+    expect(unpaged.body).toEqual({
+      data: { key: 'beta', users: { u1: true, u2: true, u3: true, u4: true, u5: true }, companies: { c1: false, c2: false, c3: false } },
+    });
     const pages = await walk(path, query, 3);
     const order = pages.flatMap((p) => {
       const d = p.data as { key: string; users: object; companies: object };
@@ -113,7 +132,12 @@ describe('Pagination', () => {
     const versions = pages.flatMap((p) => (p.data as Array<{ version: number }>).map((c) => c.version));
     expect(versions).toEqual([7, 6, 5, 4, 3, 2, 1]);
     expect(pages.flatMap((p) => p.data)).toEqual(unpaged.body.data);
-    const first = await s.http().get('/api/v1/changes').query({ ...query, limit: 3 }).set(s.user.auth).expect(200);
+    const first = await s
+      .http()
+      .get('/api/v1/changes')
+      .query({ ...query, limit: 3 })
+      .set(s.user.auth)
+      .expect(200);
     expect(first.body.nextBefore).toBe(5);
   });
 
@@ -158,7 +182,11 @@ describe('Pagination', () => {
       ['cursor given twice', { cursor: ['a', 'b'] }],
     ])('answers 400 with an error for %s', async (_name, params) => {
       for (const { path, query } of lists()) {
-        const res = await s.http().get(path).query({ ...query, ...params }).set(s.user.auth);
+        const res = await s
+          .http()
+          .get(path)
+          .query({ ...query, ...params })
+          .set(s.user.auth);
         expect([path, res.status]).toEqual([path, 400]);
         expect(res.body.error).toEqual(expect.any(String));
         expect(Object.keys(res.body).filter((k) => k !== 'details')).toEqual(['error']);
@@ -167,27 +195,58 @@ describe('Pagination', () => {
 
     it('refuses a cursor whose number would be out of range for the database', async () => {
       const tooBig = '99999999999999999999';
-      const keys = await s.http().get('/api/v1/keys').query({ appId: a.id, env: 'production', cursor: b64([tooBig, 'key_x']) }).set(s.user.auth).expect(400);
+      const keys = await s
+        .http()
+        .get('/api/v1/keys')
+        .query({ appId: a.id, env: 'production', cursor: b64([tooBig, 'key_x']) })
+        .set(s.user.auth)
+        .expect(400);
       expect(keys.body).toEqual({ error: 'Invalid cursor' });
-      const audit = await s.http().get(`/api/v1/apps/${a.id}/audit`).query({ cursor: b64([tooBig]) }).set(s.user.auth).expect(400);
+      const audit = await s
+        .http()
+        .get(`/api/v1/apps/${a.id}/audit`)
+        .query({ cursor: b64([tooBig]) })
+        .set(s.user.auth)
+        .expect(400);
       expect(audit.body).toEqual({ error: 'Invalid cursor' });
       for (const version of [2 ** 31, 2 ** 60, -1, 1.5]) {
-        const changes = await s.http().get('/api/v1/changes').query({ appId: a.id, env: 'production', cursor: b64([version]) }).set(s.user.auth).expect(400);
+        const changes = await s
+          .http()
+          .get('/api/v1/changes')
+          .query({ appId: a.id, env: 'production', cursor: b64([version]) })
+          .set(s.user.auth)
+          .expect(400);
         expect(changes.body).toEqual({ error: 'Invalid cursor' });
       }
-      const targets = await s.http().get('/api/v1/flags/beta/targets').query({ appId: a.id, env: 'production', cursor: b64(['user', 'a\u0000b']) }).set(s.user.auth).expect(400);
+      const targets = await s
+        .http()
+        .get('/api/v1/flags/beta/targets')
+        .query({ appId: a.id, env: 'production', cursor: b64(['user', 'a\u0000b']) })
+        .set(s.user.auth)
+        .expect(400);
       expect(targets.body).toEqual({ error: 'Invalid cursor' });
     });
 
     it('refuses a cursor of another list', async () => {
       const keysCursor = b64(['1735689600000100', 'key_x']);
-      expect((await s.http().get('/api/v1/changes').query({ appId: a.id, env: 'production', cursor: keysCursor }).set(s.user.auth).expect(400)).body).toEqual({ error: 'Invalid cursor' });
+      expect(
+        (await s.http().get('/api/v1/changes').query({ appId: a.id, env: 'production', cursor: keysCursor }).set(s.user.auth).expect(400))
+          .body,
+      ).toEqual({ error: 'Invalid cursor' });
       const changeCursor = b64([3]);
-      expect((await s.http().get('/api/v1/keys').query({ appId: a.id, env: 'production', cursor: changeCursor }).set(s.user.auth).expect(400)).body).toEqual({ error: 'Invalid cursor' });
+      expect(
+        (await s.http().get('/api/v1/keys').query({ appId: a.id, env: 'production', cursor: changeCursor }).set(s.user.auth).expect(400))
+          .body,
+      ).toEqual({ error: 'Invalid cursor' });
     });
 
     it('refuses cursor and before together', async () => {
-      const res = await s.http().get('/api/v1/changes').query({ appId: a.id, env: 'production', cursor: b64([3]), before: 3 }).set(s.user.auth).expect(400);
+      const res = await s
+        .http()
+        .get('/api/v1/changes')
+        .query({ appId: a.id, env: 'production', cursor: b64([3]), before: 3 })
+        .set(s.user.auth)
+        .expect(400);
       expect(res.body).toEqual({ error: 'Give cursor or before, not both' });
     });
   });

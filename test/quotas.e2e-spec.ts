@@ -9,7 +9,12 @@ const NEXT_MONTH = (now: Date) => Math.floor(Date.UTC(now.getUTCFullYear(), now.
 describe('monthly quotas', () => {
   const adminEmail = `ops-${Date.now()}@example.com`;
   // The operator is the bootstrap account (ADMIN_EMAIL/ADMIN_PASSWORD), made an operator at start-up.
-  const s = TestSession.perSuite({ QUOTA_FREE: '20', QUOTA_PRO: '40', ADMIN_EMAIL: adminEmail.toUpperCase(), ADMIN_PASSWORD: 'operator-password' });
+  const s = TestSession.perSuite({
+    QUOTA_FREE: '20',
+    QUOTA_PRO: '40',
+    ADMIN_EMAIL: adminEmail.toUpperCase(),
+    ADMIN_PASSWORD: 'operator-password',
+  });
   let admin: TestUser;
   beforeAll(async () => {
     admin = await s.login(adminEmail, 'operator-password');
@@ -50,7 +55,11 @@ describe('monthly quotas', () => {
     await config(key).set('If-None-Match', first.headers.etag).expect(304); // 4
     const stranger = await s.newUser();
     await s.http().get('/api/v1/flags').query(q).set(stranger.auth).expect(404); // not counted
-    await s.http().get('/api/v1/config').set('Authorization', `Bearer pub_stg_${'Z'.repeat(43)}`).expect(401); // not counted
+    await s
+      .http()
+      .get('/api/v1/config')
+      .set('Authorization', `Bearer pub_stg_${'Z'.repeat(43)}`)
+      .expect(401); // not counted
     await s.http().get('/api/v1/changes').query(q).set(s.user.auth).expect(200); // 5
     const stream = await SseClient.connect(`${await s.url()}/api/v1/config/stream`, key.auth); // 6
     expect(stream.headers['x-ratelimit-remaining']).toBe('14');
@@ -72,7 +81,9 @@ describe('monthly quotas', () => {
       { env: 'production', environmentId: app.envs.production, month, used: 0, limit: 20, plan: 'free' },
     ]);
     const stranger = await s.newUser();
-    expect((await s.http().get('/api/v1/usage').query({ appId: app.id }).set(stranger.auth).expect(404)).body).toEqual({ error: 'App not found' });
+    expect((await s.http().get('/api/v1/usage').query({ appId: app.id }).set(stranger.auth).expect(404)).body).toEqual({
+      error: 'App not found',
+    });
   });
 
   it('lets only operators change a plan, and the new limit applies at once', async () => {
@@ -84,7 +95,9 @@ describe('monthly quotas', () => {
     expect(denied.body).toEqual({ error: 'Insufficient permissions' });
     const bad = await s.http().patch(`/api/v1/apps/${app.id}/plan`).set(admin.auth).send({ plan: 'platinum' }).expect(400);
     expect(bad.body.error).toBe('plan must be one of: free, pro, enterprise');
-    expect((await s.http().patch('/api/v1/apps/app_nope/plan').set(admin.auth).send({ plan: 'pro' }).expect(404)).body).toEqual({ error: 'App not found' });
+    expect((await s.http().patch('/api/v1/apps/app_nope/plan').set(admin.auth).send({ plan: 'pro' }).expect(404)).body).toEqual({
+      error: 'App not found',
+    });
     const ok = await s.http().patch(`/api/v1/apps/${app.id}/plan`).set(admin.auth).send({ plan: 'pro' }).expect(200);
     expect(ok.body).toEqual({ data: { id: app.id, name: app.name, plan: 'pro', limit: 40 } });
     const res = await config(key).expect(200);
@@ -120,7 +133,10 @@ describe('monthly quotas', () => {
 
 describe('burst limits', () => {
   // Process-local counters (REDIS_URL unset): these tiny limits must not leak into other test files through the shared Redis.
-  const s = TestSession.perSuite({ BURST_TOKEN_LIMIT: '5', BURST_IP_LIMIT: '3', BURST_KEY_LIMIT: '4', TRUST_PROXY: 'true', REDIS_URL: '' }, { user: false });
+  const s = TestSession.perSuite(
+    { BURST_TOKEN_LIMIT: '5', BURST_IP_LIMIT: '3', BURST_KEY_LIMIT: '4', TRUST_PROXY: 'true', REDIS_URL: '' },
+    { user: false },
+  );
 
   it('limits a cli_ token per minute with 429 Too many requests, distinct from the monthly quota', async () => {
     const user = await s.newUser();
@@ -128,16 +144,31 @@ describe('burst limits', () => {
     const res = await s.http().get('/api/v1/apps').set(user.auth).expect(429);
     expect(res.body).toEqual({ error: 'Too many requests' });
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
-    const other = await s.http().post('/api/v1/auth/login').set('X-Forwarded-For', '10.9.9.1').send({ email: user.email, password: user.password }).expect(200);
+    const other = await s
+      .http()
+      .post('/api/v1/auth/login')
+      .set('X-Forwarded-For', '10.9.9.1')
+      .send({ email: user.email, password: user.password })
+      .expect(200);
     await s.http().get('/api/v1/apps').set('Authorization', `Bearer ${other.body.data.token}`).expect(200);
   });
 
   it('limits anonymous routes per client IP', async () => {
     const ip = `10.${Math.floor(Math.random() * 200)}.${Math.floor(Math.random() * 200)}.7`;
     for (let i = 0; i < 3; i++) {
-      await s.http().post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email: `nobody${i}@example.com`, password: 'whatever-1' }).expect(401);
+      await s
+        .http()
+        .post('/api/v1/auth/login')
+        .set('X-Forwarded-For', ip)
+        .send({ email: `nobody${i}@example.com`, password: 'whatever-1' })
+        .expect(401);
     }
-    const res = await s.http().post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email: 'nobody@example.com', password: 'whatever-1' }).expect(429);
+    const res = await s
+      .http()
+      .post('/api/v1/auth/login')
+      .set('X-Forwarded-For', ip)
+      .send({ email: 'nobody@example.com', password: 'whatever-1' })
+      .expect(429);
     expect(res.body).toEqual({ error: 'Too many requests' });
   });
 

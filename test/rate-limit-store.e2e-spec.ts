@@ -1,6 +1,7 @@
 import { ThrottlerStorageService } from '@nestjs/throttler';
 import { closeRedis, connectRedis, RedisClient, RedisThrottlerStorage } from '@superflag/core';
 import { unique } from './support/factories';
+import { until } from './support/poll';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -27,13 +28,20 @@ describe('RedisThrottlerStorage (real Redis)', () => {
     const replica1 = storeOn(a);
     const replica2 = storeOn(b);
     const key = unique('ip');
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? replica1 : replica2).increment(key, 60_000, 5, 0, 'test')));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? replica1 : replica2).increment(key, 60_000, 5, 0, 'test')),
+    );
     expect(results.map((r) => r.totalHits).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     for (const r of results) {
       expect(r.timeToExpire).toBeGreaterThan(0);
       expect(r.timeToExpire).toBeLessThanOrEqual(60);
     }
-    expect(results.filter((r) => r.isBlocked).map((r) => r.totalHits).sort((x, y) => x - y)).toEqual([6, 7, 8, 9, 10]);
+    expect(
+      results
+        .filter((r) => r.isBlocked)
+        .map((r) => r.totalHits)
+        .sort((x, y) => x - y),
+    ).toEqual([6, 7, 8, 9, 10]);
   });
 
   it('starts a new window when the old one expires', async () => {
@@ -43,10 +51,14 @@ describe('RedisThrottlerStorage (real Redis)', () => {
     await store.increment(key, 50, 1, 0, 'test');
     const hitKey = `sf:rl:test:${key}`;
     await a.pExpire(hitKey, 1);
-    await new Promise<void>((resolve) => {
-      const poll = async () => ((await a.exists(hitKey)) ? setImmediate(poll) : resolve());
-      void poll();
-    });
+    expect(
+      await until(
+        () => a.exists(hitKey),
+        (n) => n === 0,
+        5_000,
+        1,
+      ),
+    ).toBe(0);
     expect((await store.increment(key, 50, 1, 0, 'test')).totalHits).toBe(1);
   });
 

@@ -5,7 +5,9 @@ import { TestSession } from './support/session';
 
 describe('Redis outage: quotas fail open and catch up', () => {
   const redis = redisPerSuite();
-  const s = TestSession.perSuite(() => ({ REDIS_URL: redis.url, DATABASE_URL: '', DATA_DIR: 'memory://', QUOTA_FREE: '1000' }), { user: false });
+  const s = TestSession.perSuite(() => ({ REDIS_URL: redis.url, DATABASE_URL: '', DATA_DIR: 'memory://', QUOTA_FREE: '1000' }), {
+    user: false,
+  });
   afterAll(() => redis.stop());
 
   it('serves and counts locally while Redis is down, stays ready, warns once, and adds the counts when Redis returns', async () => {

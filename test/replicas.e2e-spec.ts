@@ -19,7 +19,12 @@ describe('runtime across replicas', () => {
       await stream.next((e) => e.event === 'config', 1000);
       const seen = stream.events.length;
 
-      await a.http().patch('/api/v1/flags').set(user.auth).send({ appId: app.id, env: 'production', key: 'rollout', value: 50 }).expect(200);
+      await a
+        .http()
+        .patch('/api/v1/flags')
+        .set(user.auth)
+        .send({ appId: app.id, env: 'production', key: 'rollout', value: 50 })
+        .expect(200);
       const pushed = await stream.next((e) => e.event === 'config', 1000, seen);
       expect(JSON.parse(pushed.data)).toEqual({ version: 2, flags: { rollout: 50 } });
 
@@ -62,7 +67,10 @@ describe('runtime across replicas', () => {
     // Change the database behind both replicas' backs: no event is published.
     const { DataSource } = await import('typeorm');
     const ds = a.app.get(DataSource);
-    await ds.query(`UPDATE flags SET value = 'true'::jsonb WHERE key = 'x' AND environment_id = (SELECT id FROM environments WHERE app_id = $1 AND name = 'staging')`, [app.id]);
+    await ds.query(
+      `UPDATE flags SET value = 'true'::jsonb WHERE key = 'x' AND environment_id = (SELECT id FROM environments WHERE app_id = $1 AND name = 'staging')`,
+      [app.id],
+    );
     await ds.query(`UPDATE environments SET version = version + 1 WHERE app_id = $1 AND name = 'staging'`, [app.id]);
     const { ConfigSnapshots } = await import('@superflag/runtime');
     await (b.app.get(ConfigSnapshots) as unknown as { revalidate: () => Promise<void> }).revalidate();

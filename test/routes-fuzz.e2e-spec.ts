@@ -28,25 +28,73 @@ interface Schema {
 /** Streams never end by themselves, and OPTIONS is the CORS preflight (no body, no query). */
 const SKIPPED = /\/stream$/;
 /** Success would take the fuzzing user's credential or app away: these run as a throwaway user, renewed after a 2xx. */
-const DESTRUCTIVE = new Set(['POST /api/v1/auth/logout', 'POST /api/v1/auth/tokens/revoke-all', 'POST /api/v1/auth/password', 'DELETE /api/v1/apps/{id}']);
+const DESTRUCTIVE = new Set([
+  'POST /api/v1/auth/logout',
+  'POST /api/v1/auth/tokens/revoke-all',
+  'POST /api/v1/auth/password',
+  'DELETE /api/v1/apps/{id}',
+]);
 const BUDGET_MS = 30_000;
 const RUNS_PER_ROUTE = 40;
 
 const HUGE = '\u0001HUGE\u0001';
 const NEG_HUGE = '\u0001NEGHUGE\u0001';
 /** JSON text, with the markers above written as numbers beyond a double (JSON.stringify cannot write them). */
-const toJson = (v: unknown) => (JSON.stringify(v) ?? '').replaceAll(JSON.stringify(HUGE), '1e400').replaceAll(JSON.stringify(NEG_HUGE), '-1e999');
+const toJson = (v: unknown) =>
+  (JSON.stringify(v) ?? '').replaceAll(JSON.stringify(HUGE), '1e400').replaceAll(JSON.stringify(NEG_HUGE), '-1e999');
 
 const nest = (depth: number): unknown => (depth === 0 ? 'x' : [nest(depth - 1)]);
 const evil = fc.oneof(
-  fc.constantFrom<unknown>(null, '', ' ', 'a\u0000b', '\u0000', 'x\ud800', '\udfff', '😀', HUGE, NEG_HUGE, 1e20, 2 ** 31, -1, 0, 1.5, -0, true, false, [], {}, 'x'.repeat(70_000), nest(40), nest(300), { a: nest(33) }),
+  fc.constantFrom<unknown>(
+    null,
+    '',
+    ' ',
+    'a\u0000b',
+    '\u0000',
+    'x\ud800',
+    '\udfff',
+    '😀',
+    HUGE,
+    NEG_HUGE,
+    1e20,
+    2 ** 31,
+    -1,
+    0,
+    1.5,
+    -0,
+    true,
+    false,
+    [],
+    {},
+    'x'.repeat(70_000),
+    nest(40),
+    nest(300),
+    { a: nest(33) },
+  ),
   fc.jsonValue({ maxDepth: 3 }),
   fc.string({ maxLength: 12 }),
   fc.integer(),
   fc.double(),
 );
 const evilString = fc.oneof(
-  fc.constantFrom('', ' ', '%00', 'a%00b', '%ED%A0%80', '%FF', '%F0%9F%98%80', 'x'.repeat(129), 'x'.repeat(600), '..', '1e400', '-1', '99999999999999999999', 'null', 'production', 'env_qa'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '%00',
+    'a%00b',
+    '%ED%A0%80',
+    '%FF',
+    '%F0%9F%98%80',
+    'x'.repeat(129),
+    'x'.repeat(600),
+    '..',
+    '1e400',
+    '-1',
+    '99999999999999999999',
+    'null',
+    'production',
+    'env_qa',
+  ),
   fc.string({ maxLength: 12 }).map(encodeURIComponent),
 );
 
@@ -93,7 +141,13 @@ const real = (name: string, own: TestAppRecord = s.appRecord): fc.Arbitrary<unkn
     case 'name':
       return fc.constant(unique('n'));
     case 'expiresAt':
-      return fc.constantFrom(new Date(Date.now() + 86_400_000).toISOString(), '+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00.000Z', '2000-01-01', 'soon');
+      return fc.constantFrom(
+        new Date(Date.now() + 86_400_000).toISOString(),
+        '+275760-09-13T00:00:00.000Z',
+        '-271821-04-20T00:00:00.000Z',
+        '2000-01-01',
+        'soon',
+      );
     case 'flags':
       return fc.dictionary(fc.constantFrom('known', 'known-json', 'missing'), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 2 });
     case 'context':
@@ -108,9 +162,15 @@ const resolve = (schema: Schema): Schema => (schema.$ref ? schemas[schema.$ref.s
 
 function bodyOf(schema: Schema, depth = 0): fc.Arbitrary<unknown> {
   const resolved = resolve(schema);
-  if (resolved.type === 'array' && resolved.items && depth < 2) return fc.oneof(fc.array(bodyOf(resolved.items, depth + 1), { maxLength: 3 }), evil);
+  if (resolved.type === 'array' && resolved.items && depth < 2)
+    return fc.oneof(fc.array(bodyOf(resolved.items, depth + 1), { maxLength: 3 }), evil);
   if (!resolved.properties || depth > 2) return evil;
-  const fields = Object.fromEntries(Object.entries(resolved.properties).map(([name, p]) => [name, fc.oneof({ weight: 3, arbitrary: p.$ref || p.items?.$ref ? bodyOf(p, depth + 1) : real(name) }, { weight: 2, arbitrary: evil })]));
+  const fields = Object.fromEntries(
+    Object.entries(resolved.properties).map(([name, p]) => [
+      name,
+      fc.oneof({ weight: 3, arbitrary: p.$ref || p.items?.$ref ? bodyOf(p, depth + 1) : real(name) }, { weight: 2, arbitrary: evil }),
+    ]),
+  );
   const object = fc.record({ ...fields, [`extra${depth}`]: evil }, { requiredKeys: [] });
   return depth === 0 ? fc.oneof({ weight: 8, arbitrary: object }, { weight: 1, arbitrary: evil }) : object;
 }
@@ -133,7 +193,9 @@ async function snapshot(): Promise<string> {
     get(`/api/v1/apps/${s.appId}/members`),
     get('/api/v1/auth/tokens'),
   ]);
-  return JSON.stringify({ envs, versions, keys, flags, apps, mgmtKeys, members, tokens }, (k, v) => (k === 'lastUsedAt' || k === 'expiresAt' ? undefined : v));
+  return JSON.stringify({ envs, versions, keys, flags, apps, mgmtKeys, members, tokens }, (k, v) =>
+    k === 'lastUsedAt' || k === 'expiresAt' ? undefined : v,
+  );
 }
 
 async function newThrowaway() {
@@ -143,14 +205,17 @@ async function newThrowaway() {
 
 /** After a 2xx, put back what other requests aim at (a rollback or delete may have removed the flags). */
 async function heal(): Promise<void> {
-  for (const [key, type, value] of [['known', 'number', 1], ['known-json', 'json', { b: 1, a: [1] }]] as const) {
+  for (const [key, type, value] of [
+    ['known', 'number', 1],
+    ['known-json', 'json', { b: 1, a: [1] }],
+  ] as const) {
     const res = await s.http().get(`/api/v1/flags/${key}`).query(s.at('production')).set(s.user.auth);
     if (res.status === 404) await s.flag('production', { key, type, value });
   }
 }
 
 describe('every route: random input never causes a 5xx, and a refused request changes nothing', () => {
-  let operations: Operation[] = [];
+  const operations: Operation[] = [];
   beforeAll(async () => {
     member = await s.asMember('viewer');
     await s.http().post('/api/v1/envs').set(s.user.auth).send({ appId: s.appId, name: 'qa' }).expect(201);
@@ -161,7 +226,19 @@ describe('every route: random input never causes a 5xx, and a refused request ch
     await newThrowaway();
     const doc = (await s.http().get('/docs-json').expect(200)).body;
     schemas = doc.components.schemas;
-    for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, { security?: Array<Record<string, unknown>>; parameters?: Array<{ in: string; name: string }>; requestBody?: { content: Record<string, { schema: Schema }> } }>>)) {
+    for (const [path, methods] of Object.entries(
+      doc.paths as Record<
+        string,
+        Record<
+          string,
+          {
+            security?: Array<Record<string, unknown>>;
+            parameters?: Array<{ in: string; name: string }>;
+            requestBody?: { content: Record<string, { schema: Schema }> };
+          }
+        >
+      >,
+    )) {
       for (const [method, op] of Object.entries(methods)) {
         if (method === 'options' || SKIPPED.test(path)) continue;
         operations.push({
@@ -178,58 +255,97 @@ describe('every route: random input never causes a 5xx, and a refused request ch
 
   it('covers the whole document', () => {
     expect(operations.length).toBeGreaterThan(40);
-    expect(operations.map((o) => `${o.method.toUpperCase()} ${o.path}`)).toEqual(expect.arrayContaining(['PATCH /api/v1/flags', 'POST /api/v1/flags', 'GET /api/v1/flags/{key}', 'POST /ofrep/v1/evaluate/flags/{key}']));
+    expect(operations.map((o) => `${o.method.toUpperCase()} ${o.path}`)).toEqual(
+      expect.arrayContaining([
+        'PATCH /api/v1/flags',
+        'POST /api/v1/flags',
+        'GET /api/v1/flags/{key}',
+        'POST /ofrep/v1/evaluate/flags/{key}',
+      ]),
+    );
   });
 
-  it('answers 2xx or 4xx with an error body, and 4xx leaves everything as it was', async () => {
-    const deadline = Date.now() + BUDGET_MS;
-    const perRoute = BUDGET_MS / operations.length;
-    let before = await snapshot();
-    let calls = 0;
-    const statuses = new Map<number, number>();
-    for (const op of operations) {
-      const name = `${op.method.toUpperCase()} ${op.path}`;
-      const destructive = DESTRUCTIVE.has(name);
-      const runtime = op.security.includes('key');
-      const request = fc.record({
-        path: fc.tuple(...op.pathParams.map((p) => fc.oneof({ weight: 3, arbitrary: real(p, destructive ? throwaway.app : s.appRecord).map((v) => encodeURIComponent(String(v))) }, { weight: 2, arbitrary: evilString }))),
-        query: fc.record({ ...Object.fromEntries(op.query.map((q) => [q, fc.oneof(real(q).map(String), evilString.map(decodeURIComponentSafe), fc.array(fc.string({ maxLength: 3 }), { minLength: 2, maxLength: 2 }))])), extra: fc.string({ maxLength: 5 }) }, { requiredKeys: [] }),
-        body: op.body ? bodyOf(op.body) : fc.option(evil, { nil: undefined }),
-      });
-      // Each route gets its share of the budget (what one leaves over goes to the next): runs past it return at once.
-      const routeDeadline = Math.min(deadline, Date.now() + perRoute);
-      await fc.assert(
-        fc.asyncProperty(request, async ({ path, query, body }) => {
-          if (Date.now() > routeDeadline) return;
-          let i = 0;
-          const url = op.path.replace(/\{[^}]+\}/g, () => path[i++]);
-          const auth = runtime ? sdk.auth : destructive ? throwaway.user.auth : op.security.length ? s.user.auth : {};
-          let req = s.http()[op.method](url).set(auth).query(query as Record<string, string>);
-          if (body !== undefined && op.method !== 'get' && op.method !== 'delete') req = req.set('Content-Type', 'application/json').send(toJson(body));
-          const res = await req;
-          calls++;
-          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-          const what = `${name} ${url} ${JSON.stringify(query)} ${toJson(body)?.slice(0, 300)} → ${res.status} ${res.text.slice(0, 300)}`;
-          if (res.status >= 500 || res.status < 200 || (res.status >= 300 && res.status < 400)) throw new Error(`unexpected status: ${what}`);
-          if (res.status >= 400) {
-            const ofrepError = op.path.startsWith('/ofrep/') && typeof res.body.errorCode === 'string';
-            if (!ofrepError && typeof res.body.error !== 'string') throw new Error(`error body without "error": ${what}`);
-            // A GET changes nothing by design (and is not snapshotted, to spend the budget on writes).
-            const after = op.method === 'get' ? before : await snapshot();
-            if (after !== before) throw new Error(`a ${res.status} changed state: ${what}\nbefore ${before}\nafter  ${after}`);
-          } else {
-            if (destructive) await newThrowaway();
-            await heal();
-            before = await snapshot();
-          }
-        }),
-        { numRuns: RUNS_PER_ROUTE, endOnFailure: true },
-      );
-    }
-    // Enough requests to mean something, on any machine: at least a few per route.
-    expect(calls).toBeGreaterThan(operations.length * 3);
-    expect([...statuses.keys()].some((status) => status >= 200 && status < 300)).toBe(true);
-  }, BUDGET_MS + 30_000);
+  it(
+    'answers 2xx or 4xx with an error body, and 4xx leaves everything as it was',
+    async () => {
+      const deadline = Date.now() + BUDGET_MS;
+      const perRoute = BUDGET_MS / operations.length;
+      let before = await snapshot();
+      let calls = 0;
+      const statuses = new Map<number, number>();
+      for (const op of operations) {
+        const name = `${op.method.toUpperCase()} ${op.path}`;
+        const destructive = DESTRUCTIVE.has(name);
+        const runtime = op.security.includes('key');
+        const request = fc.record({
+          path: fc.tuple(
+            ...op.pathParams.map((p) =>
+              fc.oneof(
+                { weight: 3, arbitrary: real(p, destructive ? throwaway.app : s.appRecord).map((v) => encodeURIComponent(String(v))) },
+                { weight: 2, arbitrary: evilString },
+              ),
+            ),
+          ),
+          query: fc.record(
+            {
+              ...Object.fromEntries(
+                op.query.map((q) => [
+                  q,
+                  fc.oneof(
+                    real(q).map(String),
+                    evilString.map(decodeURIComponentSafe),
+                    fc.array(fc.string({ maxLength: 3 }), { minLength: 2, maxLength: 2 }),
+                  ),
+                ]),
+              ),
+              extra: fc.string({ maxLength: 5 }),
+            },
+            { requiredKeys: [] },
+          ),
+          body: op.body ? bodyOf(op.body) : fc.option(evil, { nil: undefined }),
+        });
+        // Each route gets its share of the budget (what one leaves over goes to the next): runs past it return at once.
+        const routeDeadline = Math.min(deadline, Date.now() + perRoute);
+        await fc.assert(
+          fc.asyncProperty(request, async ({ path, query, body }) => {
+            if (Date.now() > routeDeadline) return;
+            let i = 0;
+            const url = op.path.replace(/\{[^}]+\}/g, () => path[i++]);
+            const auth = runtime ? sdk.auth : destructive ? throwaway.user.auth : op.security.length ? s.user.auth : {};
+            let req = s
+              .http()
+              [op.method](url)
+              .set(auth)
+              .query(query as Record<string, string>);
+            if (body !== undefined && op.method !== 'get' && op.method !== 'delete')
+              req = req.set('Content-Type', 'application/json').send(toJson(body));
+            const res = await req;
+            calls++;
+            statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+            const what = `${name} ${url} ${JSON.stringify(query)} ${toJson(body)?.slice(0, 300)} → ${res.status} ${res.text.slice(0, 300)}`;
+            if (res.status >= 500 || res.status < 200 || (res.status >= 300 && res.status < 400))
+              throw new Error(`unexpected status: ${what}`);
+            if (res.status >= 400) {
+              const ofrepError = op.path.startsWith('/ofrep/') && typeof res.body.errorCode === 'string';
+              if (!ofrepError && typeof res.body.error !== 'string') throw new Error(`error body without "error": ${what}`);
+              // A GET changes nothing by design (and is not snapshotted, to spend the budget on writes).
+              const after = op.method === 'get' ? before : await snapshot();
+              if (after !== before) throw new Error(`a ${res.status} changed state: ${what}\nbefore ${before}\nafter  ${after}`);
+            } else {
+              if (destructive) await newThrowaway();
+              await heal();
+              before = await snapshot();
+            }
+          }),
+          { numRuns: RUNS_PER_ROUTE, endOnFailure: true },
+        );
+      }
+      // Enough requests to mean something, on any machine: at least a few per route.
+      expect(calls).toBeGreaterThan(operations.length * 3);
+      expect([...statuses.keys()].some((status) => status >= 200 && status < 300)).toBe(true);
+    },
+    BUDGET_MS + 30_000,
+  );
 });
 
 function decodeURIComponentSafe(text: string): string {

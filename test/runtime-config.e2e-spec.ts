@@ -17,7 +17,9 @@ describe('runtime config API', () => {
     const pub = await s.key('production', 'pub');
     const stg = await s.key('staging', 'sdk');
     const all = await s.configFor(sdk).expect(200);
-    expect(all.body).toEqual({ data: { version: 3, flags: { 'api-url': 'https://api.example.com', 'dark-mode': true, limits: { max: 3 } } } });
+    expect(all.body).toEqual({
+      data: { version: 3, flags: { 'api-url': 'https://api.example.com', 'dark-mode': true, limits: { max: 3 } } },
+    });
     expect(all.headers['content-type']).toMatch(/^application\/json/);
     expect(all.headers['cache-control']).toBe('no-cache');
     expect(all.headers.etag).toMatch(/^"3-sdk-[\w-]{10}"$/);
@@ -48,7 +50,12 @@ describe('runtime config API', () => {
     const a = await s.newApp();
     const key = await s.key('development', 'sdk', a);
     for (let i = 0; i < 5; i++) {
-      const created = await s.http().post('/api/v1/flags').set(s.user.auth).send({ appId: a.id, env: 'development', key: `k${i}`, type: 'number', value: i }).expect(201);
+      const created = await s
+        .http()
+        .post('/api/v1/flags')
+        .set(s.user.auth)
+        .send({ appId: a.id, env: 'development', key: `k${i}`, type: 'number', value: i })
+        .expect(201);
       const res = await s.configFor(key).expect(200);
       expect(res.body.data.version).toBe(created.body.data.version);
       expect(res.body.data.flags[`k${i}`]).toBe(i);
@@ -97,7 +104,12 @@ describe('runtime config API', () => {
   });
 
   it('answers CORS preflights', async () => {
-    const res = await s.http().options('/api/v1/config').set('Origin', 'https://app.example.com').set('Access-Control-Request-Method', 'GET').expect(204);
+    const res = await s
+      .http()
+      .options('/api/v1/config')
+      .set('Origin', 'https://app.example.com')
+      .set('Access-Control-Request-Method', 'GET')
+      .expect(204);
     expect(res.headers['access-control-allow-origin']).toBe('*');
     expect(res.headers['access-control-allow-headers']).toContain('Authorization');
   });
@@ -122,7 +134,12 @@ describe('runtime config API', () => {
 
       // A change a pub key cannot see still moves the version.
       const seen2 = stream.events.length;
-      await s.http().patch('/api/v1/flags').set(s.user.auth).send({ appId: a.id, env: 'production', key: 'secret', value: 't' }).expect(200);
+      await s
+        .http()
+        .patch('/api/v1/flags')
+        .set(s.user.auth)
+        .send({ appId: a.id, env: 'production', key: 'secret', value: 't' })
+        .expect(200);
       expect(JSON.parse((await stream.next((e) => e.event === 'config', 1000, seen2)).data)).toEqual({ version: 4, flags: { live: true } });
     } finally {
       stream.close();

@@ -20,13 +20,24 @@ describe('runtime stream limits and slow consumers', () => {
   });
   afterEach(async () => {
     // Each test closes its streams; the next one starts from an empty replica.
-    expect(await until(() => streams.size, (n) => n === 0, 5_000, 20)).toBe(0);
+    expect(
+      await until(
+        () => streams.size,
+        (n) => n === 0,
+        5_000,
+        20,
+      ),
+    ).toBe(0);
   });
 
   it('refuses the stream past LIMIT_STREAMS_PER_KEY with 429 and past LIMIT_STREAMS with 503, before it starts, and frees slots however streams end', async () => {
     const app = await s.newApp();
     await s.flag('production', { key: 'on', type: 'bool', value: true }, app);
-    const [k1, k2, k3] = [await s.key('production', 'sdk', app), await s.key('production', 'sdk', app), await s.key('production', 'sdk', app)];
+    const [k1, k2, k3] = [
+      await s.key('production', 'sdk', app),
+      await s.key('production', 'sdk', app),
+      await s.key('production', 'sdk', app),
+    ];
     const open: SseClient[] = [];
     try {
       for (const k of [k1, k1]) open.push(await SseClient.connect(await streamUrl(), k.auth));
@@ -50,7 +61,12 @@ describe('runtime stream limits and slow consumers', () => {
 
       // The client leaves: its slot is free again.
       open[0].close();
-      await until(() => streams.size, (n) => n === 3, 5_000, 20);
+      await until(
+        () => streams.size,
+        (n) => n === 3,
+        5_000,
+        20,
+      );
       const again = await SseClient.connect(await streamUrl(), k1.auth);
       open.push(again);
       expect(again.status).toBe(200);
@@ -61,7 +77,12 @@ describe('runtime stream limits and slow consumers', () => {
       await s.http().delete('/api/v1/keys').query({ keyId: k2.id }).set(s.user.auth).expect(200);
       await open[2].endedWithin(2000);
       await open[3].endedWithin(2000);
-      await until(() => streams.size, (n) => n === 2, 5_000, 20);
+      await until(
+        () => streams.size,
+        (n) => n === 2,
+        5_000,
+        20,
+      );
       const third = await SseClient.connect(await streamUrl(), k3.auth);
       open.push(third);
       expect(third.status).toBe(200);
@@ -110,27 +131,53 @@ describe('runtime stream limits and slow consumers', () => {
       await new Promise<void>((resolve, reject) => raw.once('connect', resolve).once('error', reject));
       // Never reads: what the server writes piles up in the kernel's buffers, then in the response's.
       raw.pause();
-      raw.write(`GET /api/v1/config/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${key.auth.Authorization}\r\nAccept: text/event-stream\r\n\r\n`);
+      raw.write(
+        `GET /api/v1/config/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${key.auth.Authorization}\r\nAccept: text/event-stream\r\n\r\n`,
+      );
       await fast.next((e) => e.event === 'config', 5000);
-      expect(await until(() => streams.size, (n) => n === 2, 5_000, 20)).toBe(2);
+      expect(
+        await until(
+          () => streams.size,
+          (n) => n === 2,
+          5_000,
+          20,
+        ),
+      ).toBe(2);
 
       const deadline = Date.now() + 40_000;
       let version = 16;
       while (streams.dropped === 0 && Date.now() < deadline) {
-        const res = await s.http().patch('/api/v1/flags').set(s.user.auth).send({ appId: app.id, env: 'production', key: 'big-0', value: big(`v${version}`) }).expect(200);
+        const res = await s
+          .http()
+          .patch('/api/v1/flags')
+          .set(s.user.auth)
+          .send({ appId: app.id, env: 'production', key: 'big-0', value: big(`v${version}`) })
+          .expect(200);
         version = res.body.data.version;
         // The reading client gets every version before the next change: it is never behind.
         await fast.next((e) => e.event === 'config' && e.id === String(version), 10_000);
       }
       expect(streams.dropped).toBe(1);
-      expect(await until(() => streams.size, (n) => n === 1, 5_000, 20)).toBe(1);
+      expect(
+        await until(
+          () => streams.size,
+          (n) => n === 1,
+          5_000,
+          20,
+        ),
+      ).toBe(1);
       const m = await metrics();
       expect(metric(m, 'superflag_sse_dropped_total')).toBe(1);
       expect(metric(m, 'superflag_sse_connections')).toBe(1);
 
       // The reader is still served, with the full config.
       expect(fast.ended).toBe(false);
-      const res = await s.http().patch('/api/v1/flags').set(s.user.auth).send({ appId: app.id, env: 'production', key: 'big-1', value: 'small' }).expect(200);
+      const res = await s
+        .http()
+        .patch('/api/v1/flags')
+        .set(s.user.auth)
+        .send({ appId: app.id, env: 'production', key: 'big-1', value: 'small' })
+        .expect(200);
       const last = await fast.next((e) => e.event === 'config' && e.id === String(res.body.data.version), 10_000);
       const flags = JSON.parse(last.data).flags;
       expect(Object.keys(flags)).toHaveLength(16);
@@ -183,7 +230,12 @@ describe('runtime snapshot cache within CACHE_MEMORY_MB', () => {
       expect(metric(m, 'superflag_config_cache_environments')).toBe(2);
 
       const seen = stream.events.length;
-      await s.http().patch('/api/v1/flags').set(s.user.auth).send({ appId: apps[0].id, env: 'production', key: 'a', value: 'changed' }).expect(200);
+      await s
+        .http()
+        .patch('/api/v1/flags')
+        .set(s.user.auth)
+        .send({ appId: apps[0].id, env: 'production', key: 'a', value: 'changed' })
+        .expect(200);
       const pushed = await stream.next((e) => e.event === 'config', 2000, seen);
       expect(JSON.parse(pushed.data).flags.a).toBe('changed');
     } finally {

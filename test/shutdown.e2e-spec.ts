@@ -47,7 +47,10 @@ describe('graceful shutdown of the server process', () => {
     const { url } = server;
     let restarted: Server | undefined;
     try {
-      const { data: session } = await call(url, 'POST', '/api/v1/auth/signup', undefined, { email: `shutdown-${Date.now()}@example.com`, password: 'shutdown password' });
+      const { data: session } = await call(url, 'POST', '/api/v1/auth/signup', undefined, {
+        email: `shutdown-${Date.now()}@example.com`,
+        password: 'shutdown password',
+      });
       const token: string = session.token;
       const { data: app } = await call(url, 'POST', '/api/v1/apps', token, { name: 'shutdown' });
       const q = { appId: app.id, env: 'production' };
@@ -186,7 +189,10 @@ describe('graceful shutdown of the server process', () => {
     const server = await startServer('memory://', { SHUTDOWN_GRACE_MS: '1000' });
     try {
       // Headers sent, body never finished: the handler cannot complete on its own.
-      const stuck = httpRequest(`${server.url}/api/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': 100 } });
+      const stuck = httpRequest(`${server.url}/api/v1/auth/signup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': 100 },
+      });
       const outcome = new Promise<string>((resolve) => {
         stuck.on('response', (res) => resolve(`HTTP ${res.statusCode}`));
         stuck.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));

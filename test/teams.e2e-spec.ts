@@ -6,13 +6,22 @@ describe('members and roles', () => {
   const s = TestSession.perSuite({}, { user: false });
 
   const members = async (app: TestAppRecord, as: TestUser) =>
-    (await s.http().get(`/api/v1/apps/${app.id}/members`).set(as.auth).expect(200)).body.data as Array<{ userId: string; email: string; role: string }>;
+    (await s.http().get(`/api/v1/apps/${app.id}/members`).set(as.auth).expect(200)).body.data as Array<{
+      userId: string;
+      email: string;
+      role: string;
+    }>;
 
   it('adds an existing user by email, lists members with their roles, and shows the app in their list with their role', async () => {
     const owner = await s.newUser();
     const grace = await s.newUser();
     const app = await s.newApp(owner);
-    const added = await s.http().post(`/api/v1/apps/${app.id}/members`).set(owner.auth).send({ email: `  ${grace.email.toUpperCase()}`.trim(), role: 'editor' }).expect(201);
+    const added = await s
+      .http()
+      .post(`/api/v1/apps/${app.id}/members`)
+      .set(owner.auth)
+      .send({ email: `  ${grace.email.toUpperCase()}`.trim(), role: 'editor' })
+      .expect(201);
     expect(added.body).toEqual({ data: { userId: grace.id, email: grace.email, role: 'editor', createdAt: expect.any(String) } });
 
     expect(await members(app, owner)).toEqual([
@@ -31,14 +40,32 @@ describe('members and roles', () => {
     const owner = await s.newUser();
     const grace = await s.newUser();
     const app = await s.newApp(owner);
-    const unknown = await s.http().post(`/api/v1/apps/${app.id}/members`).set(owner.auth).send({ email: 'nobody-here@example.com', role: 'viewer' }).expect(404);
+    const unknown = await s
+      .http()
+      .post(`/api/v1/apps/${app.id}/members`)
+      .set(owner.auth)
+      .send({ email: 'nobody-here@example.com', role: 'viewer' })
+      .expect(404);
     expect(unknown.body).toEqual({ error: 'User not found' });
     await aMember(s, owner, app, grace, 'viewer');
-    const again = await s.http().post(`/api/v1/apps/${app.id}/members`).set(owner.auth).send({ email: grace.email, role: 'editor' }).expect(409);
+    const again = await s
+      .http()
+      .post(`/api/v1/apps/${app.id}/members`)
+      .set(owner.auth)
+      .send({ email: grace.email, role: 'editor' })
+      .expect(409);
     expect(again.body).toEqual({ error: 'User is already a member' });
-    const self = await s.http().post(`/api/v1/apps/${app.id}/members`).set(owner.auth).send({ email: owner.email, role: 'viewer' }).expect(409);
+    const self = await s
+      .http()
+      .post(`/api/v1/apps/${app.id}/members`)
+      .set(owner.auth)
+      .send({ email: owner.email, role: 'viewer' })
+      .expect(409);
     expect(self.body).toEqual({ error: 'User is already a member' });
-    expect((await members(app, owner)).map((m) => [m.userId, m.role])).toEqual([[owner.id, 'owner'], [grace.id, 'viewer']]);
+    expect((await members(app, owner)).map((m) => [m.userId, m.role])).toEqual([
+      [owner.id, 'owner'],
+      [grace.id, 'viewer'],
+    ]);
   });
 
   it.each([
@@ -59,30 +86,57 @@ describe('members and roles', () => {
     const app = await s.newApp(owner);
     const { key } = await aFlag(s, owner, app);
     await aMember(s, owner, app, grace, 'viewer');
-    const refused = await s.http().patch('/api/v1/flags').set(grace.auth).send({ appId: app.id, env: 'production', key, value: false }).expect(403);
+    const refused = await s
+      .http()
+      .patch('/api/v1/flags')
+      .set(grace.auth)
+      .send({ appId: app.id, env: 'production', key, value: false })
+      .expect(403);
     expect(refused.body).toEqual({ error: 'Insufficient permissions' });
 
-    const promoted = await s.http().patch(`/api/v1/apps/${app.id}/members/${grace.id}`).set(owner.auth).send({ role: 'editor' }).expect(200);
+    const promoted = await s
+      .http()
+      .patch(`/api/v1/apps/${app.id}/members/${grace.id}`)
+      .set(owner.auth)
+      .send({ role: 'editor' })
+      .expect(200);
     expect(promoted.body).toEqual({ data: { userId: grace.id, email: grace.email, role: 'editor', createdAt: expect.any(String) } });
     await s.http().patch('/api/v1/flags').set(grace.auth).send({ appId: app.id, env: 'production', key, value: false }).expect(200);
     // An editor still cannot do what only owners do.
-    expect((await s.http().patch(`/api/v1/apps/${app.id}`).set(grace.auth).send({ name: 'taken-over' }).expect(403)).body).toEqual({ error: 'Insufficient permissions' });
-    expect((await s.http().get(`/api/v1/apps/${app.id}/members`).set(grace.auth).expect(403)).body).toEqual({ error: 'Insufficient permissions' });
+    expect((await s.http().patch(`/api/v1/apps/${app.id}`).set(grace.auth).send({ name: 'taken-over' }).expect(403)).body).toEqual({
+      error: 'Insufficient permissions',
+    });
+    expect((await s.http().get(`/api/v1/apps/${app.id}/members`).set(grace.auth).expect(403)).body).toEqual({
+      error: 'Insufficient permissions',
+    });
 
     await s.http().patch(`/api/v1/apps/${app.id}/members/${grace.id}`).set(owner.auth).send({ role: 'owner' }).expect(200);
     expect((await members(app, grace)).map((m) => m.role)).toEqual(['owner', 'owner']);
-    const missing = await s.http().patch(`/api/v1/apps/${app.id}/members/usr_notamember00000`).set(owner.auth).send({ role: 'viewer' }).expect(404);
+    const missing = await s
+      .http()
+      .patch(`/api/v1/apps/${app.id}/members/usr_notamember00000`)
+      .set(owner.auth)
+      .send({ role: 'viewer' })
+      .expect(404);
     expect(missing.body).toEqual({ error: 'Member not found' });
   });
 
   it('removes a member, who then cannot see the app at all', async () => {
-    const { owner, app, members: [grace] } = await s.newTeam('editor');
+    const {
+      owner,
+      app,
+      members: [grace],
+    } = await s.newTeam('editor');
     await s.http().get(`/api/v1/apps/${app.id}`).set(grace.auth).expect(200);
-    expect((await s.http().delete(`/api/v1/apps/${app.id}/members/${grace.id}`).set(owner.auth).expect(200)).body).toEqual({ data: { success: true } });
+    expect((await s.http().delete(`/api/v1/apps/${app.id}/members/${grace.id}`).set(owner.auth).expect(200)).body).toEqual({
+      data: { success: true },
+    });
     expect((await s.http().get(`/api/v1/apps/${app.id}`).set(grace.auth).expect(404)).body).toEqual({ error: 'App not found' });
     expect((await s.http().get('/api/v1/apps').set(grace.auth).expect(200)).body.data).toEqual([]);
     expect((await members(app, owner)).map((m) => m.userId)).toEqual([owner.id]);
-    expect((await s.http().delete(`/api/v1/apps/${app.id}/members/${grace.id}`).set(owner.auth).expect(404)).body).toEqual({ error: 'Member not found' });
+    expect((await s.http().delete(`/api/v1/apps/${app.id}/members/${grace.id}`).set(owner.auth).expect(404)).body).toEqual({
+      error: 'Member not found',
+    });
   });
 
   it('never lets the last owner be demoted or removed (400), but a second owner can leave', async () => {
@@ -102,7 +156,9 @@ describe('members and roles', () => {
     // The first owner leaves; now grace is the last one.
     await s.http().delete(`/api/v1/apps/${app.id}/members/${owner.id}`).set(owner.auth).expect(200);
     expect((await s.http().get(`/api/v1/apps/${app.id}`).set(owner.auth).expect(404)).body).toEqual({ error: 'App not found' });
-    expect((await s.http().patch(`/api/v1/apps/${app.id}/members/${grace.id}`).set(grace.auth).send({ role: 'viewer' }).expect(400)).body).toEqual({
+    expect(
+      (await s.http().patch(`/api/v1/apps/${app.id}/members/${grace.id}`).set(grace.auth).send({ role: 'viewer' }).expect(400)).body,
+    ).toEqual({
       error: 'An app must keep at least one owner',
     });
     expect(await members(app, grace)).toEqual([expect.objectContaining({ userId: grace.id, role: 'owner' })]);
@@ -112,7 +168,12 @@ describe('members and roles', () => {
     const owner = await s.newUser();
     const grace = await s.newUser();
     const app = await s.newApp(owner);
-    const tok = await s.http().post('/api/v1/auth/tokens').set(owner.auth).send({ name: 'flags-only', scopes: ['flags:read', 'flags:write'] }).expect(201);
+    const tok = await s
+      .http()
+      .post('/api/v1/auth/tokens')
+      .set(owner.auth)
+      .send({ name: 'flags-only', scopes: ['flags:read', 'flags:write'] })
+      .expect(201);
     const limited = { Authorization: `Bearer ${tok.body.data.token}` };
     const res = await s.http().post(`/api/v1/apps/${app.id}/members`).set(limited).send({ email: grace.email, role: 'viewer' }).expect(403);
     expect(res.body).toEqual({ error: 'Insufficient permissions' });
@@ -120,11 +181,19 @@ describe('members and roles', () => {
   });
 
   it('lets a viewer read everything but change nothing, and an editor change flags and runtime keys', async () => {
-    const { owner, app, members: [viewer, editor] } = await s.newTeam('viewer', 'editor');
+    const {
+      app,
+      members: [viewer, editor],
+    } = await s.newTeam('viewer', 'editor');
     const { key } = await aFlag(s, editor, app, 'staging', { type: 'number', value: 1 });
     const flags = await s.http().get('/api/v1/flags').query({ appId: app.id, env: 'staging' }).set(viewer.auth).expect(200);
     expect(flags.body.data).toEqual({ [key]: { type: 'number', value: 1, clientEnabled: false } });
-    const runtimeKey = await s.http().post('/api/v1/keys').set(editor.auth).send({ appId: app.id, env: 'staging', type: 'pub' }).expect(201);
+    const runtimeKey = await s
+      .http()
+      .post('/api/v1/keys')
+      .set(editor.auth)
+      .send({ appId: app.id, env: 'staging', type: 'pub' })
+      .expect(201);
     const listed = await s.http().get('/api/v1/keys').query({ appId: app.id, env: 'staging' }).set(viewer.auth).expect(200);
     expect(listed.body.data).toEqual([expect.objectContaining({ id: runtimeKey.body.data.id, last4: runtimeKey.body.data.key.slice(-4) })]);
     expect(JSON.stringify(listed.body)).not.toContain(runtimeKey.body.data.key);
@@ -151,7 +220,9 @@ describe('members on PostgreSQL, concurrently', () => {
       // Changes to one app's members happen one at a time: whichever went second was no longer an owner.
       expect([byA.status, byB.status].sort()).toEqual([200, 403]);
       const winner = byA.status === 200 ? a : b;
-      const roles = (await s.http().get(`/api/v1/apps/${app.id}/members`).set(winner.auth).expect(200)).body.data.map((m: { role: string }) => m.role).sort();
+      const roles = (await s.http().get(`/api/v1/apps/${app.id}/members`).set(winner.auth).expect(200)).body.data
+        .map((m: { role: string }) => m.role)
+        .sort();
       expect(roles).toEqual(['owner', 'viewer']);
     }
   });

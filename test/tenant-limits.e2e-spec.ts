@@ -5,7 +5,10 @@ import { TestSession } from './support/session';
 
 /** Tenant limits, set low: each refusal is 409 `… limit reached (N)`, changes nothing, and parallel writes cannot overshoot. */
 describe('Tenant limits', () => {
-  const s = TestSession.perSuite({ LIMIT_FLAGS_PER_ENV: '5', LIMIT_TARGETS_PER_FLAG: '3', LIMIT_ENVS_PER_APP: '5', LIMIT_KEYS_PER_ENV: '3', LIMIT_APPS_PER_USER: '3' }, { user: false });
+  const s = TestSession.perSuite(
+    { LIMIT_FLAGS_PER_ENV: '5', LIMIT_TARGETS_PER_FLAG: '3', LIMIT_ENVS_PER_APP: '5', LIMIT_KEYS_PER_ENV: '3', LIMIT_APPS_PER_USER: '3' },
+    { user: false },
+  );
   let user: TestUser;
   // A user per test: each may own only three apps.
   beforeEach(async () => {
@@ -15,9 +18,21 @@ describe('Tenant limits', () => {
   const env = (a: TestAppRecord, name = 'production') => ({ appId: a.id, env: name });
   const flagsOf = async (a: TestAppRecord, name = 'production') =>
     (await s.http().get('/api/v1/flags').query(env(a, name)).set(user.auth).expect(200)).body.data as Record<string, unknown>;
-  const versionOf = async (a: TestAppRecord, name = 'production') => (await s.http().get('/api/v1/changes').query({ ...env(a, name), limit: 1 }).set(user.auth).expect(200)).body.data[0]?.version ?? 0;
+  const versionOf = async (a: TestAppRecord, name = 'production') =>
+    (
+      await s
+        .http()
+        .get('/api/v1/changes')
+        .query({ ...env(a, name), limit: 1 })
+        .set(user.auth)
+        .expect(200)
+    ).body.data[0]?.version ?? 0;
   const newFlag = (a: TestAppRecord, key = unique('f'), name = 'production') =>
-    s.http().post('/api/v1/flags').set(user.auth).send({ ...env(a, name), key, type: 'bool', value: true });
+    s
+      .http()
+      .post('/api/v1/flags')
+      .set(user.auth)
+      .send({ ...env(a, name), key, type: 'bool', value: true });
   /** Of parallel requests at limit − 1, exactly one gets through; the others are refused by the limit. */
   const expectOneWins = (responses: Response[], error: string) => {
     expect(responses.filter((r) => r.status === 201)).toHaveLength(1);
@@ -35,7 +50,12 @@ describe('Tenant limits', () => {
       expect(Object.keys(await flagsOf(a)).sort()).toEqual(['f0', 'f1', 'f2', 'f3', 'f4']);
       expect(await versionOf(a)).toBe(5);
       await newFlag(a, 'elsewhere', 'staging').expect(201);
-      await s.http().delete('/api/v1/flags').query({ ...env(a), key: 'f0' }).set(user.auth).expect(200);
+      await s
+        .http()
+        .delete('/api/v1/flags')
+        .query({ ...env(a), key: 'f0' })
+        .set(user.auth)
+        .expect(200);
       await newFlag(a, 'one-too-many').expect(201);
       expect(Object.keys(await flagsOf(a))).toHaveLength(5);
     });
@@ -52,9 +72,19 @@ describe('Tenant limits', () => {
     it('still lets a rollback restore a set that fitted', async () => {
       const a = await s.newApp(user);
       for (let i = 0; i < 5; i++) await aFlag(s, user, a, 'production', { key: `f${i}` });
-      await s.http().delete('/api/v1/flags').query({ ...env(a), key: 'f4' }).set(user.auth).expect(200);
+      await s
+        .http()
+        .delete('/api/v1/flags')
+        .query({ ...env(a), key: 'f4' })
+        .set(user.auth)
+        .expect(200);
       await newFlag(a, 'f5').expect(201);
-      const res = await s.http().post('/api/v1/envs/rollback').set(user.auth).send({ ...env(a), version: 5 }).expect(200);
+      const res = await s
+        .http()
+        .post('/api/v1/envs/rollback')
+        .set(user.auth)
+        .send({ ...env(a), version: 5 })
+        .expect(200);
       expect(res.body.data).toEqual({ version: 8, restored: 2 });
       expect(Object.keys(await flagsOf(a)).sort()).toEqual(['f0', 'f1', 'f2', 'f3', 'f4']);
     });
@@ -62,7 +92,10 @@ describe('Tenant limits', () => {
 
   describe('targets per flag', () => {
     const targetsOf = async (a: TestAppRecord, key: string) =>
-      (await s.http().get(`/api/v1/flags/${key}/targets`).query(env(a)).set(user.auth).expect(200)).body.data as { users: Record<string, unknown>; companies: Record<string, unknown> };
+      (await s.http().get(`/api/v1/flags/${key}/targets`).query(env(a)).set(user.auth).expect(200)).body.data as {
+        users: Record<string, unknown>;
+        companies: Record<string, unknown>;
+      };
 
     it('refuses a batch that takes a flag past the limit as a whole; replacing, removing and other flags are fine', async () => {
       const a = await s.newApp(user);
@@ -70,10 +103,17 @@ describe('Tenant limits', () => {
       await aFlag(s, user, a, 'production', { key: 'other' });
       const url = `/api/apps/${a.id}/flags/specific-targets/${a.envs.production}`;
       const patch = (updates: object[]) => s.http().patch(url).set(user.auth).send({ updates });
-      await patch([{ flagKey: 'beta', value: true, userId: 'u1' }, { flagKey: 'beta', value: true, userId: 'u2' }, { flagKey: 'beta', value: true, companyId: 'c1' }]).expect(200);
+      await patch([
+        { flagKey: 'beta', value: true, userId: 'u1' },
+        { flagKey: 'beta', value: true, userId: 'u2' },
+        { flagKey: 'beta', value: true, companyId: 'c1' },
+      ]).expect(200);
       const before = await versionOf(a);
 
-      const refused = await patch([{ flagKey: 'other', value: true, userId: 'u1' }, { flagKey: 'beta', value: true, userId: 'u3' }]).expect(409);
+      const refused = await patch([
+        { flagKey: 'other', value: true, userId: 'u1' },
+        { flagKey: 'beta', value: true, userId: 'u3' },
+      ]).expect(409);
       expect(refused.body).toEqual({ error: 'Targets per flag limit reached (3)', key: 'beta' });
       expect(await versionOf(a)).toBe(before);
       expect(await targetsOf(a, 'beta')).toEqual({ key: 'beta', users: { u1: true, u2: true }, companies: { c1: true } });
@@ -81,7 +121,10 @@ describe('Tenant limits', () => {
 
       // At the limit: changing a value, or removing one to add another in the same batch, is allowed.
       await patch([{ flagKey: 'beta', value: false, userId: 'u1' }]).expect(200);
-      await patch([{ flagKey: 'beta', value: null, userId: 'u2' }, { flagKey: 'beta', value: true, userId: 'u3' }]).expect(200);
+      await patch([
+        { flagKey: 'beta', value: null, userId: 'u2' },
+        { flagKey: 'beta', value: true, userId: 'u3' },
+      ]).expect(200);
       await patch([{ flagKey: 'other', value: true, userId: 'u1' }]).expect(200);
       expect(await targetsOf(a, 'beta')).toEqual({ key: 'beta', users: { u1: false, u3: true }, companies: { c1: true } });
       expect(await versionOf(a)).toBe(before + 3);
@@ -92,14 +135,18 @@ describe('Tenant limits', () => {
       await aFlag(s, user, a, 'production', { key: 'beta' });
       const url = `/api/apps/${a.id}/flags/specific-targets/${a.envs.production}`;
       const updates = ['a', 'b', 'c', 'd'].map((id) => ({ flagKey: 'beta', value: true, companyId: id }));
-      expect((await s.http().patch(url).set(user.auth).send({ updates }).expect(409)).body).toEqual({ error: 'Targets per flag limit reached (3)', key: 'beta' });
+      expect((await s.http().patch(url).set(user.auth).send({ updates }).expect(409)).body).toEqual({
+        error: 'Targets per flag limit reached (3)',
+        key: 'beta',
+      });
       expect(await targetsOf(a, 'beta')).toEqual({ key: 'beta', users: {}, companies: {} });
     });
   });
 
   describe('environments per app', () => {
     const newEnv = (a: TestAppRecord, name = unique('e')) => s.http().post('/api/v1/envs').set(user.auth).send({ appId: a.id, name });
-    const envCount = async (a: TestAppRecord) => (await s.http().get('/api/v1/envs').query({ appId: a.id }).set(user.auth).expect(200)).body.data.length;
+    const envCount = async (a: TestAppRecord) =>
+      (await s.http().get('/api/v1/envs').query({ appId: a.id }).set(user.auth).expect(200)).body.data.length;
 
     it('counts the three defaults, refuses the environment past the limit, and has room again after a delete', async () => {
       const a = await s.newApp(user);
@@ -120,8 +167,14 @@ describe('Tenant limits', () => {
   });
 
   describe('active keys per environment', () => {
-    const newKey = (a: TestAppRecord, name = 'production') => s.http().post('/api/v1/keys').set(user.auth).send({ ...env(a, name), type: 'sdk' });
-    const keyCount = async (a: TestAppRecord) => (await s.http().get('/api/v1/keys').query(env(a)).set(user.auth).expect(200)).body.data.length;
+    const newKey = (a: TestAppRecord, name = 'production') =>
+      s
+        .http()
+        .post('/api/v1/keys')
+        .set(user.auth)
+        .send({ ...env(a, name), type: 'sdk' });
+    const keyCount = async (a: TestAppRecord) =>
+      (await s.http().get('/api/v1/keys').query(env(a)).set(user.auth).expect(200)).body.data.length;
 
     it('refuses the key past the limit; revoked keys do not count', async () => {
       const a = await s.newApp(user);
@@ -149,7 +202,12 @@ describe('Tenant limits', () => {
   });
 
   describe('apps per user', () => {
-    const newApp = (u: TestUser) => s.http().post('/api/v1/apps').set(u.auth).send({ name: unique('app') });
+    const newApp = (u: TestUser) =>
+      s
+        .http()
+        .post('/api/v1/apps')
+        .set(u.auth)
+        .send({ name: unique('app') });
     const appCount = async (u: TestUser) => (await s.http().get('/api/v1/apps').set(u.auth).expect(200)).body.data.length;
 
     it('counts the apps a user owns, not those they are a member of; deleting one makes room', async () => {
@@ -186,11 +244,28 @@ describe('Tenant limits', () => {
         const { user: owner, appRecord: a } = before;
         for (let i = 0; i < 5; i++) await aFlag(before, owner, a, 'production', { key: `f${i}` });
         const url = `/api/apps/${a.id}/flags/specific-targets/${a.envs.production}`;
-        await before.http().patch(url).set(owner.auth).send({ updates: [{ flagKey: 'f0', value: true, userId: 'u1' }, { flagKey: 'f0', value: true, userId: 'u2' }] }).expect(200);
-        for (const key of ['f3', 'f4']) await before.http().delete('/api/v1/flags').query({ appId: a.id, env: 'production', key }).set(owner.auth).expect(200);
-        await before.http().patch(url).set(owner.auth).send({ updates: [{ flagKey: 'f0', value: null, userId: 'u2' }] }).expect(200);
+        await before
+          .http()
+          .patch(url)
+          .set(owner.auth)
+          .send({
+            updates: [
+              { flagKey: 'f0', value: true, userId: 'u1' },
+              { flagKey: 'f0', value: true, userId: 'u2' },
+            ],
+          })
+          .expect(200);
+        for (const key of ['f3', 'f4'])
+          await before.http().delete('/api/v1/flags').query({ appId: a.id, env: 'production', key }).set(owner.auth).expect(200);
+        await before
+          .http()
+          .patch(url)
+          .set(owner.auth)
+          .send({ updates: [{ flagKey: 'f0', value: null, userId: 'u2' }] })
+          .expect(200);
         // Now at version 9: three flags (f0 with one target), where the lowered limits allow exactly that.
-        const rollback = (version: number) => lowered.http().post('/api/v1/envs/rollback').set(owner.auth).send({ appId: a.id, env: 'production', version });
+        const rollback = (version: number) =>
+          lowered.http().post('/api/v1/envs/rollback').set(owner.auth).send({ appId: a.id, env: 'production', version });
         expect((await rollback(5).expect(409)).body).toEqual({ error: 'Flags per environment limit reached (3)' });
         expect((await rollback(8).expect(409)).body).toEqual({ error: 'Targets per flag limit reached (1)', key: 'f0' });
         const flags = await lowered.http().get('/api/v1/flags').query({ appId: a.id, env: 'production' }).set(owner.auth).expect(200);

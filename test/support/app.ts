@@ -18,15 +18,29 @@ export interface TestApp {
  * (as in CI), otherwise on an in-memory embedded PostgreSQL. Tests isolate by creating their own users and
  * apps, so files run in parallel on one database without truncating anything.
  */
-export async function startApp(overrides: Record<string, string> = {}, options: Pick<CreateAppOptions, 'extensions'> = {}): Promise<TestApp> {
+export async function startApp(
+  overrides: Record<string, string> = {},
+  options: Pick<CreateAppOptions, 'extensions'> = {},
+): Promise<TestApp> {
   // Test files share one Redis and one client IP: per-IP and per-token limits get their own tests (which override these).
-  const env: Record<string, string | undefined> = { ...process.env, LOGIN_RATE_LIMIT: '100000', BURST_IP_LIMIT: '100000', BURST_TOKEN_LIMIT: '100000', BURST_PUB_IP_LIMIT: '0', BURST_AUTH_FAIL_IP_LIMIT: '0', ...overrides };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    LOGIN_RATE_LIMIT: '100000',
+    BURST_IP_LIMIT: '100000',
+    BURST_TOKEN_LIMIT: '100000',
+    BURST_PUB_IP_LIMIT: '0',
+    BURST_AUTH_FAIL_IP_LIMIT: '0',
+    ...overrides,
+  };
   if (!env.DATABASE_URL && !overrides.DATA_DIR) env.DATA_DIR = 'memory://';
   const config = loadConfig(env);
   const app = await createApp(config, { logger: ['error'], ...options });
   let listening: Promise<string> | undefined;
   const url = () => {
-    listening ??= app.listen({ port: 0, host: '127.0.0.1' }).then(() => app.getUrl()).then((u) => u.replace('[::1]', '127.0.0.1'));
+    listening ??= app
+      .listen({ port: 0, host: '127.0.0.1' })
+      .then(() => app.getUrl())
+      .then((u) => u.replace('[::1]', '127.0.0.1'));
     return listening;
   };
   // Listening from the start lets supertest and streaming clients share one server.

@@ -12,7 +12,10 @@ export const cliEntry = join(repoRoot, 'dist', 'apps', 'cli', 'src', 'main.js');
  * run the current sources through the same JavaScript that ships, whether or not `npm run build` ran.
  */
 export function buildCli(): void {
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'apps/cli/tsconfig.build.json'], { cwd: repoRoot, stdio: 'pipe' });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'apps/cli/tsconfig.build.json'], {
+    cwd: repoRoot,
+    stdio: 'pipe',
+  });
 }
 
 export const aHome = () => mkdtempSync(join(tmpdir(), 'superflag-cli-home-'));

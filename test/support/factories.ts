@@ -46,7 +46,13 @@ export interface FlagSpec {
 }
 
 /** Creates a flag through the API and returns its key and the environment version after the write. */
-export async function aFlag(t: TestApp, user: TestUser, app: TestAppRecord, env = 'production', spec: FlagSpec = {}): Promise<{ key: string; version: number }> {
+export async function aFlag(
+  t: TestApp,
+  user: TestUser,
+  app: TestAppRecord,
+  env = 'production',
+  spec: FlagSpec = {},
+): Promise<{ key: string; version: number }> {
   const key = spec.key ?? unique('flag');
   const res = await t
     .http()
@@ -58,7 +64,13 @@ export async function aFlag(t: TestApp, user: TestUser, app: TestAppRecord, env 
 }
 
 /** Creates a runtime key through the API and returns the secret and its id. */
-export async function aKey(t: TestApp, user: TestUser, app: TestAppRecord, env = 'production', type: 'pub' | 'sdk' = 'sdk'): Promise<{ id: string; key: string; auth: { Authorization: string } }> {
+export async function aKey(
+  t: TestApp,
+  user: TestUser,
+  app: TestAppRecord,
+  env = 'production',
+  type: 'pub' | 'sdk' = 'sdk',
+): Promise<{ id: string; key: string; auth: { Authorization: string } }> {
   const res = await t.http().post('/api/v1/keys').set(user.auth).send({ appId: app.id, env, type }).expect(201);
   return { id: res.body.data.id, key: res.body.data.key, auth: { Authorization: `Bearer ${res.body.data.key}` } };
 }
@@ -89,7 +101,11 @@ export async function aManagementKey(
     .http()
     .post(`/api/v1/apps/${app.id}/api-keys`)
     .set(owner.auth)
-    .send({ name: options.name ?? unique('mk'), scopes: options.scopes ?? ALL_SCOPES, ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}) })
+    .send({
+      name: options.name ?? unique('mk'),
+      scopes: options.scopes ?? ALL_SCOPES,
+      ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
+    })
     .expect(201);
   return { id: res.body.data.id, key: res.body.data.key, auth: { Authorization: `Bearer ${res.body.data.key}` } };
 }

@@ -56,7 +56,9 @@ export async function startServer(dataDir: string, settings: Record<string, stri
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const kill = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGKILL');
@@ -65,7 +67,10 @@ export async function startServer(dataDir: string, settings: Record<string, stri
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
-    const ready = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return { url, port, child, output: () => output, exited, kill };
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -74,6 +79,7 @@ export async function startServer(dataDir: string, settings: Record<string, stri
 }
 
 /** A JSON call that must succeed; returns the parsed body. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the API's untyped JSON, read where typed
 export async function call(url: string, method: string, path: string, token?: string, body?: unknown): Promise<any> {
   const res = await fetch(url + path, {
     method,

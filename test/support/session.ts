@@ -156,7 +156,11 @@ export class TestSession implements TestApp {
   }
 
   /** A runtime key of `env`: its id, secret and Authorization header. */
-  key(env = 'production', type: 'pub' | 'sdk' = 'sdk', app: TestAppRecord = this.appRecord): Promise<{ id: string; key: string; auth: { Authorization: string } }> {
+  key(
+    env = 'production',
+    type: 'pub' | 'sdk' = 'sdk',
+    app: TestAppRecord = this.appRecord,
+  ): Promise<{ id: string; key: string; auth: { Authorization: string } }> {
     return aKey(this, this.user, app, env, type);
   }
 

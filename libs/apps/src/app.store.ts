@@ -35,7 +35,13 @@ export class AppStore {
 
   /** Locks the app's row until `tx` ends (nothing when it does not exist). */
   async lock(appId: string, tx: Transaction): Promise<void> {
-    await this.transactions.manager(tx).createQueryBuilder(App, 'app').select('app.id').where('app.id = :appId', { appId }).setLock('pessimistic_write').getOne();
+    await this.transactions
+      .manager(tx)
+      .createQueryBuilder(App, 'app')
+      .select('app.id')
+      .where('app.id = :appId', { appId })
+      .setLock('pessimistic_write')
+      .getOne();
   }
 
   /** The app, its row locked until `tx` ends. */

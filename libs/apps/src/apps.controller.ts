@@ -59,7 +59,10 @@ export class AppsController {
   })
   @ApiData(AuditEventDto, {
     isArray: true,
-    extra: { nextBefore: { type: 'integer', nullable: true, description: 'Cursor of the next (older) page; null on the last page' }, ...NEXT_CURSOR_DOC },
+    extra: {
+      nextBefore: { type: 'integer', nullable: true, description: 'Cursor of the next (older) page; null on the last page' },
+      ...NEXT_CURSOR_DOC,
+    },
   })
   @ApiErrors(400, 404)
   async audit(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query() query: AuditQueryDto) {

@@ -12,8 +12,14 @@ export type AuditAction =
   | 'plan.changed';
 
 export const AUDIT_ACTIONS: readonly AuditAction[] = [
-  'member.added', 'member.role_changed', 'member.removed', 'management_key.created', 'management_key.revoked',
-  'runtime_key.created', 'runtime_key.revoked', 'plan.changed',
+  'member.added',
+  'member.role_changed',
+  'member.removed',
+  'management_key.created',
+  'management_key.revoked',
+  'runtime_key.created',
+  'runtime_key.revoked',
+  'plan.changed',
 ];
 
 /** One change to who or what may access an app. Written in the transaction of the change it records. */

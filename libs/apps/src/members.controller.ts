@@ -5,7 +5,12 @@ import { ApiData, ApiErrors, CREATED_CURSOR, listBody, NEXT_CURSOR_DOC, pageRequ
 import { AddMemberDto, MemberDto, MemberListQueryDto, MemberRoleDto } from './dto/member.dto';
 import { type MemberWithEmail, MembersService } from './members.service';
 
-const memberView = ({ member, email }: MemberWithEmail) => ({ userId: member.userId, email, role: member.role, createdAt: member.createdAt.toISOString() });
+const memberView = ({ member, email }: MemberWithEmail) => ({
+  userId: member.userId,
+  email,
+  role: member.role,
+  createdAt: member.createdAt.toISOString(),
+});
 
 @ApiTags('Members')
 @Controller('api/v1/apps/:id/members')
@@ -14,7 +19,9 @@ export class MembersController {
 
   @Get()
   @RequireScopes('apps:read')
-  @ApiOperation({ summary: "List the app's members and their roles (owner only), in the order they joined; with `limit` or `cursor`, one page" })
+  @ApiOperation({
+    summary: "List the app's members and their roles (owner only), in the order they joined; with `limit` or `cursor`, one page",
+  })
   @ApiData(MemberDto, { isArray: true, extra: NEXT_CURSOR_DOC })
   @ApiErrors(400, 404)
   async list(@CurrentPrincipal() principal: Principal, @Param('id') appId: string, @Query() query: MemberListQueryDto) {
@@ -37,7 +44,12 @@ export class MembersController {
   @ApiOperation({ summary: "Change a member's role (owner only); the last owner cannot be demoted" })
   @ApiData(MemberDto)
   @ApiErrors(400, 404)
-  async update(@CurrentPrincipal() principal: Principal, @Param('id') appId: string, @Param('userId') userId: string, @Body() body: MemberRoleDto) {
+  async update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') appId: string,
+    @Param('userId') userId: string,
+    @Body() body: MemberRoleDto,
+  ) {
     return { data: memberView(await this.members.updateRole(principal, appId, userId, body.role)) };
   }
 

@@ -74,7 +74,11 @@ export class MembersService {
       const member = await this.memberOf(appId, userId, tx);
       if (member.role === 'owner') await this.keepAnOwner(appId, tx);
       await this.store.delete(appId, userId, tx);
-      await this.auditLog.record(tx, appId, principal, 'member.removed', { userId, email: await this.emailOf(userId, tx), role: member.role });
+      await this.auditLog.record(tx, appId, principal, 'member.removed', {
+        userId,
+        email: await this.emailOf(userId, tx),
+        role: member.role,
+      });
       return this.managementKeys.revokeCreatedBy(principal, appId, userId, tx);
     });
     await this.managementKeys.forgetRevoked(revoked);

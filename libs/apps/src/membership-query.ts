@@ -11,7 +11,11 @@ import { App } from './app.entity';
  * as an editor. When it finds nothing, AppsService.authorize says why (404 app / 403 right). The one place
  * outside this lib's stores that knows how membership is stored.
  */
-export function withMembership<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, appIdColumn: string, principal: Principal): SelectQueryBuilder<T> {
+export function withMembership<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  appIdColumn: string,
+  principal: Principal,
+): SelectQueryBuilder<T> {
   if (principal.kind === 'appKey') {
     return qb
       .innerJoin(App, 'member_app', `member_app.id = ${appIdColumn} AND member_app.id = :memberAppId`, { memberAppId: principal.appId })

@@ -104,7 +104,11 @@ export function createFakeApps(options: { appsPerUser?: number; users?: Record<s
   const members = new MemoryMemberStore();
   const apps = new MemoryAppStore(members);
   const audit: Array<{ appId: string; action: string; details: Record<string, unknown> }> = [];
-  const auditLog = { record: async (_tx: unknown, appId: string, _p: unknown, action: string, details: Record<string, unknown>) => void audit.push({ appId, action, details }), page: async () => [] };
+  const auditLog = {
+    record: async (_tx: unknown, appId: string, _p: unknown, action: string, details: Record<string, unknown>) =>
+      void audit.push({ appId, action, details }),
+    page: async () => [],
+  };
   const events = new DomainEvents();
   const emitted: DomainEvent[] = [];
   events.onAny((e) => void emitted.push(e));
@@ -119,8 +123,34 @@ export function createFakeApps(options: { appsPerUser?: number; users?: Record<s
     emailsOf: async (userIds: string[]) => new Map(userIds.map((u) => [u, users[u] ?? ''])),
   };
   const config = { LIMIT_APPS_PER_USER: options.appsPerUser ?? 100 };
-  const service = new AppsService(apps as never, members as never, fakeTransactions as never, ids as never, auditLog as unknown as AuditLog, events, config as never);
+  const service = new AppsService(
+    apps as never,
+    members as never,
+    fakeTransactions as never,
+    ids as never,
+    auditLog as unknown as AuditLog,
+    events,
+    config as never,
+  );
   const managementKeys = { revokeCreatedBy: async () => [], forgetRevoked: async () => undefined };
-  const membersService = new MembersService(members as never, fakeTransactions as never, service, auth as never, auditLog as unknown as AuditLog, managementKeys as never, events);
-  return { apps: service, members: membersService, appStore: apps, memberStore: members, audit, emitted, events, ids, transactions: fakeTransactions };
+  const membersService = new MembersService(
+    members as never,
+    fakeTransactions as never,
+    service,
+    auth as never,
+    auditLog as unknown as AuditLog,
+    managementKeys as never,
+    events,
+  );
+  return {
+    apps: service,
+    members: membersService,
+    appStore: apps,
+    memberStore: members,
+    audit,
+    emitted,
+    events,
+    ids,
+    transactions: fakeTransactions,
+  };
 }

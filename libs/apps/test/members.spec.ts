@@ -1,7 +1,11 @@
 import { DomainError } from '@superflag/core';
 import { aUser, createFakeApps } from './fakes';
 
-const status = (p: Promise<unknown>) => p.then(() => 200, (err: DomainError) => err.status);
+const status = (p: Promise<unknown>) =>
+  p.then(
+    () => 200,
+    (err: DomainError) => err.status,
+  );
 
 async function appWithOwner() {
   const fake = createFakeApps({ users: { usr_owner: 'owner@example.com', usr_grace: 'grace@example.com', usr_alan: 'alan@example.com' } });
@@ -18,7 +22,9 @@ describe('MembersService rules', () => {
     expect(await status(members.add(owner, app.id, 'grace@example.com', 'viewer'))).toBe(409);
     expect(await status(members.add(owner, app.id, 'nobody@example.com', 'viewer'))).toBe(404);
     expect(audit.map((a) => a.action)).toEqual(['member.added']);
-    expect(emitted).toEqual([{ name: 'member.added', payload: { appId: app.id, userId: 'usr_grace', role: 'editor', actor: { type: 'user', id: 'usr_owner' } } }]);
+    expect(emitted).toEqual([
+      { name: 'member.added', payload: { appId: app.id, userId: 'usr_grace', role: 'editor', actor: { type: 'user', id: 'usr_owner' } } },
+    ]);
   });
 
   it('never lets the last owner go, by demotion or removal; a second owner makes it possible', async () => {
@@ -57,7 +63,9 @@ describe('AppsService rules', () => {
     const app = await fake.transactions.run((tx) => fake.apps.create(owner, 'one', tx));
     await fake.apps.setPlan(owner, app.id, 'pro');
     await fake.apps.setPlan(owner, app.id, 'pro');
-    expect(fake.emitted).toEqual([{ name: 'plan.changed', payload: { appId: app.id, plan: 'pro', previous: 'free', actor: { type: 'user', id: 'usr_1' } } }]);
+    expect(fake.emitted).toEqual([
+      { name: 'plan.changed', payload: { appId: app.id, plan: 'pro', previous: 'free', actor: { type: 'user', id: 'usr_1' } } },
+    ]);
     expect(fake.audit.map((a) => a.details)).toEqual([{ from: 'free', to: 'pro' }]);
   });
 });

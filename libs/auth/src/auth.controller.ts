@@ -6,7 +6,15 @@ import { CurrentUser, RequireUser } from './auth.decorators';
 import { AuthService, type Session } from './auth.service';
 import type { CliToken } from './cli-token.entity';
 import {
-  ChangePasswordDto, CreatedTokenDto, CreateTokenDto, CredentialsDto, MeDto, RevokeAllTokensDto, RevokedTokensDto, SessionDto, TokenDto,
+  ChangePasswordDto,
+  CreatedTokenDto,
+  CreateTokenDto,
+  CredentialsDto,
+  MeDto,
+  RevokeAllTokensDto,
+  RevokedTokensDto,
+  SessionDto,
+  TokenDto,
 } from './dto/auth.dto';
 import type { UserPrincipal } from './principal';
 import { TOKEN_CURSOR, TokensService } from './tokens.service';
@@ -14,20 +22,31 @@ import type { User } from './user.entity';
 
 const userView = (u: User) => ({ id: u.id, email: u.email, createdAt: u.createdAt.toISOString() });
 const tokenView = (t: CliToken) => ({
-  id: t.id, name: t.name, scopes: t.scopes, createdAt: t.createdAt.toISOString(),
-  expiresAt: t.expiresAt?.toISOString() ?? null, lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+  id: t.id,
+  name: t.name,
+  scopes: t.scopes,
+  createdAt: t.createdAt.toISOString(),
+  expiresAt: t.expiresAt?.toISOString() ?? null,
+  lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
 });
-const sessionView = (s: Session) => ({ data: { user: userView(s.user), token: s.secret, expiresAt: s.token.expiresAt?.toISOString() ?? null } });
+const sessionView = (s: Session) => ({
+  data: { user: userView(s.user), token: s.secret, expiresAt: s.token.expiresAt?.toISOString() ?? null },
+});
 
 @ApiTags('Auth')
 @Controller('api/v1/auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService, private readonly tokens: TokensService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly tokens: TokensService,
+  ) {}
 
   @Public()
   @AnonymousBurstLimit()
   @Post('signup')
-  @ApiOperation({ summary: 'Create an account and get a cli_ session token with every scope (expires after LOGIN_TOKEN_TTL_DAYS without use)' })
+  @ApiOperation({
+    summary: 'Create an account and get a cli_ session token with every scope (expires after LOGIN_TOKEN_TTL_DAYS without use)',
+  })
   @ApiData(SessionDto, { status: 201 })
   @ApiErrors(400, 403, 409, 413)
   async signup(@Body() body: CredentialsDto) {
@@ -81,7 +100,12 @@ export class AuthController {
   @Get('tokens')
   @RequireUser('tokens:write')
   @ApiOperation({ summary: "List the caller's active cli_ tokens (never their secrets), newest first; page with `limit` and `cursor`" })
-  @ApiData(TokenDto, { isArray: true, extra: { nextCursor: { type: 'string', nullable: true, description: 'Only with `limit` or `cursor`: the next page, null on the last' } } })
+  @ApiData(TokenDto, {
+    isArray: true,
+    extra: {
+      nextCursor: { type: 'string', nullable: true, description: 'Only with `limit` or `cursor`: the next page, null on the last' },
+    },
+  })
   @ApiErrors(400)
   async listTokens(@CurrentUser() principal: UserPrincipal, @Query() query: PageQueryDto) {
     const page = pageRequest(query, TOKEN_CURSOR);
@@ -91,7 +115,9 @@ export class AuthController {
 
   @Post('tokens')
   @RequireUser('tokens:write')
-  @ApiOperation({ summary: "Create a cli_ token (e.g. for CI) within the calling token's scopes and expiry; the secret is returned only once" })
+  @ApiOperation({
+    summary: "Create a cli_ token (e.g. for CI) within the calling token's scopes and expiry; the secret is returned only once",
+  })
   @ApiData(CreatedTokenDto, { status: 201 })
   @ApiErrors(400, 409)
   async createToken(@CurrentUser() principal: UserPrincipal, @Body() body: CreateTokenDto) {

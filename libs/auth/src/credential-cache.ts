@@ -33,7 +33,10 @@ export class CredentialCache implements OnModuleInit {
   private readonly unknown = new Map<string, number>();
   private readonly maxVerified: number;
 
-  constructor(config: AppConfig, @Inject(CLUSTER_BUS) private readonly bus: ClusterBus) {
+  constructor(
+    config: AppConfig,
+    @Inject(CLUSTER_BUS) private readonly bus: ClusterBus,
+  ) {
     this.maxVerified = config.CACHE_MAX_KEYS;
   }
 

@@ -12,7 +12,10 @@ const WINDOW_MS = 60_000;
  */
 @Injectable()
 export class LoginLimiter {
-  constructor(@Inject(RATE_LIMIT_STORE) private readonly store: ThrottlerStorage, private readonly config: AppConfig) {}
+  constructor(
+    @Inject(RATE_LIMIT_STORE) private readonly store: ThrottlerStorage,
+    private readonly config: AppConfig,
+  ) {}
 
   async check(email: string, ip: string): Promise<void> {
     const limit = this.config.LOGIN_RATE_LIMIT;

@@ -10,8 +10,14 @@ import type { User } from './user.entity';
 
 const operatorView = (u: User) => ({ id: u.id, email: u.email, createdAt: u.createdAt.toISOString() });
 const auditView = (e: OperatorAuditEvent) => ({
-  id: Number(e.id), action: e.action, userId: e.userId, email: e.email, actorUserId: e.actorUserId, actorTokenId: e.actorTokenId,
-  details: e.details, createdAt: e.createdAt.toISOString(),
+  id: Number(e.id),
+  action: e.action,
+  userId: e.userId,
+  email: e.email,
+  actorUserId: e.actorUserId,
+  actorTokenId: e.actorTokenId,
+  details: e.details,
+  createdAt: e.createdAt.toISOString(),
 });
 
 /** The deployment's operators (who may change plans): operators only, with a cli_ token. */
@@ -30,7 +36,7 @@ export class OperatorsController {
 
   @Post()
   @RequireUser('apps:write')
-  @ApiOperation({ summary: 'Make an existing account an operator (operators only; recorded in the operators\' audit)' })
+  @ApiOperation({ summary: "Make an existing account an operator (operators only; recorded in the operators' audit)" })
   @ApiData(OperatorDto, { status: 201 })
   @ApiErrors(400, 404, 409)
   async grant(@CurrentUser() principal: UserPrincipal, @Body() body: GrantOperatorDto) {

@@ -69,7 +69,10 @@ describe('credential cache', () => {
     await cache.forget(['x', 'y']);
     expect(cache.verifiedAt('x', 1)).toBeUndefined();
     expect(cache.verifiedAt('y', 1)).toBeUndefined();
-    expect(bus.published).toEqual([{ type: 'token-revoked', tokenHash: 'x' }, { type: 'token-revoked', tokenHash: 'y' }]);
+    expect(bus.published).toEqual([
+      { type: 'token-revoked', tokenHash: 'x' },
+      { type: 'token-revoked', tokenHash: 'y' },
+    ]);
   });
 
   it('drops everything on resync (events may have been missed)', async () => {

@@ -75,10 +75,25 @@ export class CoreModule {
         {
           provide: RATE_LIMIT_STORE,
           inject: [REDIS, ThrottlerStorageService],
-          useFactory: (redis: RedisClient | null, memory: ThrottlerStorageService) => (redis ? new RedisThrottlerStorage(redis, memory) : memory),
+          useFactory: (redis: RedisClient | null, memory: ThrottlerStorageService) =>
+            redis ? new RedisThrottlerStorage(redis, memory) : memory,
         },
       ],
-      exports: [AppConfig, Clock, IdGenerator, DomainEvents, Transactions, REDIS, RATE_LIMIT_STORE, CLUSTER_BUS, DatabaseModule, MetricsService, HttpDrain, DependencyMonitor, AuthFailureLimiter],
+      exports: [
+        AppConfig,
+        Clock,
+        IdGenerator,
+        DomainEvents,
+        Transactions,
+        REDIS,
+        RATE_LIMIT_STORE,
+        CLUSTER_BUS,
+        DatabaseModule,
+        MetricsService,
+        HttpDrain,
+        DependencyMonitor,
+        AuthFailureLimiter,
+      ],
     };
   }
 }

@@ -4,13 +4,26 @@ describe('loadConfig', () => {
   it('applies documented defaults with an empty environment', () => {
     const c = loadConfig({});
     expect(c).toBeInstanceOf(AppConfig);
-    expect(c).toMatchObject({ PORT: 3000, HOST: '0.0.0.0', DATA_DIR: './.data', SIGNUP_ENABLED: true, LOGIN_RATE_LIMIT: 10, BODY_LIMIT: 1_048_576 });
+    expect(c).toMatchObject({
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      DATA_DIR: './.data',
+      SIGNUP_ENABLED: true,
+      LOGIN_RATE_LIMIT: 10,
+      BODY_LIMIT: 1_048_576,
+    });
     expect(c.DATABASE_URL).toBeUndefined();
     expect(c.REDIS_URL).toBeUndefined();
   });
 
   it('parses numbers and booleans from strings and ignores unrelated variables', () => {
-    const c = loadConfig({ PORT: '8080', SIGNUP_ENABLED: 'false', TRUST_PROXY: 'true', PATH: '/usr/bin', DATABASE_URL: 'postgres://u@h/db' });
+    const c = loadConfig({
+      PORT: '8080',
+      SIGNUP_ENABLED: 'false',
+      TRUST_PROXY: 'true',
+      PATH: '/usr/bin',
+      DATABASE_URL: 'postgres://u@h/db',
+    });
     expect(c.PORT).toBe(8080);
     expect(c.SIGNUP_ENABLED).toBe(false);
     expect(c.TRUST_PROXY).toBe(true);
@@ -33,9 +46,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY: value }).TRUST_PROXY).toEqual(expected);
   });
 
-  it.each(['maybe', '10.0.0.0/33', '::1/129', '10.0.0.1/8/2', '300.1.1.1', '-1', '101', '10.0.0.0/8,,nope'])('refuses TRUST_PROXY=%j with one line', (value) => {
-    expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(/^Invalid configuration: TRUST_PROXY=.* must be true, false, a hop count or a comma-separated list/);
-  });
+  it.each(['maybe', '10.0.0.0/33', '::1/129', '10.0.0.1/8/2', '300.1.1.1', '-1', '101', '10.0.0.0/8,,nope'])(
+    'refuses TRUST_PROXY=%j with one line',
+    (value) => {
+      expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(
+        /^Invalid configuration: TRUST_PROXY=.* must be true, false, a hop count or a comma-separated list/,
+      );
+    },
+  );
 
   it('treats empty URLs as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', REDIS_URL: '' })).toMatchObject({ DATABASE_URL: undefined, REDIS_URL: undefined });

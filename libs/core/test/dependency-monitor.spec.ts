@@ -18,7 +18,12 @@ function setup(opts: { databaseUrl?: string; redis?: { isReady: boolean; ping: j
   const config = Object.assign(new AppConfig(), { DATABASE_URL: opts.databaseUrl ?? 'postgres://127.0.0.1:1/x' });
   const query = jest.fn<Promise<unknown>, [string]>().mockResolvedValue([{ '?column?': 1 }]);
   const metrics = new MetricsService(config);
-  const monitor = new DependencyMonitor(config, { query } as unknown as DataSource, metrics, (opts.redis ?? null) as unknown as RedisClient | null);
+  const monitor = new DependencyMonitor(
+    config,
+    { query } as unknown as DataSource,
+    metrics,
+    (opts.redis ?? null) as unknown as RedisClient | null,
+  );
   monitor.onModuleInit();
   const gauge = async (dependency: string) => {
     const text = await metrics.registry.getSingleMetricAsString('superflag_dependency_up');
@@ -67,7 +72,9 @@ describe('DependencyMonitor', () => {
     expect(query).toHaveBeenCalledTimes(3);
     expect(monitor.database).toBe('up');
     expect(await gauge('database')).toBe('1');
-    expect(warn.mock.calls.map(([m]) => m)).toEqual(['PostgreSQL unavailable (ECONNREFUSED): requests that need the database answer 503 until it is back; runtime reads are served from memory']);
+    expect(warn.mock.calls.map(([m]) => m)).toEqual([
+      'PostgreSQL unavailable (ECONNREFUSED): requests that need the database answer 503 until it is back; runtime reads are served from memory',
+    ]);
   });
 
   it('does not ping the embedded engine', async () => {

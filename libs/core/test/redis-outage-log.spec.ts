@@ -4,7 +4,11 @@ import { backoff, redisLocation } from '../src/redis/redis';
 function aLog() {
   const lines: Array<['log' | 'warn', string]> = [];
   let now = 0;
-  const log = new RedisOutageLog({ log: (m: string) => lines.push(['log', m]), warn: (m: string) => lines.push(['warn', m]) } as never, 'redis://h:6379', () => now);
+  const log = new RedisOutageLog(
+    { log: (m: string) => lines.push(['log', m]), warn: (m: string) => lines.push(['warn', m]) } as never,
+    'redis://h:6379',
+    () => now,
+  );
   return { log, lines, advance: (ms: number) => (now += ms) };
 }
 const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
@@ -17,13 +21,23 @@ describe('RedisOutageLog', () => {
       advance(1000);
       log.failed(refused);
     }
-    expect(lines).toEqual([['warn', expect.stringMatching(/^Redis at redis:\/\/h:6379 unavailable \(ECONNREFUSED\): starting degraded — .* retrying in the background$/)]]);
+    expect(lines).toEqual([
+      [
+        'warn',
+        expect.stringMatching(
+          /^Redis at redis:\/\/h:6379 unavailable \(ECONNREFUSED\): starting degraded — .* retrying in the background$/,
+        ),
+      ],
+    ]);
     for (let i = 0; i < 30; i++) {
       advance(1000);
       log.failed(refused);
     }
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toEqual(['warn', 'Redis at redis://h:6379 still unavailable (ECONNREFUSED) after 60 more attempts; retrying in the background']);
+    expect(lines[1]).toEqual([
+      'warn',
+      'Redis at redis://h:6379 still unavailable (ECONNREFUSED) after 60 more attempts; retrying in the background',
+    ]);
     log.connected();
     log.connected();
     expect(lines.slice(2)).toEqual([['log', expect.stringMatching(/^Redis at redis:\/\/h:6379 connected/)]]);

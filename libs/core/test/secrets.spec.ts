@@ -5,9 +5,11 @@ import { IdGenerator, newSecret, randomBase62 } from '../src/ids';
 describe('ids and secrets', () => {
   it('makes prefixed base62 ids of the documented length', () => {
     const ids = new IdGenerator();
-    fc.assert(fc.property(fc.constantFrom('app', 'env', 'usr', 'tok', 'key') as fc.Arbitrary<'app'>, (prefix) => {
-      expect(ids.next(prefix)).toMatch(new RegExp(`^${prefix}_[0-9A-Za-z]{16}$`));
-    }));
+    fc.assert(
+      fc.property(fc.constantFrom('app', 'env', 'usr', 'tok', 'key') as fc.Arbitrary<'app'>, (prefix) => {
+        expect(ids.next(prefix)).toMatch(new RegExp(`^${prefix}_[0-9A-Za-z]{16}$`));
+      }),
+    );
   });
 
   it('makes secrets with at least 32 bytes of entropy and no repeats', () => {

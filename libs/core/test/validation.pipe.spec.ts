@@ -4,10 +4,12 @@ import { DomainError } from '../src/errors/domain-error';
 import { RequestValidationPipe } from '../src/http/validation.pipe';
 
 class Body {
-  @IsString() @Matches(/^[a-z]+$/, { message: 'name must be lower-case letters' })
+  @IsString()
+  @Matches(/^[a-z]+$/, { message: 'name must be lower-case letters' })
   name!: string;
 
-  @IsOptional() @IsInt()
+  @IsOptional()
+  @IsInt()
   count?: number;
 }
 

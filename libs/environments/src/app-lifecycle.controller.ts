@@ -16,7 +16,10 @@ export class AppLifecycleController {
 
   @Post()
   @RequireUser('apps:write')
-  @ApiOperation({ operationId: 'Apps_create', summary: 'Create an app with its development, staging and production environments; you become its owner' })
+  @ApiOperation({
+    operationId: 'Apps_create',
+    summary: 'Create an app with its development, staging and production environments; you become its owner',
+  })
   @ApiData(AppDto, { status: 201 })
   @ApiErrors(400, 409, 413)
   async create(@CurrentPrincipal() principal: Principal, @Body() body: AppNameDto) {

@@ -28,7 +28,8 @@ export class AppLifecycle {
     });
     const actor = eventActor(principal);
     this.events.emit('app.created', { appId: app.id, name: app.name, ownerId: app.ownerId });
-    for (const env of environments) this.events.emit('environment.created', { appId: app.id, environmentId: env.id, name: env.name, actor });
+    for (const env of environments)
+      this.events.emit('environment.created', { appId: app.id, environmentId: env.id, name: env.name, actor });
     return app;
   }
 

@@ -76,7 +76,12 @@ export class EnvironmentStore {
    * characters, so in practice every environment is reachable by its name and by its id alike. Undefined when
    * there is no such environment or the caller is no member of the app.
    */
-  async findForMember(principal: Principal, appId: string, envRef: string, options: { tx?: Transaction; lock?: boolean } = {}): Promise<MemberEnvironment | undefined> {
+  async findForMember(
+    principal: Principal,
+    appId: string,
+    envRef: string,
+    options: { tx?: Transaction; lock?: boolean } = {},
+  ): Promise<MemberEnvironment | undefined> {
     const qb = this.transactions
       .manager(options.tx)
       .createQueryBuilder(Environment, 'env')
@@ -87,7 +92,9 @@ export class EnvironmentStore {
     const { entities, raw } = await qb.getRawAndEntities();
     const environment = entities.find((e) => e.id === envRef) ?? entities[0];
     if (!environment) return undefined;
-    const row = (raw as Array<{ env_id: string; member_role: AppRole; app_plan: MemberEnvironment['plan'] }>).find((r) => r.env_id === environment.id)!;
+    const row = (raw as Array<{ env_id: string; member_role: AppRole; app_plan: MemberEnvironment['plan'] }>).find(
+      (r) => r.env_id === environment.id,
+    )!;
     return { environment, role: row.member_role, plan: row.app_plan };
   }
 }

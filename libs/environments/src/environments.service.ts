@@ -50,7 +50,10 @@ export class EnvironmentsService {
 
   /** The default environments of a new app, inside the transaction that creates it (AppLifecycle announces them). */
   createDefaults(appId: string, tx: Transaction): Promise<Environment[]> {
-    return this.store.insert(DEFAULT_ENVIRONMENTS.map((name) => ({ id: this.ids.next('env'), appId, name })), tx);
+    return this.store.insert(
+      DEFAULT_ENVIRONMENTS.map((name) => ({ id: this.ids.next('env'), appId, name })),
+      tx,
+    );
   }
 
   /** Ids of the app's environments, inside `tx` (read before the app is deleted, for `app.deleted`). */
@@ -89,7 +92,8 @@ export class EnvironmentsService {
       }
     }
     if (failed > 0 && versions.size === 0) throw firstError;
-    if (failed > 0) this.logger.warn(`Environment versions: ${failed} chunk(s) of ${VERSIONS_CHUNK} ids failed (${(firstError as Error).message})`);
+    if (failed > 0)
+      this.logger.warn(`Environment versions: ${failed} chunk(s) of ${VERSIONS_CHUNK} ids failed (${(firstError as Error).message})`);
     return versions;
   }
 
@@ -107,7 +111,13 @@ export class EnvironmentsService {
    * Inside a transaction pass it; `lock` takes the row lock (`FOR UPDATE`) that serialises versioned writes.
    * Counting the request against the monthly quota is the request pipeline's (libs/quotas QuotaGuard), not this.
    */
-  async resolve(principal: Principal, appId: string, envRef: string, right: AppRight, options: { tx?: Transaction; lock?: boolean } = {}): Promise<Environment> {
+  async resolve(
+    principal: Principal,
+    appId: string,
+    envRef: string,
+    right: AppRight,
+    options: { tx?: Transaction; lock?: boolean } = {},
+  ): Promise<Environment> {
     const found = await this.store.findForMember(principal, appId, envRef, options);
     if (found && roleAllows(found.role, right)) return found.environment;
     // Say why: unknown or foreign app (404), missing right (403), or unknown environment (404).

@@ -2,7 +2,11 @@ import { aUser } from '../../apps/test/fakes';
 import type { DomainError } from '@superflag/core';
 import { environmentsWith } from './fakes';
 
-const status = (p: Promise<unknown>) => p.then(() => 200, (err: DomainError) => err.status);
+const status = (p: Promise<unknown>) =>
+  p.then(
+    () => 200,
+    (err: DomainError) => err.status,
+  );
 const owner = aUser('usr_owner');
 
 describe('AppLifecycle', () => {
@@ -29,7 +33,10 @@ describe('AppLifecycle', () => {
     const ids = fake.envStore.rows.map((e) => e.id);
     expect(await status(fake.lifecycle.delete(aUser('usr_stranger'), app.id))).toBe(404);
     await fake.lifecycle.delete(owner, app.id);
-    expect(fake.emitted.at(-1)).toEqual({ name: 'app.deleted', payload: { appId: app.id, environmentIds: ids, actor: { type: 'user', id: 'usr_owner' } } });
+    expect(fake.emitted.at(-1)).toEqual({
+      name: 'app.deleted',
+      payload: { appId: app.id, environmentIds: ids, actor: { type: 'user', id: 'usr_owner' } },
+    });
   });
 });
 
@@ -38,7 +45,10 @@ describe('EnvironmentsService rules', () => {
     const fake = environmentsWith({}, { envsPerApp: 4 });
     const app = await fake.lifecycle.create(owner, 'shop');
     const qa = await fake.environments.create(owner, app.id, 'qa');
-    expect(fake.emitted.at(-1)).toEqual({ name: 'environment.created', payload: { appId: app.id, environmentId: qa.id, name: 'qa', actor: { type: 'user', id: 'usr_owner' } } });
+    expect(fake.emitted.at(-1)).toEqual({
+      name: 'environment.created',
+      payload: { appId: app.id, environmentId: qa.id, name: 'qa', actor: { type: 'user', id: 'usr_owner' } },
+    });
     expect(await status(fake.environments.create(owner, app.id, 'qa2'))).toBe(409);
     await fake.environments.delete(owner, app.id, 'qa');
     expect(await status(fake.environments.create(owner, app.id, 'staging'))).toBe(409);
@@ -56,7 +66,10 @@ describe('EnvironmentsService rules', () => {
   it('finds an environment for the quota only for members with the right', async () => {
     const fake = environmentsWith();
     const app = await fake.lifecycle.create(owner, 'shop');
-    expect(await fake.environments.findAuthorized(owner, app.id, 'staging', 'manage')).toMatchObject({ environment: { name: 'staging' }, plan: 'free' });
+    expect(await fake.environments.findAuthorized(owner, app.id, 'staging', 'manage')).toMatchObject({
+      environment: { name: 'staging' },
+      plan: 'free',
+    });
     expect(await fake.environments.findAuthorized(aUser('usr_x'), app.id, 'staging', 'read')).toBeNull();
   });
 });

@@ -11,7 +11,12 @@ type Public<T> = Pick<T, keyof T>;
 /** Environments in memory, with the same uniqueness rule as the table (name per app). */
 export class MemoryEnvironmentStore implements Public<EnvironmentStore> {
   readonly rows: Environment[] = [];
-  constructor(private readonly members: (principal: Principal, appId: string) => Promise<{ role: MemberEnvironment['role']; plan: MemberEnvironment['plan'] } | undefined>) {}
+  constructor(
+    private readonly members: (
+      principal: Principal,
+      appId: string,
+    ) => Promise<{ role: MemberEnvironment['role']; plan: MemberEnvironment['plan'] } | undefined>,
+  ) {}
 
   async ordered(appId: string) {
     return this.rows.filter((e) => e.appId === appId);
@@ -24,7 +29,8 @@ export class MemoryEnvironmentStore implements Public<EnvironmentStore> {
   }
   async insert(rows: Array<Pick<Environment, 'id' | 'appId' | 'name'>>, _tx: Transaction) {
     const { conflict } = await import('@superflag/core');
-    for (const row of rows) if (this.rows.some((e) => e.appId === row.appId && e.name === row.name)) throw conflict('Environment already exists');
+    for (const row of rows)
+      if (this.rows.some((e) => e.appId === row.appId && e.name === row.name)) throw conflict('Environment already exists');
     const created = rows.map((row) => ({ ...row, version: 0, createdAt: new Date() }));
     this.rows.push(...created);
     return created;
@@ -41,14 +47,18 @@ export class MemoryEnvironmentStore implements Public<EnvironmentStore> {
     return ++env.version;
   }
   async findForMember(principal: Principal, appId: string, envRef: string) {
-    const environment = this.rows.find((e) => e.appId === appId && e.id === envRef) ?? this.rows.find((e) => e.appId === appId && e.name === envRef);
+    const environment =
+      this.rows.find((e) => e.appId === appId && e.id === envRef) ?? this.rows.find((e) => e.appId === appId && e.name === envRef);
     const member = environment && (await this.members(principal, appId));
     return environment && member ? { environment, ...member } : undefined;
   }
 }
 
 /** EnvironmentsService and AppLifecycle over in-memory stores (apps' fakes included); `overrides` replace store methods. */
-export function environmentsWith(overrides: Partial<Public<EnvironmentStore>> = {}, options: { envsPerApp?: number; appsPerUser?: number } = {}) {
+export function environmentsWith(
+  overrides: Partial<Public<EnvironmentStore>> = {},
+  options: { envsPerApp?: number; appsPerUser?: number } = {},
+) {
   const fake = createFakeApps({ appsPerUser: options.appsPerUser });
   const store = new MemoryEnvironmentStore(async (principal, appId) => {
     const found = await fake.appStore.withRole(principal, appId);
@@ -56,7 +66,14 @@ export function environmentsWith(overrides: Partial<Public<EnvironmentStore>> = 
   });
   Object.assign(store, overrides);
   const config = { LIMIT_ENVS_PER_APP: options.envsPerApp ?? 20 };
-  const environments = new EnvironmentsService(store as never, fake.transactions as never, fake.apps, fake.ids as never, fake.events, config as never);
+  const environments = new EnvironmentsService(
+    store as never,
+    fake.transactions as never,
+    fake.apps,
+    fake.ids as never,
+    fake.events,
+    config as never,
+  );
   const lifecycle = new AppLifecycle(fake.transactions as never, fake.apps, environments, fake.events);
   return { ...fake, environments, lifecycle, envStore: store };
 }

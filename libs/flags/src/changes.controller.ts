@@ -29,11 +29,15 @@ export class ChangesController {
   @RequireScopes('flags:read')
   @ApiOperation({
     summary: "An environment's change history, newest first, 50 a page unless `limit` says otherwise",
-    description: "Page with `cursor` = the previous page's `nextCursor` (given with `limit` or `cursor`), or with `before` = its `nextBefore`.",
+    description:
+      "Page with `cursor` = the previous page's `nextCursor` (given with `limit` or `cursor`), or with `before` = its `nextBefore`.",
   })
   @ApiData(ChangeDto, {
     isArray: true,
-    extra: { nextBefore: { type: 'integer', nullable: true, description: 'Cursor of the next (older) page; null on the last page' }, ...NEXT_CURSOR_DOC },
+    extra: {
+      nextBefore: { type: 'integer', nullable: true, description: 'Cursor of the next (older) page; null on the last page' },
+      ...NEXT_CURSOR_DOC,
+    },
   })
   @ApiErrors(400, 404)
   async list(@CurrentPrincipal() principal: Principal, @Query() query: ChangesQueryDto) {

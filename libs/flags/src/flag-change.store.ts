@@ -18,7 +18,9 @@ export class FlagChangeStore {
 
   /** The changes that produced versions after `version`, newest first: what a rollback to it undoes. */
   after(tx: Transaction, environmentId: string, version: number): Promise<FlagChange[]> {
-    return this.transactions.manager(tx).find(FlagChange, { where: { environmentId, version: MoreThan(version) }, order: { version: 'DESC' } });
+    return this.transactions
+      .manager(tx)
+      .find(FlagChange, { where: { environmentId, version: MoreThan(version) }, order: { version: 'DESC' } });
   }
 
   /** At most `limit` changes, newest first, older than version `before` when given. */

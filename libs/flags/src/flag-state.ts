@@ -9,7 +9,11 @@ export const stateOf = (f: Pick<Flag, 'type' | 'value' | 'clientEnabled' | 'desc
   rollout: f.rollout ?? null,
 });
 
-export const flagView = (f: Pick<Flag, 'type' | 'value' | 'clientEnabled'>): FlagView => ({ type: f.type, value: f.value, clientEnabled: f.clientEnabled });
+export const flagView = (f: Pick<Flag, 'type' | 'value' | 'clientEnabled'>): FlagView => ({
+  type: f.type,
+  value: f.value,
+  clientEnabled: f.clientEnabled,
+});
 
 /** Values are stored as given (json, not jsonb), so two are the same only with the same keys in the same order. */
 export const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);

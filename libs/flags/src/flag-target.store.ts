@@ -54,7 +54,8 @@ export class FlagTargetStore {
       .orderBy('t.target_type', 'ASC')
       .addOrderBy('t.target_id', 'ASC');
     if (!page) return { items: await qb.getMany(), nextCursor: null };
-    if (page.after) qb.andWhere('(t.target_type, t.target_id) > (:afterType, :afterId)', { afterType: page.after[0], afterId: page.after[1] });
+    if (page.after)
+      qb.andWhere('(t.target_type, t.target_id) > (:afterType, :afterId)', { afterType: page.after[0], afterId: page.after[1] });
     return toPage(await qb.limit(page.limit + 1).getMany(), page.limit, (t) => [t.targetType, t.targetId]);
   }
 

@@ -72,7 +72,12 @@ export function assertFlagType(type: unknown): FlagType {
  * A value of `type` that can be stored exactly as given, or 400. `path` names it in the error (`value`,
  * `flags.<key>`, `updates.3.value`): nesting, NULs, lone surrogates and non-finite numbers are refused at any depth.
  */
-export function assertFlagValue(type: FlagType, value: unknown, key?: string, path = key === undefined ? 'value' : `flags.${key}`): FlagValue {
+export function assertFlagValue(
+  type: FlagType,
+  value: unknown,
+  key?: string,
+  path = key === undefined ? 'value' : `flags.${key}`,
+): FlagValue {
   if (!isValidFlagValue(type, value)) {
     throw key === undefined
       ? badRequest(`Invalid value for flag type ${type}`)

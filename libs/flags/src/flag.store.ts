@@ -5,7 +5,9 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { Flag } from './flag.entity';
 
 /** What a new flag row holds besides its id and environment. */
-export type NewFlag = Pick<Flag, 'id' | 'environmentId' | 'key' | 'type' | 'value' | 'clientEnabled' | 'rollout'> & { description?: string | null };
+export type NewFlag = Pick<Flag, 'id' | 'environmentId' | 'key' | 'type' | 'value' | 'clientEnabled' | 'rollout'> & {
+  description?: string | null;
+};
 
 /** The flags of an environment. Without a transaction handle, reads run outside any transaction. */
 @Injectable()
@@ -51,7 +53,18 @@ export class FlagStore {
       `UPDATE flags AS f SET type = v.type, value = v.value, client_enabled = v.client_enabled, description = v.description, rollout = v.rollout, updated_at = now()
          FROM json_to_recordset($1::json) AS v(id varchar, type varchar, value json, client_enabled boolean, description text, rollout json)
         WHERE f.id = v.id`,
-      [JSON.stringify(flags.map((f) => ({ id: f.id, type: f.type, value: f.value, client_enabled: f.clientEnabled, description: f.description, rollout: f.rollout ?? null })))],
+      [
+        JSON.stringify(
+          flags.map((f) => ({
+            id: f.id,
+            type: f.type,
+            value: f.value,
+            client_enabled: f.clientEnabled,
+            description: f.description,
+            rollout: f.rollout ?? null,
+          })),
+        ),
+      ],
     );
   }
 

@@ -4,13 +4,27 @@ import { CurrentPrincipal, type Principal, RequireScopes } from '@superflag/auth
 import { ApiData, ApiErrors, badRequest, QuotaExempt } from '@superflag/core';
 import { EnvQueryDto } from '@superflag/environments';
 import type { FastifyReply } from 'fastify';
-import { BulkUpdateDto, BulkResultDto, CreateFlagDto, FlagDetailDto, FlagKeyQueryDto, FlagViewDto, FlagWriteResultDto, UpdateFlagDto, VersionDto } from './dto/flag.dto';
+import {
+  BulkUpdateDto,
+  BulkResultDto,
+  CreateFlagDto,
+  FlagDetailDto,
+  FlagKeyQueryDto,
+  FlagViewDto,
+  FlagWriteResultDto,
+  UpdateFlagDto,
+  VersionDto,
+} from './dto/flag.dto';
 import { etagMatches } from './etag';
 import { parseIfMatch } from './flag-values';
 import { flagView } from './flag-state';
 import { FlagsService } from './flags.service';
 
-const IF_MATCH = ApiHeader({ name: 'If-Match', required: false, description: 'Optimistic concurrency: `"<version>"`; 412 when the environment has moved on' });
+const IF_MATCH = ApiHeader({
+  name: 'If-Match',
+  required: false,
+  description: 'Optimistic concurrency: `"<version>"`; 412 when the environment has moved on',
+});
 
 /** The expected version from the body or the If-Match header (they must agree when both are given). */
 function expectedVersion(body: number | undefined, ifMatch: string | undefined): number | undefined {
@@ -63,7 +77,10 @@ export class FlagsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { version, flag } = await this.flags.create(principal, body, { ...body, expectedVersion: expectedVersion(body.expectedVersion, ifMatch) });
+    const { version, flag } = await this.flags.create(principal, body, {
+      ...body,
+      expectedVersion: expectedVersion(body.expectedVersion, ifMatch),
+    });
     reply.header('etag', versionTag(version));
     return { data: { version, flag: flagView(flag) } };
   }
@@ -81,7 +98,10 @@ export class FlagsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { version, flag } = await this.flags.update(principal, body, { ...body, expectedVersion: expectedVersion(body.expectedVersion, ifMatch) });
+    const { version, flag } = await this.flags.update(principal, body, {
+      ...body,
+      expectedVersion: expectedVersion(body.expectedVersion, ifMatch),
+    });
     reply.header('etag', versionTag(version));
     return { data: { version, flag: flagView(flag) } };
   }
@@ -111,7 +131,12 @@ export class FlagsController {
   @ApiOperation({ summary: 'Set many flags at once: all or nothing, one version bump, at most 1000 flags' })
   @ApiData(BulkResultDto)
   @ApiErrors(400, 404, 412, 413)
-  bulkPatch(@CurrentPrincipal() principal: Principal, @Body() body: BulkUpdateDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  bulkPatch(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: BulkUpdateDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return this.bulk(principal, body, ifMatch, reply);
   }
 
@@ -123,7 +148,12 @@ export class FlagsController {
   @ApiOperation({ summary: 'Same as PATCH /api/v1/flags/bulk' })
   @ApiData(BulkResultDto)
   @ApiErrors(400, 404, 412, 413)
-  bulkPost(@CurrentPrincipal() principal: Principal, @Body() body: BulkUpdateDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  bulkPost(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: BulkUpdateDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return this.bulk(principal, body, ifMatch, reply);
   }
 
@@ -138,7 +168,10 @@ export class FlagsController {
   }
 
   private async bulk(principal: Principal, body: BulkUpdateDto, ifMatch: string | undefined, reply: FastifyReply) {
-    const result = await this.flags.bulkUpdate(principal, body, body.flags, { ...body, expectedVersion: expectedVersion(body.expectedVersion, ifMatch) });
+    const result = await this.flags.bulkUpdate(principal, body, body.flags, {
+      ...body,
+      expectedVersion: expectedVersion(body.expectedVersion, ifMatch),
+    });
     reply.header('etag', versionTag(result.version));
     return { data: result };
   }

@@ -77,7 +77,16 @@ export class FlagsService {
       if ((await this.flags.count(tx, env.id)) >= this.config.LIMIT_FLAGS_PER_ENV) {
         throw limitReached('Flags per environment', this.config.LIMIT_FLAGS_PER_ENV);
       }
-      const flag = { id: this.ids.next('flg'), environmentId: env.id, key: input.key, type, value, clientEnabled: input.clientEnabled ?? false, description: input.description ?? null, rollout };
+      const flag = {
+        id: this.ids.next('flg'),
+        environmentId: env.id,
+        key: input.key,
+        type,
+        value,
+        clientEnabled: input.clientEnabled ?? false,
+        description: input.description ?? null,
+        rollout,
+      };
       await this.flags.insert(tx, flag);
       return { diffs: [{ key: flag.key, before: null, after: stateOf(flag) }], result: flag as Flag };
     });
@@ -86,7 +95,13 @@ export class FlagsService {
 
   async update(principal: Principal, ref: EnvRef, input: UpdateFlagInput): Promise<{ version: number; flag: Flag }> {
     if (input.type !== undefined) assertFlagType(input.type);
-    if (input.value === undefined && input.clientEnabled === undefined && input.description === undefined && input.type === undefined && input.rollout === undefined) {
+    if (
+      input.value === undefined &&
+      input.clientEnabled === undefined &&
+      input.description === undefined &&
+      input.type === undefined &&
+      input.rollout === undefined
+    ) {
       throw badRequest('Nothing to update: give value, clientEnabled, description, rollout or type');
     }
     const { version, result } = await this.versioned.run(principal, ref, 'update', input, async (tx, env) => {
@@ -121,7 +136,13 @@ export class FlagsService {
       // Its overrides go with it; they are recorded first so a rollback can restore them after the flag.
       const targets = await this.targets.ofFlag(tx, flag.id);
       await this.flags.delete(tx, flag.id);
-      const removed: TargetDiff[] = targets.map((t) => ({ key, targetType: t.targetType, targetId: t.targetId, before: t.value, after: null }));
+      const removed: TargetDiff[] = targets.map((t) => ({
+        key,
+        targetType: t.targetType,
+        targetId: t.targetId,
+        before: t.value,
+        after: null,
+      }));
       return { diffs: [...removed, { key, before: stateOf(flag), after: null }], result: undefined };
     });
     return { version };
@@ -131,7 +152,12 @@ export class FlagsService {
    * Sets many existing flags' values in one write (one version). All or nothing: the first key that does
    * not exist (404) or whose value does not fit its type (400) fails the whole batch, named in the error.
    */
-  async bulkUpdate(principal: Principal, ref: EnvRef, values: Record<string, unknown>, options: WriteOptions): Promise<{ version: number; updated: number }> {
+  async bulkUpdate(
+    principal: Principal,
+    ref: EnvRef,
+    values: Record<string, unknown>,
+    options: WriteOptions,
+  ): Promise<{ version: number; updated: number }> {
     const keys = Object.keys(values);
     if (keys.length === 0) throw badRequest('flags must contain at least one flag');
     if (keys.length > MAX_BULK_FLAGS) throw badRequest(`flags may contain at most ${MAX_BULK_FLAGS} flags`);

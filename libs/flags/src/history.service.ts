@@ -39,7 +39,15 @@ export class HistoryService {
       if (target > env.version) throw badRequest(`version must be between 0 and ${env.version}`);
       const current = new Map((await this.flags.list(tx, env.id)).map((f) => [f.key, f]));
       const keyOf = new Map([...current.values()].map((f) => [f.id, f.key]));
-      const currentTargets = current.size === 0 ? [] : (await this.targets.ofEnvironment(tx, env.id)).map((t) => ({ key: keyOf.get(t.flagId)!, targetType: t.targetType, targetId: t.targetId, value: t.value }));
+      const currentTargets =
+        current.size === 0
+          ? []
+          : (await this.targets.ofEnvironment(tx, env.id)).map((t) => ({
+              key: keyOf.get(t.flagId)!,
+              targetType: t.targetType,
+              targetId: t.targetId,
+              value: t.value,
+            }));
       const plan = planRollback([...current.values()], currentTargets, await this.changes.after(tx, env.id, target));
       assertRollbackWithinLimits(flagLimits(this.config), plan);
 

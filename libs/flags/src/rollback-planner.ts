@@ -38,19 +38,36 @@ const byKey = <T>([a]: [string, T], [b]: [string, T]) => (a < b ? -1 : a > b ? 1
  * change records after that version, newest first (each record's diffs in the order they were applied).
  * Pure: the history service reads the inputs and writes the plan under the environment lock.
  */
-export function planRollback(current: readonly PlannedFlag[], currentTargets: readonly PlannedTarget[], later: ReadonlyArray<{ diffs: readonly ChangeDiff[] }>): RollbackPlan {
+export function planRollback(
+  current: readonly PlannedFlag[],
+  currentTargets: readonly PlannedTarget[],
+  later: ReadonlyArray<{ diffs: readonly ChangeDiff[] }>,
+): RollbackPlan {
   const flags = new Map(current.map((f) => [f.key, f]));
   const targetsNow = new Map(currentTargets.map((t) => [targetMapKey(t.key, t.targetType, t.targetId), t]));
   const wanted = new Map<string, FlagState | null>(current.map((f) => [f.key, stateOf(f)]));
   const wantedTargets = new Map<string, PlannedTarget>(targetsNow);
   for (const change of later) {
     for (const diff of [...change.diffs].reverse()) {
-      if (isTargetDiff(diff)) wantedTargets.set(targetMapKey(diff.key, diff.targetType, diff.targetId), { key: diff.key, targetType: diff.targetType, targetId: diff.targetId, value: diff.before });
+      if (isTargetDiff(diff))
+        wantedTargets.set(targetMapKey(diff.key, diff.targetType, diff.targetId), {
+          key: diff.key,
+          targetType: diff.targetType,
+          targetId: diff.targetId,
+          value: diff.before,
+        });
       else wanted.set(diff.key, diff.before ? { ...diff.before, rollout: diff.before.rollout ?? null } : null);
     }
   }
 
-  const plan: RollbackPlan = { writes: [], targets: [], deletions: [], diffs: [], restored: 0, counts: countsOf(current.length, wanted, targetsNow, wantedTargets) };
+  const plan: RollbackPlan = {
+    writes: [],
+    targets: [],
+    deletions: [],
+    diffs: [],
+    restored: 0,
+    counts: countsOf(current.length, wanted, targetsNow, wantedTargets),
+  };
   const deletions: FlagDiff[] = [];
   for (const [key, state] of [...wanted].sort(byKey)) {
     const flag = flags.get(key);
@@ -73,7 +90,8 @@ export function planRollback(current: readonly PlannedFlag[], currentTargets: re
   for (const deletion of deletions) {
     // Recorded before the flag, so a later rollback restores the flag first, then its overrides.
     for (const t of targetsNow.values()) {
-      if (t.key === deletion.key) plan.diffs.push({ key: t.key, targetType: t.targetType, targetId: t.targetId, before: t.value, after: null } satisfies TargetDiff);
+      if (t.key === deletion.key)
+        plan.diffs.push({ key: t.key, targetType: t.targetType, targetId: t.targetId, before: t.value, after: null } satisfies TargetDiff);
     }
     plan.deletions.push(deletion.key);
     plan.diffs.push(deletion);
@@ -92,6 +110,7 @@ function countsOf(
   const targetsBefore = new Map<string, number>();
   for (const t of targetsNow.values()) targetsBefore.set(t.key, (targetsBefore.get(t.key) ?? 0) + 1);
   const targetsAfter = new Map<string, number>();
-  for (const t of wantedTargets.values()) if (t.value !== null && wanted.get(t.key)) targetsAfter.set(t.key, (targetsAfter.get(t.key) ?? 0) + 1);
+  for (const t of wantedTargets.values())
+    if (t.value !== null && wanted.get(t.key)) targetsAfter.set(t.key, (targetsAfter.get(t.key) ?? 0) + 1);
   return { flagsBefore, flagsAfter, targetsBefore, targetsAfter };
 }

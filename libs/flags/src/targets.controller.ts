@@ -19,7 +19,8 @@ export class TargetsController {
   @ApiHeader({ name: 'If-Match', required: false, description: 'Optimistic concurrency: `"<version>"`' })
   @ApiOperation({
     summary: 'Turn flags on or off for specific companies or users (Reflag-compatible); all updates or none, one version',
-    description: 'Each update names exactly one of `companyId` / `userId`; `value: null` removes that override. Environment by id, as in Reflag.',
+    description:
+      'Each update names exactly one of `companyId` / `userId`; `value: null` removes that override. Environment by id, as in Reflag.',
   })
   @ApiData(TargetsResultDto)
   @ApiErrors(400, 404, 409, 412, 413)
@@ -31,7 +32,8 @@ export class TargetsController {
     @Headers('if-match') ifMatch: string | undefined,
   ) {
     const header = parseIfMatch(ifMatch);
-    if (body.expectedVersion !== undefined && header !== undefined && body.expectedVersion !== header) throw badRequest('expectedVersion and If-Match disagree');
+    if (body.expectedVersion !== undefined && header !== undefined && body.expectedVersion !== header)
+      throw badRequest('expectedVersion and If-Match disagree');
     const result = await this.targets.update(principal, { appId, env: envId }, body.updates, {
       changeDescription: body.changeDescription,
       expectedVersion: body.expectedVersion ?? header,

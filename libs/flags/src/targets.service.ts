@@ -35,7 +35,12 @@ export class TargetsService {
    * Sets or removes (`value: null`) overrides. All updates apply in one write (one version, one change record)
    * or none does: the first bad update names itself in the error.
    */
-  async update(principal: Principal, ref: EnvRef, updates: TargetUpdate[], options: WriteOptions): Promise<{ version: number; updated: number }> {
+  async update(
+    principal: Principal,
+    ref: EnvRef,
+    updates: TargetUpdate[],
+    options: WriteOptions,
+  ): Promise<{ version: number; updated: number }> {
     if (updates.length === 0) throw badRequest('updates must contain at least one update');
     if (updates.length > MAX_TARGET_UPDATES) throw badRequest(`updates may contain at most ${MAX_TARGET_UPDATES} updates`);
     updates.forEach((u, i) => {
@@ -46,7 +51,10 @@ export class TargetsService {
     const keys = [...new Set(updates.map((u) => u.flagKey))];
     const { version, result } = await this.versioned.run(principal, ref, 'targets', options, async (tx, env) => {
       const flags = await this.flags.findByKeys(tx, env.id, keys);
-      const before = await this.targets.countsOf(tx, [...flags.values()].map((f) => f.id));
+      const before = await this.targets.countsOf(
+        tx,
+        [...flags.values()].map((f) => f.id),
+      );
       const after = new Map(before);
       const diffs: TargetDiff[] = [];
       for (const [i, u] of updates.entries()) {

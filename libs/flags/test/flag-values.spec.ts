@@ -16,9 +16,11 @@ describe('flag values', () => {
     for (const v of [NaN, Infinity, -Infinity, '1', true]) expect(isValidFlagValue('number', v)).toBe(false);
     for (const v of ['true', 0, 1, {}]) expect(isValidFlagValue('bool', v)).toBe(false);
     for (const v of ['{}', 1, true]) expect(isValidFlagValue('json', v)).toBe(false);
-    fc.assert(fc.property(fc.jsonValue(), (v) => {
-      if (typeof v !== 'boolean') expect(isValidFlagValue('bool', v)).toBe(false);
-    }));
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        if (typeof v !== 'boolean') expect(isValidFlagValue('bool', v)).toBe(false);
+      }),
+    );
   });
 
   it('caps string and json values at 64 KiB of UTF-8', () => {

@@ -6,13 +6,23 @@ describe('FlagsService', () => {
   beforeAll(async () => (db = await embeddedFlags({ LIMIT_FLAGS_PER_ENV: 3 })));
   afterAll(() => db.close());
 
-  const failure = (p: Promise<unknown>) => p.then(() => undefined, (err) => ({ status: err.status, message: err.message }));
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (err) => ({ status: err.status, message: err.message }),
+    );
 
   it('creates at most LIMIT_FLAGS_PER_ENV flags however many creates race, and each key once', async () => {
     const ref = await db.environment();
-    const results = await Promise.allSettled(['a', 'b', 'c', 'd', 'e', 'a'].map((key) => db.flags.create(PRINCIPAL, ref, { key, type: 'bool', value: true })));
+    const results = await Promise.allSettled(
+      ['a', 'b', 'c', 'd', 'e', 'a'].map((key) => db.flags.create(PRINCIPAL, ref, { key, type: 'bool', value: true })),
+    );
     const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.message);
-    expect(refused.sort()).toEqual(['Flag already exists', 'Flags per environment limit reached (3)', 'Flags per environment limit reached (3)']);
+    expect(refused.sort()).toEqual([
+      'Flag already exists',
+      'Flags per environment limit reached (3)',
+      'Flags per environment limit reached (3)',
+    ]);
     expect((await db.flags.list(PRINCIPAL, ref)).flags.size).toBe(3);
     expect(await db.version(ref.env)).toBe(3);
   });
@@ -33,8 +43,14 @@ describe('FlagsService', () => {
   it('bulk-updates all or nothing, naming the first bad key', async () => {
     const ref = await db.environment();
     await db.flags.create(PRINCIPAL, ref, { key: 'n', type: 'number', value: 1 });
-    expect(await failure(db.flags.bulkUpdate(PRINCIPAL, ref, { n: 2, missing: 3 }, {}))).toEqual({ status: 404, message: 'Flag not found: missing' });
-    expect(await failure(db.flags.bulkUpdate(PRINCIPAL, ref, { n: 'two' }, {}))).toEqual({ status: 400, message: 'Invalid value for flag type number: n' });
+    expect(await failure(db.flags.bulkUpdate(PRINCIPAL, ref, { n: 2, missing: 3 }, {}))).toEqual({
+      status: 404,
+      message: 'Flag not found: missing',
+    });
+    expect(await failure(db.flags.bulkUpdate(PRINCIPAL, ref, { n: 'two' }, {}))).toEqual({
+      status: 400,
+      message: 'Invalid value for flag type number: n',
+    });
     expect((await db.flags.get(PRINCIPAL, ref, 'n')).flag.value).toBe(1);
     expect(await db.version(ref.env)).toBe(1);
   });

@@ -7,7 +7,12 @@ describe('migration 1764000800000: flag values as json', () => {
   let db: PGlite;
   const runner = () => ({ query: (sql: string) => db.exec(sql) }) as unknown as QueryRunner;
   const typeOf = async (table: string, column: string) =>
-    (await db.query<{ data_type: string }>(`SELECT data_type FROM information_schema.columns WHERE table_name = $1 AND column_name = $2`, [table, column])).rows[0].data_type;
+    (
+      await db.query<{ data_type: string }>(`SELECT data_type FROM information_schema.columns WHERE table_name = $1 AND column_name = $2`, [
+        table,
+        column,
+      ])
+    ).rows[0].data_type;
   const text = async (sql: string) => (await db.query<{ t: string }>(sql)).rows.map((r) => r.t);
 
   beforeAll(async () => {
@@ -29,7 +34,13 @@ describe('migration 1764000800000: flag values as json', () => {
     const targets = await text(`SELECT value::text AS t FROM flag_targets`);
     const diffs = await text(`SELECT diffs::text AS t FROM flag_changes`);
     await new JsonKeyOrder1764000800000().up(runner());
-    for (const [table, column] of [['flags', 'value'], ['flags', 'rollout'], ['flag_targets', 'value'], ['flag_changes', 'diffs']]) expect(await typeOf(table, column)).toBe('json');
+    for (const [table, column] of [
+      ['flags', 'value'],
+      ['flags', 'rollout'],
+      ['flag_targets', 'value'],
+      ['flag_changes', 'diffs'],
+    ])
+      expect(await typeOf(table, column)).toBe('json');
     // json keeps the text jsonb gave it, so the existing values read back exactly as before.
     expect(await text(`SELECT value::text || '|' || coalesce(rollout::text, '') AS t FROM flags ORDER BY id`)).toEqual(jsonb);
     expect(await text(`SELECT value::text AS t FROM flag_targets`)).toEqual(targets);
@@ -43,11 +54,19 @@ describe('migration 1764000800000: flag values as json', () => {
       `UPDATE flags AS f SET value = v.value FROM json_to_recordset($1::json) AS v(id varchar, value json) WHERE f.id = v.id`,
       [JSON.stringify([{ id: 'f2', value: { m: 1, c: [{ z: 0, a: 1 }] } }])],
     );
-    expect(JSON.stringify((await db.query<{ value: unknown }>(`SELECT value FROM flags WHERE id = 'f2'`)).rows[0].value)).toBe('{"m":1,"c":[{"z":0,"a":1}]}');
+    expect(JSON.stringify((await db.query<{ value: unknown }>(`SELECT value FROM flags WHERE id = 'f2'`)).rows[0].value)).toBe(
+      '{"m":1,"c":[{"z":0,"a":1}]}',
+    );
   });
 
   it('goes back to jsonb', async () => {
     await new JsonKeyOrder1764000800000().down(runner());
-    for (const [table, column] of [['flags', 'value'], ['flags', 'rollout'], ['flag_targets', 'value'], ['flag_changes', 'diffs']]) expect(await typeOf(table, column)).toBe('jsonb');
+    for (const [table, column] of [
+      ['flags', 'value'],
+      ['flags', 'rollout'],
+      ['flag_targets', 'value'],
+      ['flag_changes', 'diffs'],
+    ])
+      expect(await typeOf(table, column)).toBe('jsonb');
   });
 });

@@ -13,9 +13,20 @@ const state = (value: FlagState['value'], over: Partial<FlagState> = {}): FlagSt
   ...over,
 });
 const flag = (key: string, s: FlagState): PlannedFlag => ({ key, ...s });
-const target = (key: string, targetId: string, value: PlannedTarget['value'], targetType: PlannedTarget['targetType'] = 'user'): PlannedTarget => ({ key, targetType, targetId, value });
+const target = (
+  key: string,
+  targetId: string,
+  value: PlannedTarget['value'],
+  targetType: PlannedTarget['targetType'] = 'user',
+): PlannedTarget => ({ key, targetType, targetId, value });
 const set = (key: string, before: FlagState | null, after: FlagState | null): FlagDiff => ({ key, before, after });
-const override = (key: string, targetId: string, before: TargetDiff['before'], after: TargetDiff['after'], targetType: TargetDiff['targetType'] = 'user'): TargetDiff => ({ key, targetType, targetId, before, after });
+const override = (
+  key: string,
+  targetId: string,
+  before: TargetDiff['before'],
+  after: TargetDiff['after'],
+  targetType: TargetDiff['targetType'] = 'user',
+): TargetDiff => ({ key, targetType, targetId, before, after });
 /** Change records as the history store returns them: newest first. */
 const newestFirst = (...changes: ChangeDiff[][]) => changes.reverse().map((diffs) => ({ diffs }));
 
@@ -34,7 +45,13 @@ describe('planRollback', () => {
   });
 
   it('writes nothing when nothing changed since the version, or when the later changes cancel out', () => {
-    expect(planRollback([flag('a', state(1))], [target('a', 'u1', 2)], [])).toMatchObject({ writes: [], targets: [], deletions: [], diffs: [], restored: 0 });
+    expect(planRollback([flag('a', state(1))], [target('a', 'u1', 2)], [])).toMatchObject({
+      writes: [],
+      targets: [],
+      deletions: [],
+      diffs: [],
+      restored: 0,
+    });
     const cancelled = planRollback([flag('a', state(1))], [], newestFirst([set('a', state(1), state(2))], [set('a', state(2), state(1))]));
     expect(cancelled.diffs).toEqual([]);
   });
@@ -48,12 +65,20 @@ describe('planRollback', () => {
     const legacy = planRollback([flag('a', state(1, { rollout }))], [], newestFirst([set('a', old as FlagState, state(1, { rollout }))]));
     expect(legacy.writes).toEqual([{ key: 'a', state: { ...old, rollout: null }, exists: true }]);
 
-    const changed = planRollback([flag('a', state(1, { rollout: { percentage: 50, value: 9 } }))], [], newestFirst([set('a', state(1, { rollout }), state(1, { rollout: { percentage: 50, value: 9 } }))]));
+    const changed = planRollback(
+      [flag('a', state(1, { rollout: { percentage: 50, value: 9 } }))],
+      [],
+      newestFirst([set('a', state(1, { rollout }), state(1, { rollout: { percentage: 50, value: 9 } }))]),
+    );
     expect(changed.writes).toEqual([{ key: 'a', state: state(1, { rollout }), exists: true }]);
   });
 
   it('compares json values by their text: the same keys in another order are another value', () => {
-    const plan = planRollback([flag('j', state({ b: 1, a: 2 }))], [], newestFirst([set('j', state({ a: 2, b: 1 }), state({ b: 1, a: 2 }))]));
+    const plan = planRollback(
+      [flag('j', state({ b: 1, a: 2 }))],
+      [],
+      newestFirst([set('j', state({ a: 2, b: 1 }), state({ b: 1, a: 2 }))]),
+    );
     expect(plan.writes).toEqual([{ key: 'j', state: state({ a: 2, b: 1 }), exists: true }]);
     // A history state whose fields are in jsonb's order is still the same flag.
     const reordered = { value: 1, type: 'number', rollout: null, description: null, clientEnabled: false } as FlagState;
@@ -64,10 +89,25 @@ describe('planRollback', () => {
     const plan = planRollback(
       [flag('a', state(false)), flag('b', state(false))],
       [target('b', 'u1', true), target('a', 'u2', false), target('a', 'c1', true, 'company')],
-      newestFirst([override('a', 'u2', true, false), override('b', 'u1', null, true), override('a', 'u3', false, null), override('a', 'c1', null, true, 'company')]),
+      newestFirst([
+        override('a', 'u2', true, false),
+        override('b', 'u1', null, true),
+        override('a', 'u3', false, null),
+        override('a', 'c1', null, true, 'company'),
+      ]),
     );
-    expect(plan.targets).toEqual([target('a', 'c1', null, 'company'), target('a', 'u2', true), target('a', 'u3', false), target('b', 'u1', null)]);
-    expect(plan.diffs).toEqual([override('a', 'c1', true, null, 'company'), override('a', 'u2', false, true), override('a', 'u3', null, false), override('b', 'u1', true, null)]);
+    expect(plan.targets).toEqual([
+      target('a', 'c1', null, 'company'),
+      target('a', 'u2', true),
+      target('a', 'u3', false),
+      target('b', 'u1', null),
+    ]);
+    expect(plan.diffs).toEqual([
+      override('a', 'c1', true, null, 'company'),
+      override('a', 'u2', false, true),
+      override('a', 'u3', null, false),
+      override('b', 'u1', true, null),
+    ]);
     expect(plan.restored).toBe(2);
   });
 
@@ -83,11 +123,19 @@ describe('planRollback', () => {
     const plan = planRollback(
       [flag('a', state(2)), flag('z', state('new'))],
       [target('z', 'u1', 'mine'), target('z', 'u2', 'yours')],
-      newestFirst([set('z', null, state('new')), set('a', state(1), state(2))], [override('z', 'u1', null, 'mine'), override('z', 'u2', null, 'yours')]),
+      newestFirst(
+        [set('z', null, state('new')), set('a', state(1), state(2))],
+        [override('z', 'u1', null, 'mine'), override('z', 'u2', null, 'yours')],
+      ),
     );
     expect(plan.targets).toEqual([]);
     expect(plan.deletions).toEqual(['z']);
-    expect(plan.diffs).toEqual([set('a', state(2), state(1)), override('z', 'u1', 'mine', null), override('z', 'u2', 'yours', null), set('z', state('new'), null)]);
+    expect(plan.diffs).toEqual([
+      set('a', state(2), state(1)),
+      override('z', 'u1', 'mine', null),
+      override('z', 'u2', 'yours', null),
+      set('z', state('new'), null),
+    ]);
   });
 
   it('brings a deleted and recreated flag back as it was, whatever type it has now', () => {
@@ -105,11 +153,18 @@ describe('planRollback', () => {
     const plan = planRollback(
       [flag('a', state(true))],
       [target('a', 'u1', true)],
-      newestFirst([set('b', state(1), null), override('a', 'u2', false, null), override('a', 'u3', false, null)], [set('a', null, state(true))]),
+      newestFirst(
+        [set('b', state(1), null), override('a', 'u2', false, null), override('a', 'u3', false, null)],
+        [set('a', null, state(true))],
+      ),
     );
     // Back before a existed: b returns, a goes (and with it every override of a).
     expect(plan.counts).toEqual({ flagsBefore: 1, flagsAfter: 1, targetsBefore: new Map([['a', 1]]), targetsAfter: new Map() });
-    const keep = planRollback([flag('a', state(true))], [target('a', 'u1', true)], newestFirst([override('a', 'u2', false, null), override('a', 'u3', false, null)]));
+    const keep = planRollback(
+      [flag('a', state(true))],
+      [target('a', 'u1', true)],
+      newestFirst([override('a', 'u2', false, null), override('a', 'u3', false, null)]),
+    );
     expect(keep.counts.targetsAfter).toEqual(new Map([['a', 3]]));
   });
 });
@@ -125,11 +180,23 @@ describe('assertRollbackWithinLimits', () => {
     return undefined;
   };
 
-  it('refuses a rollback that grows the flags or a flag\'s overrides past a limit lowered since', () => {
+  it("refuses a rollback that grows the flags or a flag's overrides past a limit lowered since", () => {
     const grows = planRollback([flag('a', state(1))], [], newestFirst([set('b', state(1), null), set('c', state(1), null)]));
-    expect(limitError(() => assertRollbackWithinLimits(limits, grows))).toEqual({ status: 409, message: 'Flags per environment limit reached (2)', extra: {} });
-    const targets = planRollback([flag('a', state(true))], [], newestFirst([override('a', 'u1', true, null), override('a', 'u2', true, null), override('a', 'u3', true, null)]));
-    expect(limitError(() => assertRollbackWithinLimits(limits, targets))).toEqual({ status: 409, message: 'Targets per flag limit reached (2)', extra: { key: 'a' } });
+    expect(limitError(() => assertRollbackWithinLimits(limits, grows))).toEqual({
+      status: 409,
+      message: 'Flags per environment limit reached (2)',
+      extra: {},
+    });
+    const targets = planRollback(
+      [flag('a', state(true))],
+      [],
+      newestFirst([override('a', 'u1', true, null), override('a', 'u2', true, null), override('a', 'u3', true, null)]),
+    );
+    expect(limitError(() => assertRollbackWithinLimits(limits, targets))).toEqual({
+      status: 409,
+      message: 'Targets per flag limit reached (2)',
+      extra: { key: 'a' },
+    });
   });
 
   it('lets a rollback through that keeps or shrinks what is already over a limit', () => {

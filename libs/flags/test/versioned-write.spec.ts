@@ -43,18 +43,36 @@ describe('VersionedWrite on the embedded database', () => {
     expect({ version, result }).toEqual({ version: 1, result: 'done' });
     expect(await db.version(ref.env)).toBe(1);
     const [change] = await db.history.list(PRINCIPAL, ref, 10);
-    expect(change).toMatchObject({ version: 1, action: 'bulk', actorUserId: 'usr_unit', actorTokenId: 'tok_unit', actorAppKeyId: null, changeDescription: 'why', rolledBackTo: null });
+    expect(change).toMatchObject({
+      version: 1,
+      action: 'bulk',
+      actorUserId: 'usr_unit',
+      actorTokenId: 'tok_unit',
+      actorAppKeyId: null,
+      changeDescription: 'why',
+      rolledBackTo: null,
+    });
     expect(change.diffs).toHaveLength(3);
     expect(log).toEqual(['commit', 'event']);
     expect(heard).toEqual([
-      { appId: 'app_unit', environmentId: ref.env, version: 1, keys: ['b', 'a'], kind: 'bulk', actor: { type: 'user', id: 'usr_unit' }, description: 'why' },
+      {
+        appId: 'app_unit',
+        environmentId: ref.env,
+        version: 1,
+        keys: ['b', 'a'],
+        kind: 'bulk',
+        actor: { type: 'user', id: 'usr_unit' },
+        description: 'why',
+      },
     ]);
   });
 
   it('gives every write of the services its own next version, with no gaps or repeats under concurrency', async () => {
     const ref = await db.environment();
     await db.flags.create(PRINCIPAL, ref, { key: 'n', type: 'number', value: 0 });
-    const versions = await Promise.all(Array.from({ length: 8 }, (_, i) => db.flags.update(PRINCIPAL, ref, { key: 'n', value: i + 1 }).then((r) => r.version)));
+    const versions = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => db.flags.update(PRINCIPAL, ref, { key: 'n', value: i + 1 }).then((r) => r.version)),
+    );
     expect(versions.sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
     expect(await db.version(ref.env)).toBe(9);
     const recorded = await rows(`SELECT version FROM flag_changes WHERE environment_id = $1 ORDER BY version`, [ref.env]);
@@ -66,7 +84,11 @@ describe('VersionedWrite on the embedded database', () => {
     const ref = await db.environment();
     let seen: Promise<unknown[]> | undefined;
     const off = db.events.on('flag.changed', () => {
-      seen = Promise.all([db.version(ref.env), rows(`SELECT action FROM flag_changes WHERE environment_id = $1`, [ref.env]), rows(`SELECT key FROM flags WHERE environment_id = $1`, [ref.env])]);
+      seen = Promise.all([
+        db.version(ref.env),
+        rows(`SELECT action FROM flag_changes WHERE environment_id = $1`, [ref.env]),
+        rows(`SELECT key FROM flags WHERE environment_id = $1`, [ref.env]),
+      ]);
     });
     try {
       await db.flags.create(PRINCIPAL, ref, { key: 'on', type: 'bool', value: true });
@@ -81,7 +103,9 @@ describe('VersionedWrite on the embedded database', () => {
     const failure = new DomainError(400, 'No');
     await expect(
       db.versioned.run(PRINCIPAL, ref, 'create', {}, async (tx) => {
-        await db.transactions.manager(tx).query(`INSERT INTO flags (id, environment_id, key, type, value) VALUES ('flg_unit_x', $1, 'x', 'bool', 'true')`, [ref.env]);
+        await db.transactions
+          .manager(tx)
+          .query(`INSERT INTO flags (id, environment_id, key, type, value) VALUES ('flg_unit_x', $1, 'x', 'bool', 'true')`, [ref.env]);
         throw failure;
       }),
     ).rejects.toBe(failure);
@@ -104,7 +128,9 @@ describe('VersionedWrite on the embedded database', () => {
     await expect(refused).rejects.toMatchObject({ status: 412, message: 'Version conflict', extra: { currentVersion: 1 } });
     expect(applied).toBe(false);
     expect(heard).toEqual([]);
-    expect((await db.versioned.run(PRINCIPAL, ref, 'update', { expectedVersion: 1 }, async () => ({ diffs: [], result: 'ok' }))).version).toBe(2);
+    expect(
+      (await db.versioned.run(PRINCIPAL, ref, 'update', { expectedVersion: 1 }, async () => ({ diffs: [], result: 'ok' }))).version,
+    ).toBe(2);
   });
 
   it('records a rollback with the version it restored', async () => {

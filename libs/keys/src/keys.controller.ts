@@ -7,7 +7,13 @@ import { CreatedKeyDto, CreateKeyDto, KeyDto, KeyIdQueryDto, KeyListQueryDto } f
 import { KeysService } from './keys.service';
 
 const keyView = (k: ApiKey) => ({
-  id: k.id, type: k.type, prefix: k.prefix, createdAt: k.createdAt.toISOString(), name: k.name, last4: k.last4, lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+  id: k.id,
+  type: k.type,
+  prefix: k.prefix,
+  createdAt: k.createdAt.toISOString(),
+  name: k.name,
+  last4: k.last4,
+  lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
 });
 
 @ApiTags('API keys')

@@ -2,8 +2,21 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { AppsService, AuditLog, eventActor } from '@superflag/apps';
 import type { Principal } from '@superflag/auth';
 import {
-  AppConfig, badRequest, Clock, CLUSTER_BUS, type ClusterBus, DomainError, DomainEvents, hashSecret, IdGenerator, limitReached, newSecret, notFound, type Page,
-  type PageRequest, Transactions,
+  AppConfig,
+  badRequest,
+  Clock,
+  CLUSTER_BUS,
+  type ClusterBus,
+  DomainError,
+  DomainEvents,
+  hashSecret,
+  IdGenerator,
+  limitReached,
+  newSecret,
+  notFound,
+  type Page,
+  type PageRequest,
+  Transactions,
 } from '@superflag/core';
 import { EnvironmentsService } from '@superflag/environments';
 import type { ApiKey, KeyType } from './api-key.entity';
@@ -78,7 +91,13 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** A new key of the environment; its secret is in the answer only (just its sha256 is kept). */
-  async create(principal: Principal, appId: string, envRef: string, type: unknown, name?: string): Promise<{ key: ApiKey; secret: string }> {
+  async create(
+    principal: Principal,
+    appId: string,
+    envRef: string,
+    type: unknown,
+    name?: string,
+  ): Promise<{ key: ApiKey; secret: string }> {
     if (!KEY_TYPES.includes(type as KeyType)) throw badRequest('Invalid key type');
     const { key, secret, env } = await this.transactions.run(async (tx) => {
       // The environment's row lock (the one versioned flag writes take) makes count-then-insert atomic among
@@ -104,7 +123,12 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
         },
         tx,
       );
-      await this.auditLog.record(tx, appId, principal, 'runtime_key.created', { keyId: key.id, type: key.type, environmentId: env.id, env: env.name });
+      await this.auditLog.record(tx, appId, principal, 'runtime_key.created', {
+        keyId: key.id,
+        type: key.type,
+        environmentId: env.id,
+        env: env.name,
+      });
       return { key, secret, env };
     });
     // Not confirmed: a replica that missed it lets the negative entry expire (NEGATIVE_TTL_MS).
@@ -127,7 +151,11 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
     }
     const revoked = await this.transactions.run(async (tx) => {
       if (!(await this.keys.revoke(key.id, this.clock.now(), tx))) return false;
-      await this.auditLog.record(tx, key.appId, principal, 'runtime_key.revoked', { keyId: key.id, type: key.type, environmentId: key.environmentId });
+      await this.auditLog.record(tx, key.appId, principal, 'runtime_key.revoked', {
+        keyId: key.id,
+        type: key.type,
+        environmentId: key.environmentId,
+      });
       return true;
     });
     if (!revoked) throw notFound('Key');

@@ -52,6 +52,17 @@ export async function createFakeKeys(options: { keysPerEnv?: number } = {}) {
   const events = fake.events as DomainEvents;
   const emitted: DomainEvent[] = fake.emitted;
   const auditLog = { record: async () => undefined };
-  const keys = new KeysService(store as never, fake.transactions as never, events, fake.apps, auditLog as never, fake.environments, fake.ids as never, { now: () => new Date() } as never, bus as never, config as never);
+  const keys = new KeysService(
+    store as never,
+    fake.transactions as never,
+    events,
+    fake.apps,
+    auditLog as never,
+    fake.environments,
+    fake.ids as never,
+    { now: () => new Date() } as never,
+    bus as never,
+    config as never,
+  );
   return { keys, store, published, emitted, owner, app, hashSecret };
 }

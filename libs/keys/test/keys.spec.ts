@@ -2,7 +2,11 @@ import type { DomainError } from '@superflag/core';
 import { aUser } from '../../apps/test/fakes';
 import { createFakeKeys } from './fakes';
 
-const status = (p: Promise<unknown>) => p.then(() => 200, (err: DomainError) => err.status);
+const status = (p: Promise<unknown>) =>
+  p.then(
+    () => 200,
+    (err: DomainError) => err.status,
+  );
 
 describe('KeysService rules', () => {
   it('returns the secret once and keeps only its hash; the key is announced after it is stored', async () => {

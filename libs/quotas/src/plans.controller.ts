@@ -19,7 +19,10 @@ export class PlansController {
   @Patch(':id/plan')
   @RequireUser('apps:write')
   @QuotaExempt()
-  @ApiOperation({ summary: "Change an app's plan (operators only: see /api/v1/operators; recorded in the app's audit); takes effect at once on every replica" })
+  @ApiOperation({
+    summary:
+      "Change an app's plan (operators only: see /api/v1/operators; recorded in the app's audit); takes effect at once on every replica",
+  })
   @ApiData(AppPlanDto)
   @ApiErrors(400, 404)
   async setPlan(@CurrentUser() principal: UserPrincipal, @Param('id') id: string, @Body() body: PlanDto) {

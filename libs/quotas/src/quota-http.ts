@@ -19,10 +19,15 @@ export function applyQuotaDecision(decision: QuotaDecision | undefined, reply: F
 }
 
 function quotaExceeded(d: QuotaDecision): DomainError {
-  return new DomainError(429, 'Monthly quota exceeded', {}, {
-    'x-ratelimit-limit': String(d.limit),
-    'x-ratelimit-remaining': String(d.remaining),
-    'x-ratelimit-reset': d.resetHeader,
-    'retry-after': String(d.retryAfter),
-  });
+  return new DomainError(
+    429,
+    'Monthly quota exceeded',
+    {},
+    {
+      'x-ratelimit-limit': String(d.limit),
+      'x-ratelimit-remaining': String(d.remaining),
+      'x-ratelimit-reset': d.resetHeader,
+      'retry-after': String(d.retryAfter),
+    },
+  );
 }

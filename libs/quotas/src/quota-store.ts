@@ -130,8 +130,18 @@ export class RedisQuotaStore implements QuotaStore {
     await this.redis.multi().del(this.registry).zRem(REPLICAS, this.replica).exec();
   }
 
-  private async apply(key: string, id: string, by: number, registration: number, expireAt: Date, registered: boolean): Promise<number | null> {
-    const total = await this.redis.eval(ADD, { keys: [key, this.registry], arguments: [String(by), String(registration), seconds(expireAt), id, registered ? '1' : '0'] });
+  private async apply(
+    key: string,
+    id: string,
+    by: number,
+    registration: number,
+    expireAt: Date,
+    registered: boolean,
+  ): Promise<number | null> {
+    const total = await this.redis.eval(ADD, {
+      keys: [key, this.registry],
+      arguments: [String(by), String(registration), seconds(expireAt), id, registered ? '1' : '0'],
+    });
     return total === null ? null : (total as number);
   }
 }

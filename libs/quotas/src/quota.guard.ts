@@ -40,7 +40,14 @@ export function namedEnvironment(request: ManagementRequest): { appId: string; e
     const env = source.env ?? source.envId;
     // Guards run before validation: a value PostgreSQL cannot compare (NUL, lone surrogate) is left for the
     // validation pipe to refuse with 400 rather than sent to the database here.
-    if (typeof appId === 'string' && typeof env === 'string' && appId.length > 0 && env.length > 0 && appId.length <= 64 && env.length <= 64) {
+    if (
+      typeof appId === 'string' &&
+      typeof env === 'string' &&
+      appId.length > 0 &&
+      env.length > 0 &&
+      appId.length <= 64 &&
+      env.length <= 64
+    ) {
       if (storableProblem(appId, 'appId') === null && storableProblem(env, 'env') === null) return { appId, env };
       return undefined;
     }
@@ -76,7 +83,13 @@ export class QuotaGuard implements CanActivate {
     return this.count(request.principal, named, right, exempt, context.switchToHttp().getResponse<FastifyReply>());
   }
 
-  private async count(principal: Principal, named: { appId: string; env: string }, right: AppRight, exempt: boolean, reply: FastifyReply): Promise<boolean> {
+  private async count(
+    principal: Principal,
+    named: { appId: string; env: string },
+    right: AppRight,
+    exempt: boolean,
+    reply: FastifyReply,
+  ): Promise<boolean> {
     const found = await this.environments.findAuthorized(principal, named.appId, named.env, right);
     if (!found) return true;
     applyQuotaDecision(await this.quotas.consume(found.environment.id, found.plan, exempt), reply);

@@ -584,7 +584,8 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
       work.push(
         this.store.heartbeat().then(
           (reclaimed) => {
-            if (reclaimed > 0) this.logger.warn(`Gave back the quota leases of ${reclaimed} replica(s) that stopped without returning them`);
+            if (reclaimed > 0)
+              this.logger.warn(`Gave back the quota leases of ${reclaimed} replica(s) that stopped without returning them`);
           },
           (err: Error) => this.storeFailed(err),
         ),

@@ -22,11 +22,18 @@ export class UsageController {
     schema: {
       type: 'object',
       required: ['data'],
-      properties: { data: { oneOf: [{ $ref: getSchemaPath(UsageDto) }, { type: 'array', items: { $ref: getSchemaPath(EnvironmentUsageDto) } }] } },
+      properties: {
+        data: { oneOf: [{ $ref: getSchemaPath(UsageDto) }, { type: 'array', items: { $ref: getSchemaPath(EnvironmentUsageDto) } }] },
+      },
     },
   })
   @ApiErrors(400, 404)
   async usage(@CurrentPrincipal() principal: Principal, @Query() query: UsageQueryDto) {
-    return { data: query.env !== undefined ? await this.reports.ofEnvironment(principal, query.appId, query.env) : await this.reports.ofApp(principal, query.appId) };
+    return {
+      data:
+        query.env !== undefined
+          ? await this.reports.ofEnvironment(principal, query.appId, query.env)
+          : await this.reports.ofApp(principal, query.appId),
+    };
   }
 }

@@ -35,7 +35,10 @@ export class UsageService {
   /** Every environment of the app, in the app's order. */
   async ofApp(principal: Principal, appId: string): Promise<EnvironmentUsageReport[]> {
     const { environments, plan } = await this.environments.listWithApp(principal, appId);
-    const usage = await this.quotas.usage(environments.map((e) => e.id), plan);
+    const usage = await this.quotas.usage(
+      environments.map((e) => e.id),
+      plan,
+    );
     return environments.map((e) => {
       const u = usage.get(e.id)!;
       return { env: e.name, environmentId: e.id, month: u.month, used: u.used, limit: u.limit, plan };

@@ -13,9 +13,21 @@ interface Replica {
   emit: (event: ClusterEvent) => void;
 }
 
-function replica(store: QuotaStore, usage: MemoryUsageStore, limit = 100_000, apps: { planOf: (id: string) => Promise<string> } = { planOf: async () => 'free' }): Replica {
+function replica(
+  store: QuotaStore,
+  usage: MemoryUsageStore,
+  limit = 100_000,
+  apps: { planOf: (id: string) => Promise<string> } = { planOf: async () => 'free' },
+): Replica {
   const clock = { now: () => new Date('2026-11-10T12:00:00Z') };
-  const config = { QUOTAS_ENABLED: true, QUOTA_FREE: limit, QUOTA_PRO: limit * 2, QUOTA_ENTERPRISE: 0, BURST_KEY_LIMIT: 0, USAGE_PERSIST_MS: 5000 };
+  const config = {
+    QUOTAS_ENABLED: true,
+    QUOTA_FREE: limit,
+    QUOTA_PRO: limit * 2,
+    QUOTA_ENTERPRISE: 0,
+    BURST_KEY_LIMIT: 0,
+    USAGE_PERSIST_MS: 5000,
+  };
   const handlers: Array<(e: ClusterEvent) => void> = [];
   const bus = { subscribe: (h: (e: ClusterEvent) => void) => handlers.push(h), publish: async () => undefined };
   const q = new QuotasService(store, usage, config as never, clock as never, apps as never, bus as never, {} as never);

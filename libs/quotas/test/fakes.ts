@@ -10,7 +10,8 @@ export class MemoryUsageStore implements UsageStore {
   async add(deltas: UsageDelta[]): Promise<void> {
     if (this.down) throw new Error('connect ECONNREFUSED');
     this.writes++;
-    for (const d of deltas) this.rows.set(`${d.environmentId}:${d.month}`, (this.rows.get(`${d.environmentId}:${d.month}`) ?? 0) + d.served);
+    for (const d of deltas)
+      this.rows.set(`${d.environmentId}:${d.month}`, (this.rows.get(`${d.environmentId}:${d.month}`) ?? 0) + d.served);
   }
 
   async served(environmentIds: string[], month: string): Promise<Map<string, number>> {

@@ -12,7 +12,15 @@ const ENV = { id: 'env_prod', appId: 'app_1', name: 'production', version: 0, cr
 function guarded(limit: number) {
   const clock = { now: () => new Date('2026-11-10T12:00:00Z') };
   const config = { QUOTAS_ENABLED: true, QUOTA_FREE: limit, QUOTA_PRO: limit, QUOTA_ENTERPRISE: 0, BURST_KEY_LIMIT: 0 };
-  const quotas = new QuotasService(new MemoryQuotaStore(), new MemoryUsageStore(), config as never, clock as never, {} as never, {} as never, {} as never);
+  const quotas = new QuotasService(
+    new MemoryQuotaStore(),
+    new MemoryUsageStore(),
+    config as never,
+    clock as never,
+    {} as never,
+    {} as never,
+    {} as never,
+  );
   const lookups: string[] = [];
   const environments = {
     findAuthorized: async (principal: { userId: string }, appId: string, env: string, right: string) => {
@@ -32,7 +40,10 @@ function call(guard: QuotaGuard, options: { user?: string; scopes?: string[]; ex
   if (options.exempt) Reflect.defineMetadata(QUOTA_EXEMPT, true, handler);
   const headers: Record<string, string> = {};
   const reply = { header: (name: string, value: string) => ((headers[name] = value), reply) };
-  const request = { principal: options.user ? { kind: 'user', userId: options.user } : undefined, query: options.query ?? { appId: 'app_1', env: 'production' } };
+  const request = {
+    principal: options.user ? { kind: 'user', userId: options.user } : undefined,
+    query: options.query ?? { appId: 'app_1', env: 'production' },
+  };
   const context = {
     switchToHttp: () => ({ getRequest: () => request, getResponse: () => reply }),
     getHandler: () => handler,
@@ -47,7 +58,11 @@ describe('QuotaGuard', () => {
     const { guard, quotas } = guarded(5);
     const { result, headers } = call(guard, { user: 'usr_owner' });
     expect(await result).toBe(true);
-    expect(headers).toEqual({ 'x-ratelimit-limit': '5', 'x-ratelimit-remaining': '4', 'x-ratelimit-reset': String(Date.UTC(2026, 11, 1) / 1000) });
+    expect(headers).toEqual({
+      'x-ratelimit-limit': '5',
+      'x-ratelimit-remaining': '4',
+      'x-ratelimit-reset': String(Date.UTC(2026, 11, 1) / 1000),
+    });
     expect((await quotas.usage([ENV.id], 'free')).get(ENV.id)!.used).toBe(1);
   });
 

@@ -17,12 +17,17 @@ describe('quota arithmetic', () => {
     expect(leaseSize(63)).toBe(1);
     expect(leaseSize(0)).toBe(1);
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 0, max: 2e6 }), fc.integer({ min: 1, max: MAX_LEASE }), (limit, before, block) => {
-        const g = granted(limit, before + block, block);
-        expect(g).toBeGreaterThanOrEqual(0);
-        expect(g).toBeLessThanOrEqual(block);
-        expect(before + g).toBeLessThanOrEqual(Math.max(limit, before));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 1e6 }),
+        fc.integer({ min: 0, max: 2e6 }),
+        fc.integer({ min: 1, max: MAX_LEASE }),
+        (limit, before, block) => {
+          const g = granted(limit, before + block, block);
+          expect(g).toBeGreaterThanOrEqual(0);
+          expect(g).toBeLessThanOrEqual(block);
+          expect(before + g).toBeLessThanOrEqual(Math.max(limit, before));
+        },
+      ),
     );
   });
 });
@@ -32,7 +37,10 @@ function replicas(count: number, limit: number, store: QuotaStore) {
   const clock = { now: () => new Date('2026-11-10T12:00:00Z') };
   const config = { QUOTAS_ENABLED: true, QUOTA_FREE: limit, QUOTA_PRO: limit * 2, QUOTA_ENTERPRISE: 0, BURST_KEY_LIMIT: 0 };
   const bus = { subscribe: () => undefined, publish: async () => undefined };
-  return Array.from({ length: count }, () => new QuotasService(store, new MemoryUsageStore(), config as never, clock as never, {} as never, bus as never, {} as never));
+  return Array.from(
+    { length: count },
+    () => new QuotasService(store, new MemoryUsageStore(), config as never, clock as never, {} as never, bus as never, {} as never),
+  );
 }
 
 async function consume(q: QuotasService): Promise<boolean> {

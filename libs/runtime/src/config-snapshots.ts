@@ -120,7 +120,8 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
   /** How long the stalest of them has been served without a successful reload (0 when none). */
   oldestStaleSeconds(now = Date.now()): number {
     let oldest = now;
-    for (const entry of this.entries.values()) if (entry.snapshot && entry.staleSince !== undefined) oldest = Math.min(oldest, entry.staleSince);
+    for (const entry of this.entries.values())
+      if (entry.snapshot && entry.staleSince !== undefined) oldest = Math.min(oldest, entry.staleSince);
     return (now - oldest) / 1000;
   }
 
@@ -221,7 +222,10 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
       throw serviceUnavailable(delay / 1000);
     }
     entry.staleSince ??= now;
-    if (first) this.logger.warn(`Environment ${environmentId}: reload failed (${err.message}); serving its snapshot at version ${entry.snapshot.version} until it succeeds`);
+    if (first)
+      this.logger.warn(
+        `Environment ${environmentId}: reload failed (${err.message}); serving its snapshot at version ${entry.snapshot.version} until it succeeds`,
+      );
     clearTimeout(entry.retry);
     entry.retry = setTimeout(() => {
       entry.retry = undefined;

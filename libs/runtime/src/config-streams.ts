@@ -77,7 +77,9 @@ export class ConfigStreams implements OnModuleInit, BeforeApplicationShutdown {
 
   onModuleInit(): void {
     this.snapshotEvents.on('snapshot', (snapshot) => this.push(snapshot));
-    this.snapshotEvents.on('environment-gone', (environmentId) => this.closeWhere((s) => s.key.environmentId === environmentId, REVOKED_EVENT));
+    this.snapshotEvents.on('environment-gone', (environmentId) =>
+      this.closeWhere((s) => s.key.environmentId === environmentId, REVOKED_EVENT),
+    );
     // Streams need their environment's next snapshot: the cache never evicts it while one is open.
     this.snapshots.retainWhile((environmentId) => this.byEnvironment.has(environmentId));
     // Every replica hears every revocation here, by key id: also of a key its key cache had evicted (whose
@@ -87,7 +89,10 @@ export class ConfigStreams implements OnModuleInit, BeforeApplicationShutdown {
       this.remember(event.keyId);
       this.closeWhere((s) => s.key.keyId === event.keyId, REVOKED_EVENT);
     });
-    this.heartbeat = setInterval(() => this.forEach((s) => (s.blocked ? this.dropIfOverBuffer(s) : this.write(s, HEARTBEAT))), HEARTBEAT_MS).unref();
+    this.heartbeat = setInterval(
+      () => this.forEach((s) => (s.blocked ? this.dropIfOverBuffer(s) : this.write(s, HEARTBEAT))),
+      HEARTBEAT_MS,
+    ).unref();
   }
 
   beforeApplicationShutdown(): void {
@@ -103,7 +108,12 @@ export class ConfigStreams implements OnModuleInit, BeforeApplicationShutdown {
   admit(key?: VerifiedKey): void {
     if (this.open_ >= this.replicaLimit) {
       this.refused++;
-      throw new DomainError(503, `Stream limit reached on this replica (${this.replicaLimit})`, {}, { 'retry-after': String(REPLICA_LIMIT_RETRY_S) });
+      throw new DomainError(
+        503,
+        `Stream limit reached on this replica (${this.replicaLimit})`,
+        {},
+        { 'retry-after': String(REPLICA_LIMIT_RETRY_S) },
+      );
     }
     if (key && (this.perKey.get(key.keyId) ?? 0) >= this.perKeyLimit) {
       this.refused++;

@@ -1,5 +1,15 @@
 import { Controller, Get, HttpCode, Options, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiNoContentResponse, ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiNotModifiedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiData, ApiErrors, Public } from '@superflag/core';
 import { etagMatches } from '@superflag/flags';
 import type { KeyType, VerifiedKey } from '@superflag/keys';
@@ -30,7 +40,9 @@ export class ConfigController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: "The key's environment's flag values, served from memory. ETag `\"<version>-<type>-<environment tag>\"`; If-None-Match → 304" })
+  @ApiOperation({
+    summary: 'The key\'s environment\'s flag values, served from memory. ETag `"<version>-<type>-<environment tag>"`; If-None-Match → 304',
+  })
   @ApiHeader({ name: 'X-API-Key', required: false, description: 'The pub_/sdk_ key, instead of Authorization: Bearer' })
   @ApiHeader({ name: 'If-None-Match', required: false })
   @ApiData(RuntimeConfigDto)
@@ -44,7 +56,12 @@ export class ConfigController {
 
   private send(key: VerifiedKey, snapshot: Snapshot, request: FastifyRequest, reply: FastifyReply): void {
     const view = snapshot.for(key.type);
-    reply.headers({ etag: view.etag, 'cache-control': 'no-cache', vary: 'Accept-Encoding, Authorization, X-API-Key', ...corsFor(key.type) });
+    reply.headers({
+      etag: view.etag,
+      'cache-control': 'no-cache',
+      vary: 'Accept-Encoding, Authorization, X-API-Key',
+      ...corsFor(key.type),
+    });
     if (etagMatches(request.headers['if-none-match'], view.etag)) {
       reply.code(304).send();
       return;
@@ -64,7 +81,14 @@ export class ConfigController {
   })
   @ApiQuery({ name: 'key', required: false, description: 'A pub_ key, for EventSource clients that cannot set headers' })
   @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string', example: 'event: config\nid: 46\ndata: {"version":46,"flags":{"dark-mode":true}}\n\n' } } } })
+  @ApiOkResponse({
+    description: 'An event stream',
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string', example: 'event: config\nid: 46\ndata: {"version":46,"flags":{"dark-mode":true}}\n\n' },
+      },
+    },
+  })
   @ApiErrors(401, 429, 503)
   async stream(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     this.streams.admit();

@@ -57,7 +57,8 @@ export class EnvironmentReadModel {
     const flags = rows
       .filter((r) => r.key !== null)
       .map((r): RuntimeFlag => {
-        const targets = typeof r.targets === 'string' ? (JSON.parse(r.targets) as Array<[TargetType, string, FlagValue]>) : (r.targets ?? []);
+        const targets =
+          typeof r.targets === 'string' ? (JSON.parse(r.targets) as Array<[TargetType, string, FlagValue]>) : (r.targets ?? []);
         return {
           key: r.key!,
           type: r.type,

@@ -1,5 +1,14 @@
 import { Body, Controller, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiHeader,
+  ApiNotModifiedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiErrors, DomainError, Public } from '@superflag/core';
 import { etagMatches } from '@superflag/flags';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -35,7 +44,10 @@ export class OfrepController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'OFREP bulk evaluation: every flag the key may see, for a context; ETag (environment, version, key type, context) / If-None-Match → 304' })
+  @ApiOperation({
+    summary:
+      'OFREP bulk evaluation: every flag the key may see, for a context; ETag (environment, version, key type, context) / If-None-Match → 304',
+  })
   @ApiBody({ type: EvaluationRequestDto })
   @ApiHeader({ name: 'If-None-Match', required: false })
   @ApiOkResponse({ type: OfrepBulkDto })
@@ -75,7 +87,12 @@ export class OfrepController {
   @ApiResponse({ status: 400, type: OfrepErrorDto, description: 'INVALID_CONTEXT' })
   @ApiResponse({ status: 404, type: OfrepErrorDto, description: 'FLAG_NOT_FOUND (also for flags a pub_ key may not see)' })
   @ApiErrors(401, 429)
-  async one(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('key') flagKey: string, @Body() body: unknown) {
+  async one(
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('key') flagKey: string,
+    @Body() body: unknown,
+  ) {
     const { key, snapshot } = await this.access.enter(request, reply);
     const context = contextOf(body, flagKey);
     const flag = snapshot.flag(key.type, flagKey);

@@ -66,7 +66,12 @@ export class Snapshot {
     this.flagsByKey = new Map(flags.map((f) => [f.key, f]));
     this.visible = { sdk: flags, pub: flags.filter((f) => f.clientEnabled) };
     this.sdk = new Representation(environmentId, version, 'sdk', Object.fromEntries(flags.map((f) => [f.key, f.value])));
-    this.pub = new Representation(environmentId, version, 'pub', Object.fromEntries(flags.filter((f) => f.clientEnabled).map((f) => [f.key, f.value])));
+    this.pub = new Representation(
+      environmentId,
+      version,
+      'pub',
+      Object.fromEntries(flags.filter((f) => f.clientEnabled).map((f) => [f.key, f.value])),
+    );
     this.bytes = estimateBytes(this, flags);
   }
 

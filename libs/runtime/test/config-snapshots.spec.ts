@@ -58,7 +58,9 @@ describe('ConfigSnapshots when reloads fail', () => {
     db = new FakeDatabase();
     db.versions.set(ENV, 1);
     events = new SnapshotEvents();
-    snapshots = new ConfigSnapshots(db.readModel, db.environments, events, new DomainEvents(), new LocalClusterBus(), { CACHE_MEMORY_MB: 256 } as AppConfig);
+    snapshots = new ConfigSnapshots(db.readModel, db.environments, events, new DomainEvents(), new LocalClusterBus(), {
+      CACHE_MEMORY_MB: 256,
+    } as AppConfig);
     snapshots.onModuleInit();
     pushed = [];
     events.on('snapshot', (s) => pushed.push(s));
@@ -225,7 +227,9 @@ describe('ConfigSnapshots within CACHE_MEMORY_MB', () => {
       db.versions.set(id, 1);
       db.payload.set(id, SIZE);
     }
-    snapshots = new ConfigSnapshots(db.readModel, db.environments, new SnapshotEvents(), new DomainEvents(), new LocalClusterBus(), { CACHE_MEMORY_MB: 1 } as AppConfig);
+    snapshots = new ConfigSnapshots(db.readModel, db.environments, new SnapshotEvents(), new DomainEvents(), new LocalClusterBus(), {
+      CACHE_MEMORY_MB: 1,
+    } as AppConfig);
     snapshots.onModuleInit();
   });
 
@@ -348,7 +352,15 @@ describe('ConfigSnapshots and change events', () => {
   afterEach(() => snapshots.onApplicationShutdown());
 
   const flagChanged = (version: number) =>
-    domainEvents.emit('flag.changed', { appId: 'app_1', environmentId: ENV, version, keys: ['f'], kind: 'update', actor: null, description: null });
+    domainEvents.emit('flag.changed', {
+      appId: 'app_1',
+      environmentId: ENV,
+      version,
+      keys: ['f'],
+      kind: 'update',
+      actor: null,
+      description: null,
+    });
 
   it('reloads on flag.changed from this replica, before the next read, and tells the other replicas with flags-changed', async () => {
     db.versions.set(ENV, 2);

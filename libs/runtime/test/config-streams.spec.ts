@@ -63,8 +63,22 @@ class FakeResponse extends EventEmitter {
 }
 
 const ENV = 'env_a';
-const key = (keyId: string, environmentId = ENV): VerifiedKey => ({ keyId, appId: 'app_1', environmentId, type: 'sdk', keyHash: `hash-${keyId}` });
-const flag = (value: FlagValue): RuntimeFlag => ({ key: 'f', type: 'string', value, clientEnabled: false, rollout: null, users: new Map(), companies: new Map() });
+const key = (keyId: string, environmentId = ENV): VerifiedKey => ({
+  keyId,
+  appId: 'app_1',
+  environmentId,
+  type: 'sdk',
+  keyHash: `hash-${keyId}`,
+});
+const flag = (value: FlagValue): RuntimeFlag => ({
+  key: 'f',
+  type: 'string',
+  value,
+  clientEnabled: false,
+  rollout: null,
+  users: new Map(),
+  companies: new Map(),
+});
 const snapshot = (version: number, value: FlagValue = 'v', environmentId = ENV) => new Snapshot(environmentId, version, [flag(value)]);
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -83,7 +97,13 @@ describe('ConfigStreams', () => {
     gone = (id) => events.emit('environment-gone', id);
     const bus = new LocalClusterBus();
     revoke = (k) => void bus.publish({ type: 'key-revoked', keyId: k.keyId, keyHash: k.keyHash });
-    streams = new ConfigStreams(snapshots, events, bus, { draining: false } as HttpDrain, { LIMIT_STREAMS_PER_KEY: 2, LIMIT_STREAMS: 3, SSE_MAX_BUFFER_BYTES: 2048, ...config } as AppConfig);
+    streams = new ConfigStreams(
+      snapshots,
+      events,
+      bus,
+      { draining: false } as HttpDrain,
+      { LIMIT_STREAMS_PER_KEY: 2, LIMIT_STREAMS: 3, SSE_MAX_BUFFER_BYTES: 2048, ...config } as AppConfig,
+    );
     streams.onModuleInit();
   }
 
@@ -109,7 +129,11 @@ describe('ConfigStreams', () => {
   it('admits LIMIT_STREAMS_PER_KEY streams per key and LIMIT_STREAMS in all, and counts down however a stream ends', async () => {
     const first = open(key('k1'));
     const second = open(key('k1'));
-    expect(refusal(() => streams.admit(key('k1')))).toEqual({ status: 429, error: 'Stream limit reached for this key (2)', retryAfter: '10' });
+    expect(refusal(() => streams.admit(key('k1')))).toEqual({
+      status: 429,
+      error: 'Stream limit reached for this key (2)',
+      retryAfter: '10',
+    });
     const other = open(key('k2'));
     expect(streams.size).toBe(3);
     expect(refusal(() => streams.admit())).toEqual({ status: 503, error: 'Stream limit reached on this replica (3)', retryAfter: '2' });

@@ -4,7 +4,14 @@ import type { RuntimeFlag } from '../src/environment-read-model';
 import { bucketOf, evaluate, InvalidContextError, parseContext } from '../src/evaluation';
 
 const flag = (over: Partial<RuntimeFlag> = {}): RuntimeFlag => ({
-  key: 'new-checkout-flow', type: 'bool', value: false, clientEnabled: true, rollout: null, users: new Map(), companies: new Map(), ...over,
+  key: 'new-checkout-flow',
+  type: 'bool',
+  value: false,
+  clientEnabled: true,
+  rollout: null,
+  users: new Map(),
+  companies: new Map(),
+  ...over,
 });
 
 describe('bucketOf', () => {
@@ -12,12 +19,14 @@ describe('bucketOf', () => {
     // sha256("f:k") starts with a known value: pin it so any SDK reproducing the hash can compare.
     const expected = (parseInt(createHash('sha256').update('f:k').digest('hex').slice(0, 8), 16) / 2 ** 32) * 100;
     expect(bucketOf('f', 'k')).toBe(expected);
-    fc.assert(fc.property(fc.string(), fc.string(), (f, k) => {
-      const b = bucketOf(f, k);
-      expect(b).toBeGreaterThanOrEqual(0);
-      expect(b).toBeLessThan(100);
-      expect(bucketOf(f, k)).toBe(b);
-    }));
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (f, k) => {
+        const b = bucketOf(f, k);
+        expect(b).toBeGreaterThanOrEqual(0);
+        expect(b).toBeLessThan(100);
+        expect(bucketOf(f, k)).toBe(b);
+      }),
+    );
   });
 
   it('spreads 10,000 keys evenly: 25 % lands within ±2 %', () => {
@@ -28,25 +37,51 @@ describe('bucketOf', () => {
   });
 
   it('only adds keys when the percentage rises', () => {
-    fc.assert(fc.property(fc.array(fc.string(), { maxLength: 50 }), fc.double({ min: 0, max: 100, noNaN: true }), fc.double({ min: 0, max: 100, noNaN: true }), (keys, a, b) => {
-      const [lo, hi] = a < b ? [a, b] : [b, a];
-      for (const k of keys) if (bucketOf('f', k) < lo) expect(bucketOf('f', k) < hi).toBe(true);
-    }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.string(), { maxLength: 50 }),
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        (keys, a, b) => {
+          const [lo, hi] = a < b ? [a, b] : [b, a];
+          for (const k of keys) if (bucketOf('f', k) < lo) expect(bucketOf('f', k) < hi).toBe(true);
+        },
+      ),
+    );
   });
 });
 
 describe('evaluate', () => {
-  const rolled = flag({ rollout: { percentage: 50, value: true }, users: new Map([['u1', true]]), companies: new Map([['acme', true], ['globex', false]]) });
+  const rolled = flag({
+    rollout: { percentage: 50, value: true },
+    users: new Map([['u1', true]]),
+    companies: new Map([
+      ['acme', true],
+      ['globex', false],
+    ]),
+  });
 
   it('puts a user override before a company override before the rollout before the value', () => {
-    expect(evaluate(rolled, { userId: 'u1', companyId: 'globex' })).toEqual({ value: true, reason: 'TARGETING_MATCH', variant: 'user-target' });
-    expect(evaluate(rolled, { userId: 'u2', companyId: 'globex' })).toEqual({ value: false, reason: 'TARGETING_MATCH', variant: 'company-target' });
+    expect(evaluate(rolled, { userId: 'u1', companyId: 'globex' })).toEqual({
+      value: true,
+      reason: 'TARGETING_MATCH',
+      variant: 'user-target',
+    });
+    expect(evaluate(rolled, { userId: 'u2', companyId: 'globex' })).toEqual({
+      value: false,
+      reason: 'TARGETING_MATCH',
+      variant: 'company-target',
+    });
     const split = evaluate(rolled, { targetingKey: 'u2' });
     expect(split.reason).toBe('SPLIT');
     expect(split.value).toBe(bucketOf('new-checkout-flow', 'u2') < 50);
     expect(evaluate(rolled, { companyId: 'other' })).toEqual({ value: false, reason: 'DEFAULT', variant: 'default' });
     expect(evaluate(flag(), {})).toEqual({ value: false, reason: 'STATIC', variant: 'default' });
-    expect(evaluate(flag({ users: new Map([['x', true]]) }), { userId: 'y' })).toEqual({ value: false, reason: 'DEFAULT', variant: 'default' });
+    expect(evaluate(flag({ users: new Map([['x', true]]) }), { userId: 'y' })).toEqual({
+      value: false,
+      reason: 'DEFAULT',
+      variant: 'default',
+    });
   });
 
   it('lets targetingKey stand for userId when no userId is given', () => {
@@ -55,21 +90,30 @@ describe('evaluate', () => {
   });
 
   it('gives 0 % nobody and 100 % everybody', () => {
-    fc.assert(fc.property(fc.string({ minLength: 1 }), (k) => {
-      expect(evaluate(flag({ rollout: { percentage: 0, value: true } }), { targetingKey: k }).value).toBe(false);
-      expect(evaluate(flag({ rollout: { percentage: 100, value: true } }), { targetingKey: k }).value).toBe(true);
-    }));
+    fc.assert(
+      fc.property(fc.string({ minLength: 1 }), (k) => {
+        expect(evaluate(flag({ rollout: { percentage: 0, value: true } }), { targetingKey: k }).value).toBe(false);
+        expect(evaluate(flag({ rollout: { percentage: 100, value: true } }), { targetingKey: k }).value).toBe(true);
+      }),
+    );
   });
 });
 
 describe('parseContext', () => {
   it('reads ids as strings and ignores other attributes', () => {
-    expect(parseContext({ targetingKey: 'k', userId: 42, companyId: 'c', plan: 'gold' })).toEqual({ targetingKey: 'k', userId: '42', companyId: 'c' });
+    expect(parseContext({ targetingKey: 'k', userId: 42, companyId: 'c', plan: 'gold' })).toEqual({
+      targetingKey: 'k',
+      userId: '42',
+      companyId: 'c',
+    });
     expect(parseContext(undefined)).toEqual({});
     expect(parseContext({})).toEqual({});
   });
 
-  it.each([['x'], [[1]], [{ targetingKey: {} }], [{ userId: true }], [{ companyId: '' }], [{ targetingKey: 'x'.repeat(257) }]])('refuses %j', (raw) => {
-    expect(() => parseContext(raw)).toThrow(InvalidContextError);
-  });
+  it.each([['x'], [[1]], [{ targetingKey: {} }], [{ userId: true }], [{ companyId: '' }], [{ targetingKey: 'x'.repeat(257) }]])(
+    'refuses %j',
+    (raw) => {
+      expect(() => parseContext(raw)).toThrow(InvalidContextError);
+    },
+  );
 });

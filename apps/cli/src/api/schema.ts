@@ -264,6 +264,23 @@ export interface paths {
         patch: operations["Plans_setPlan"];
         trace?: never;
     };
+    "/api/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This month's requests against the quota: one environment (`env`), or every environment of the app */
+        get: operations["Usage_usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apps": {
         parameters: {
             query?: never;
@@ -403,23 +420,6 @@ export interface paths {
         post: operations["Environments_create"];
         /** Delete an added environment (development, staging and production cannot be deleted) */
         delete: operations["Environments_delete"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/usage": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** This month's requests against the quota: one environment (`env`), or every environment of the app */
-        get: operations["Usage_usage"];
-        put?: never;
-        post?: never;
-        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -843,6 +843,48 @@ export interface components {
              */
             plan: "free" | "pro" | "enterprise";
         };
+        UsageDto: {
+            /**
+             * @description Calendar month, UTC
+             * @example 2026-11
+             */
+            month: string;
+            /** @example 1234 */
+            used: number;
+            /**
+             * @description null = unlimited
+             * @example 25000
+             */
+            limit: number | null;
+            /**
+             * @example free
+             * @enum {string}
+             */
+            plan: "free" | "pro" | "enterprise";
+        };
+        EnvironmentUsageDto: {
+            /**
+             * @description Calendar month, UTC
+             * @example 2026-11
+             */
+            month: string;
+            /** @example 1234 */
+            used: number;
+            /**
+             * @description null = unlimited
+             * @example 25000
+             */
+            limit: number | null;
+            /**
+             * @example free
+             * @enum {string}
+             */
+            plan: "free" | "pro" | "enterprise";
+            /** @example production */
+            env: string;
+            /** @example env_prd123 */
+            environmentId: string;
+        };
         AppListItemDto: {
             /** @example app_xyz789 */
             id: string;
@@ -1032,48 +1074,6 @@ export interface components {
              * @example qa
              */
             name: string;
-        };
-        UsageDto: {
-            /**
-             * @description Calendar month, UTC
-             * @example 2026-11
-             */
-            month: string;
-            /** @example 1234 */
-            used: number;
-            /**
-             * @description null = unlimited
-             * @example 25000
-             */
-            limit: number | null;
-            /**
-             * @example free
-             * @enum {string}
-             */
-            plan: "free" | "pro" | "enterprise";
-        };
-        EnvironmentUsageDto: {
-            /**
-             * @description Calendar month, UTC
-             * @example 2026-11
-             */
-            month: string;
-            /** @example 1234 */
-            used: number;
-            /**
-             * @description null = unlimited
-             * @example 25000
-             */
-            limit: number | null;
-            /**
-             * @example free
-             * @enum {string}
-             */
-            plan: "free" | "pro" | "enterprise";
-            /** @example production */
-            env: string;
-            /** @example env_prd123 */
-            environmentId: string;
         };
         FlagViewDto: {
             /**
@@ -2408,6 +2408,68 @@ export interface operations {
             };
         };
     };
+    Usage_usage: {
+        parameters: {
+            query: {
+                appId: string;
+                /** @description Name or id; omit for every environment of the app */
+                env?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description With `env`: one usage object; without: one per environment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["UsageDto"] | components["schemas"]["EnvironmentUsageDto"][];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     Apps_list: {
         parameters: {
             query?: never;
@@ -3349,68 +3411,6 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: components["schemas"]["SuccessDto"];
-                    };
-                };
-            };
-            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not found (also for resources of other users, whose existence is never revealed) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    Usage_usage: {
-        parameters: {
-            query: {
-                appId: string;
-                /** @description Name or id; omit for every environment of the app */
-                env?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description With `env`: one usage object; without: one per environment */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: components["schemas"]["UsageDto"] | components["schemas"]["EnvironmentUsageDto"][];
                     };
                 };
             };

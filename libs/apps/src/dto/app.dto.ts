@@ -8,8 +8,13 @@ import { AUDIT_ACTIONS } from '../audit-event.entity';
 export const APP_NAME_PATTERN = /^[a-z0-9_-]{1,64}$/;
 
 export class AppNameDto {
-  @ApiProperty({ example: 'my-new-app', pattern: APP_NAME_PATTERN.source, description: '1–64 characters of a-z, 0-9, - and _; unique among your apps' })
-  @IsString() @Matches(APP_NAME_PATTERN, { message: 'name must be 1-64 characters of a-z, 0-9, - and _' })
+  @ApiProperty({
+    example: 'my-new-app',
+    pattern: APP_NAME_PATTERN.source,
+    description: '1–64 characters of a-z, 0-9, - and _; unique among your apps',
+  })
+  @IsString()
+  @Matches(APP_NAME_PATTERN, { message: 'name must be 1-64 characters of a-z, 0-9, - and _' })
   name!: string;
 }
 
@@ -25,15 +30,30 @@ export class AppListItemDto extends AppDto {
 
 export class AuditQueryDto {
   @ApiPropertyOptional({ example: 50, minimum: 1, maximum: 200, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   limit?: number;
 
   @ApiPropertyOptional({ example: 120, description: 'Cursor: only events with an id below this (use `nextBefore` of the previous page)' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
   before?: number;
 
-  @ApiPropertyOptional({ example: 'WyIxMjAiXQ', maxLength: 1024, description: "Opaque, as on every list: the previous page's `nextCursor` (instead of `before`)" })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(1024)
+  @ApiPropertyOptional({
+    example: 'WyIxMjAiXQ',
+    maxLength: 1024,
+    description: "Opaque, as on every list: the previous page's `nextCursor` (instead of `before`)",
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
   cursor?: string;
 }
 
@@ -41,9 +61,11 @@ export class AuditQueryDto {
 export const AUDIT_CURSOR: readonly CursorPart[] = ['digits'];
 
 export class AuditActorDto {
-  @ApiProperty({ example: 'usr_8fK2mQ9xLp3RtV7w', nullable: true, type: String, description: 'The user, when a cli_ token was used' }) userId!: string | null;
+  @ApiProperty({ example: 'usr_8fK2mQ9xLp3RtV7w', nullable: true, type: String, description: 'The user, when a cli_ token was used' })
+  userId!: string | null;
   @ApiProperty({ example: 'tok_3kP9sLmQ2xVb7RtZ', nullable: true, type: String, description: 'That cli_ token' }) tokenId!: string | null;
-  @ApiProperty({ example: null, nullable: true, type: String, description: "The app's mgmt_ key, when one was used" }) appKeyId!: string | null;
+  @ApiProperty({ example: null, nullable: true, type: String, description: "The app's mgmt_ key, when one was used" }) appKeyId!:
+    string | null;
 }
 
 export class AuditEventDto {

@@ -3,12 +3,18 @@ import { IsEmail, IsIn, IsString, MaxLength } from 'class-validator';
 import { PageQueryDto } from '@superflag/core';
 import { APP_ROLES, type AppRole } from '../app-rights';
 
-const ROLE_DOC = { enum: APP_ROLES, example: 'editor', description: 'owner: everything; editor: flags, targets, runtime keys, rollback; viewer: read only' };
+const ROLE_DOC = {
+  enum: APP_ROLES,
+  example: 'editor',
+  description: 'owner: everything; editor: flags, targets, runtime keys, rollback; viewer: read only',
+};
 const ROLE_MESSAGE = `role must be one of: ${APP_ROLES.join(', ')}`;
 
 export class AddMemberDto {
   @ApiProperty({ example: 'grace@example.com', maxLength: 254, description: 'An existing account' })
-  @IsString() @MaxLength(254) @IsEmail({}, { message: 'email must be an email address' })
+  @IsString()
+  @MaxLength(254)
+  @IsEmail({}, { message: 'email must be an email address' })
   email!: string;
 
   @ApiProperty(ROLE_DOC)

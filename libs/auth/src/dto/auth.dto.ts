@@ -1,16 +1,34 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayUnique, IsArray, IsBoolean, IsDate, IsEmail, IsIn, IsOptional, IsString, Matches, MaxDate, MaxLength, MinDate, MinLength } from 'class-validator';
+import {
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsDate,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxDate,
+  MaxLength,
+  MinDate,
+  MinLength,
+} from 'class-validator';
 import { MAX_STORABLE_DATE, MIN_STORABLE_DATE, STORABLE_DATE_MESSAGE } from '@superflag/core';
 import { SCOPES, type Scope } from '../scopes';
 
 export class CredentialsDto {
   @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
-  @IsString() @MaxLength(254) @IsEmail({}, { message: 'email must be an email address' })
+  @IsString()
+  @MaxLength(254)
+  @IsEmail({}, { message: 'email must be an email address' })
   email!: string;
 
   @ApiProperty({ example: 'correct horse battery staple', minLength: 8, maxLength: 256 })
-  @IsString() @MinLength(8) @MaxLength(256)
+  @IsString()
+  @MinLength(8)
+  @MaxLength(256)
   password!: string;
 }
 
@@ -23,7 +41,10 @@ export class UserDto {
 export class SessionDto {
   @ApiProperty({ type: UserDto }) user!: UserDto;
   @ApiProperty({ example: 'cli_4hT…', description: 'The management token. Shown only here; store it securely.' }) token!: string;
-  @ApiProperty({ format: 'date-time', description: 'When the token stops working unless used: each use extends it to LOGIN_TOKEN_TTL_DAYS from then (written at most hourly)' })
+  @ApiProperty({
+    format: 'date-time',
+    description: 'When the token stops working unless used: each use extends it to LOGIN_TOKEN_TTL_DAYS from then (written at most hourly)',
+  })
   expiresAt!: string;
 }
 
@@ -34,19 +55,31 @@ export class MeDto {
 
 export class CreateTokenDto {
   @ApiProperty({ example: 'github-actions', minLength: 1, maxLength: 100 })
-  @IsString() @MinLength(1) @MaxLength(100) @Matches(/^[^\u0000-\u001f]+$/, { message: 'name must not contain control characters' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  // eslint-disable-next-line no-control-regex -- the rule exists to refuse control characters
+  @Matches(/^[^\u0000-\u001f]+$/, { message: 'name must not contain control characters' })
   name!: string;
 
   @ApiPropertyOptional({ enum: SCOPES, isArray: true, description: "Defaults to the calling token's scopes; may not exceed them" })
-  @IsOptional() @IsArray() @ArrayUnique() @IsIn(SCOPES, { each: true, message: `each value in scopes must be one of: ${SCOPES.join(', ')}` })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(SCOPES, { each: true, message: `each value in scopes must be one of: ${SCOPES.join(', ')}` })
   scopes?: Scope[];
 
   @ApiPropertyOptional({
-    example: '2026-12-31T00:00:00Z', format: 'date-time',
-    description: "When the token stops working; at most the calling token's expiry, which is also the default (never, when the calling token never expires)",
+    example: '2026-12-31T00:00:00Z',
+    format: 'date-time',
+    description:
+      "When the token stops working; at most the calling token's expiry, which is also the default (never, when the calling token never expires)",
   })
-  @IsOptional() @Type(() => Date) @IsDate({ message: 'expiresAt must be an ISO 8601 date-time' })
-  @MinDate(MIN_STORABLE_DATE, { message: `expiresAt ${STORABLE_DATE_MESSAGE}` }) @MaxDate(MAX_STORABLE_DATE, { message: `expiresAt ${STORABLE_DATE_MESSAGE}` })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'expiresAt must be an ISO 8601 date-time' })
+  @MinDate(MIN_STORABLE_DATE, { message: `expiresAt ${STORABLE_DATE_MESSAGE}` })
+  @MaxDate(MAX_STORABLE_DATE, { message: `expiresAt ${STORABLE_DATE_MESSAGE}` })
   expiresAt?: Date;
 }
 
@@ -64,18 +97,26 @@ export class CreatedTokenDto extends TokenDto {
 }
 
 export class RevokeAllTokensDto {
-  @ApiPropertyOptional({ default: false, description: 'Keep the calling token working (default: it is revoked too, as "sign out everywhere")' })
-  @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Keep the calling token working (default: it is revoked too, as "sign out everywhere")',
+  })
+  @IsOptional()
+  @IsBoolean()
   keepCurrent?: boolean;
 }
 
 export class ChangePasswordDto {
   @ApiProperty({ minLength: 1, maxLength: 256 })
-  @IsString() @MinLength(1) @MaxLength(256)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(256)
   currentPassword!: string;
 
   @ApiProperty({ example: 'correct horse battery staple', minLength: 8, maxLength: 256 })
-  @IsString() @MinLength(8) @MaxLength(256)
+  @IsString()
+  @MinLength(8)
+  @MaxLength(256)
   newPassword!: string;
 }
 
@@ -85,7 +126,9 @@ export class RevokedTokensDto {
 
 export class GrantOperatorDto {
   @ApiProperty({ example: 'ops@example.com', maxLength: 254, description: 'An existing account' })
-  @IsString() @MaxLength(254) @IsEmail({}, { message: 'email must be an email address' })
+  @IsString()
+  @MaxLength(254)
+  @IsEmail({}, { message: 'email must be an email address' })
   email!: string;
 }
 
@@ -96,7 +139,13 @@ export class OperatorAuditEventDto {
   @ApiProperty({ enum: ['operator.granted', 'operator.revoked'] }) action!: string;
   @ApiProperty({ example: 'usr_8fK2mQ9xLp3RtV7w', description: 'The account whose rights changed' }) userId!: string;
   @ApiProperty({ example: 'ops@example.com' }) email!: string;
-  @ApiProperty({ example: 'usr_3kP9sLmQ2xVb7RtZ', nullable: true, type: String, description: 'Who did it; null for the ADMIN_EMAIL bootstrap' }) actorUserId!: string | null;
+  @ApiProperty({
+    example: 'usr_3kP9sLmQ2xVb7RtZ',
+    nullable: true,
+    type: String,
+    description: 'Who did it; null for the ADMIN_EMAIL bootstrap',
+  })
+  actorUserId!: string | null;
   @ApiProperty({ example: 'tok_3kP9sLmQ2xVb7RtZ', nullable: true, type: String }) actorTokenId!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;

@@ -1,5 +1,19 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, registerDecorator, ValidateIf, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  registerDecorator,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
 import { isIP } from 'node:net';
 
 const toBool = ({ value }: { value: unknown }) => {
@@ -18,7 +32,10 @@ const toTrustProxy = ({ value }: { value: unknown }) => {
   if (['true', 'yes', 'on'].includes(v)) return true;
   if (['false', 'no', 'off', ''].includes(v)) return false;
   if (/^\d+$/.test(v)) return Number(v) === 0 ? false : Number(v);
-  return value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 };
 const PROXY_ADDR_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 function isProxyAddress(entry: string): boolean {
@@ -50,7 +67,10 @@ const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? unde
  */
 export class AppConfig {
   /** HTTP port. */
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT: number = 3000;
 
   /** Interface to bind. */
@@ -58,47 +78,74 @@ export class AppConfig {
   HOST: string = '0.0.0.0';
 
   /** PostgreSQL connection string; when absent the embedded engine (PGlite) under DATA_DIR is used. */
-  @Transform(emptyToUndefined) @IsOptional() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
 
   /** Connections per replica in the PostgreSQL pool. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   DATABASE_POOL_SIZE: number = 10;
 
   /** How long opening a PostgreSQL connection may take before the request fails with 503 (a down database answers fast). */
-  @Transform(toInt) @IsInt() @Min(100) @Max(60_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
   DATABASE_CONNECT_TIMEOUT_MS: number = 3_000;
 
   /** Longest a single SQL statement may run (PostgreSQL statement_timeout); past it the request fails with 503. */
-  @Transform(toInt) @IsInt() @Min(100) @Max(600_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
   DATABASE_STATEMENT_TIMEOUT_MS: number = 5_000;
 
   /** Directory of the embedded database (used only without DATABASE_URL). `memory://` keeps it in memory. */
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   DATA_DIR: string = './.data';
 
   /** Redis connection string; when absent, rate limits are kept in process memory (single replica only). */
-  @Transform(emptyToUndefined) @IsOptional() @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
   /** Whether anyone may create an account with POST /api/v1/auth/signup. */
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   SIGNUP_ENABLED: boolean = true;
 
   /** First user created at start-up when absent (for closed-signup deployments). */
-  @Transform(emptyToUndefined) @IsOptional() @IsString() @MaxLength(254) @Matches(/^[^\s@]+@[^\s@]+$/, { message: 'must be an email address' })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  @Matches(/^[^\s@]+@[^\s@]+$/, { message: 'must be an email address' })
   ADMIN_EMAIL?: string;
 
   /** Password of ADMIN_EMAIL's user (only used when the user is created). */
-  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(8) @MaxLength(256)
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  @MaxLength(256)
   ADMIN_PASSWORD?: string;
 
   /** Login attempts allowed per email and per client IP per minute. */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   LOGIN_RATE_LIMIT: number = 10;
 
   /** Largest accepted request body, in bytes. */
-  @Transform(toInt) @IsInt() @Min(1024)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
   BODY_LIMIT: number = 1_048_576;
 
   /**
@@ -108,7 +155,8 @@ export class AppConfig {
    * or proxy-addr's `loopback`, `linklocal`, `uniquelocal`); or `true`, every hop (anyone can then pick their own
    * address by sending X-Forwarded-For: warned about at start-up).
    */
-  @Transform(toTrustProxy) @IsTrustProxy()
+  @Transform(toTrustProxy)
+  @IsTrustProxy()
   TRUST_PROXY: TrustProxy = false;
 
   /** Log level. */
@@ -116,23 +164,33 @@ export class AppConfig {
   LOG_LEVEL: string = 'info';
 
   /** Count and enforce monthly quotas and send X-RateLimit-* headers (self-hosters may turn them off). */
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   QUOTAS_ENABLED: boolean = true;
 
   /** How often each replica writes its monthly usage counts to PostgreSQL (the durable copy Redis is restored from). */
-  @Transform(toInt) @IsInt() @Min(100) @Max(5_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(5_000)
   USAGE_PERSIST_MS: number = 5_000;
 
   /** Monthly requests per environment on the free plan. */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   QUOTA_FREE: number = 25_000;
 
   /** Monthly requests per environment on the pro plan. */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   QUOTA_PRO: number = 100_000;
 
   /** Monthly requests per environment on the enterprise plan; 0 = unlimited. */
-  @Transform(toInt) @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   QUOTA_ENTERPRISE: number = 0;
 
   /**
@@ -144,90 +202,134 @@ export class AppConfig {
   ADMIN_EMAILS: string = '';
 
   /** Requests a minute per cli_ token (0 = off). */
-  @Transform(toInt) @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   BURST_TOKEN_LIMIT: number = 600;
 
   /** Requests a minute per client IP on unauthenticated routes such as signup and login (0 = off). */
-  @Transform(toInt) @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   BURST_IP_LIMIT: number = 60;
 
   /** Requests a minute per pub_/sdk_ key on the runtime API (0 = off: the monthly quota bounds SDKs). */
-  @Transform(toInt) @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   BURST_KEY_LIMIT: number = 0;
 
   /** Requests a minute per pub_ key and client address on the runtime API (`0` = off): a key copied out of a browser cannot burn the month. */
-  @Transform(toInt) @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   BURST_PUB_IP_LIMIT: number = 300;
 
   /** Failed authentications (unknown, revoked or expired credentials) a minute per client address (`0` = off). */
-  @Transform(toInt) @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   BURST_AUTH_FAIL_IP_LIMIT: number = 120;
 
   /** Days a signup/login cli_ token stays valid after its last use (sliding). */
-  @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
   LOGIN_TOKEN_TTL_DAYS: number = 90;
 
   /** Flags per environment. */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   LIMIT_FLAGS_PER_ENV: number = 5_000;
 
   /** User and company targets per flag. */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   LIMIT_TARGETS_PER_FLAG: number = 10_000;
 
   /** Environments per app. */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   LIMIT_ENVS_PER_APP: number = 50;
 
   /** Active runtime keys per environment. */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   LIMIT_KEYS_PER_ENV: number = 100;
 
   /** Apps a user may own. */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   LIMIT_APPS_PER_USER: number = 100;
 
   /** Active cli_ tokens per user (sessions and minted tokens). */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   LIMIT_TOKENS_PER_USER: number = 100;
 
   /** Open SSE streams per runtime key on one replica; the next one gets 429. */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   LIMIT_STREAMS_PER_KEY: number = 1_000;
 
   /** Open SSE streams per replica; the next one gets 503 with Retry-After (another replica may have room). */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   LIMIT_STREAMS: number = 10_000;
 
   /** Memory budget of the runtime's snapshot cache, in MiB (least recently used environments are evicted past it). */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   CACHE_MEMORY_MB: number = 256;
 
   /** Verified runtime keys and tokens kept in memory per replica (least recently used evicted past it). */
-  @Transform(toInt) @IsInt() @Min(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
   CACHE_MAX_KEYS: number = 100_000;
 
   /** Bytes an SSE stream may have buffered unsent before the slow consumer is dropped. */
-  @Transform(toInt) @IsInt() @Min(1024)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
   SSE_MAX_BUFFER_BYTES: number = 1_048_576;
 
   /** Serve Swagger UI at /docs and the document at /docs-json. */
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   DOCS_ENABLED: boolean = true;
 
   /** On SIGTERM, how long in-flight requests may take to finish before their connections are closed. */
-  @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
   SHUTDOWN_GRACE_MS: number = 10_000;
 
   /**
    * After SIGTERM, how long the listener keeps accepting new connections (readiness already failing) before it
    * closes: time for load balancers without a preStop hook to stop routing here. 0 = close it at once.
    */
-  @Transform(toInt) @IsInt() @Min(0) @Max(120_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(120_000)
   SHUTDOWN_DELAY_MS: number = 0;
 
   /** Bearer token GET /metrics requires; empty = the endpoint is open (keep it off the public ingress). */
-  @IsString() @ValidateIf((c: AppConfig) => c.METRICS_TOKEN !== '') @MinLength(16)
+  @IsString()
+  @ValidateIf((c: AppConfig) => c.METRICS_TOKEN !== '')
+  @MinLength(16)
   METRICS_TOKEN: string = '';
 }
 

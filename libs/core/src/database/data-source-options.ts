@@ -47,7 +47,10 @@ export function dataSourceOptions(config: AppConfig, migrations: MigrationList, 
 function pgPool(config: AppConfig, purpose: DataSourcePurpose) {
   const timeouts =
     purpose === 'serve'
-      ? { statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS, query_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS + QUERY_TIMEOUT_MARGIN_MS }
+      ? {
+          statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS,
+          query_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS + QUERY_TIMEOUT_MARGIN_MS,
+        }
       : {};
   return {
     poolSize: purpose === 'serve' ? config.DATABASE_POOL_SIZE : 2,

@@ -2,7 +2,11 @@ import { PGlite } from '@electric-sql/pglite';
 import { EventEmitter } from 'node:events';
 
 type Row = Record<string, unknown>;
-interface PgResult { rows: Row[]; rowCount: number; command: string }
+interface PgResult {
+  rows: Row[];
+  rowCount: number;
+  command: string;
+}
 
 /**
  * A `pg`-compatible pool over one in-process PGlite (PostgreSQL compiled to WASM) database.
@@ -96,7 +100,10 @@ export function embeddedPostgresDriver(dataDir: string) {
       const closing = this.db ? this.db.then((db) => db.close()) : Promise.resolve();
       this.db = undefined;
       this.connection = undefined;
-      closing.then(() => callback?.(null), (err: Error) => callback?.(err));
+      closing.then(
+        () => callback?.(null),
+        (err: Error) => callback?.(err),
+      );
     }
   }
   return { Pool: EmbeddedPool };

@@ -23,6 +23,7 @@ export const conflict = (message: string) => new DomainError(409, message);
  * A tenant limit (LIMIT_*): 409, because the request is valid and allowed but conflicts with what the tenant
  * already has; deleting or revoking something resolves it. `limitReached('Flags per environment', 5000)`.
  */
-export const limitReached = (what: string, limit: number, extra?: Record<string, unknown>) => new DomainError(409, `${what} limit reached (${limit})`, extra);
+export const limitReached = (what: string, limit: number, extra?: Record<string, unknown>) =>
+  new DomainError(409, `${what} limit reached (${limit})`, extra);
 export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
   new DomainError(429, message, {}, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });

@@ -1,5 +1,11 @@
 import { HttpException } from '@nestjs/common';
-import { CannotExecuteNotConnectedError, CannotGetEntityManagerNotConnectedError, ConnectionIsNotSetError, QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
+import {
+  CannotExecuteNotConnectedError,
+  CannotGetEntityManagerNotConnectedError,
+  ConnectionIsNotSetError,
+  QueryFailedError,
+  QueryRunnerAlreadyReleasedError,
+} from 'typeorm';
 import { DomainError } from './domain-error';
 
 export interface ErrorResponse {
@@ -19,7 +25,16 @@ export interface ErrorResponse {
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** Socket errors of the link to PostgreSQL: refused, reset, timed out, broken, unresolvable. */
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 /** What `pg`, `pg-pool` and TypeORM say when the connection, not the statement, failed. */
 const CONNECTION_ERROR_MESSAGES = new Set([
@@ -42,7 +57,12 @@ const CONNECTION_ERROR_MESSAGES = new Set([
 const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123]|53300|57014)$/;
 
 /** TypeORM's own errors for "there is no usable connection". */
-const NOT_CONNECTED_ERRORS = [ConnectionIsNotSetError, CannotExecuteNotConnectedError, CannotGetEntityManagerNotConnectedError, QueryRunnerAlreadyReleasedError];
+const NOT_CONNECTED_ERRORS = [
+  ConnectionIsNotSetError,
+  CannotExecuteNotConnectedError,
+  CannotGetEntityManagerNotConnectedError,
+  QueryRunnerAlreadyReleasedError,
+];
 
 /**
  * The reason, when `exception` means the database could not be reached (rather than a query or a rule being
@@ -84,9 +104,19 @@ const FASTIFY_ERRORS: Record<string, [number, string]> = {
 };
 
 const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad request', 401: 'Not authenticated', 403: 'Insufficient permissions', 404: 'Not found',
-  405: 'Method not allowed', 406: 'Not acceptable', 408: 'Request timeout', 409: 'Conflict', 413: 'Request body too large',
-  415: 'Unsupported media type', 422: 'Unprocessable entity', 429: 'Too many requests', 503: 'Service unavailable',
+  400: 'Bad request',
+  401: 'Not authenticated',
+  403: 'Insufficient permissions',
+  404: 'Not found',
+  405: 'Method not allowed',
+  406: 'Not acceptable',
+  408: 'Request timeout',
+  409: 'Conflict',
+  413: 'Request body too large',
+  415: 'Unsupported media type',
+  422: 'Unprocessable entity',
+  429: 'Too many requests',
+  503: 'Service unavailable',
 };
 
 const internalError = (): ErrorResponse => ({ status: 500, body: { error: 'Internal server error' }, headers: {}, internal: true });
@@ -94,7 +124,12 @@ const internalError = (): ErrorResponse => ({ status: 500, body: { error: 'Inter
 /** Maps anything thrown while handling a request to the one error shape of the API. Never leaks SQL or stacks. */
 export function toErrorResponse(exception: unknown): ErrorResponse {
   if (exception instanceof DomainError) {
-    return { status: exception.status, body: { error: exception.message, ...exception.extra }, headers: exception.headers, internal: false };
+    return {
+      status: exception.status,
+      body: { error: exception.message, ...exception.extra },
+      headers: exception.headers,
+      internal: false,
+    };
   }
   if (exception instanceof HttpException) {
     // Nest wraps Fastify's own client errors (body parsing) in an HttpException with the original as cause.
@@ -122,7 +157,8 @@ export function toErrorResponse(exception: unknown): ErrorResponse {
   if (exception instanceof QueryFailedError) {
     const code = (exception.driverError as { code?: string } | undefined)?.code;
     if (code === '23505') return { status: 409, body: { error: 'Conflict' }, headers: {}, internal: false };
-    if (code === '40001' || code === '40P01') return { status: 503, body: { error: 'Please retry: concurrent update' }, headers: { 'retry-after': '1' }, internal: true };
+    if (code === '40001' || code === '40P01')
+      return { status: 503, body: { error: 'Please retry: concurrent update' }, headers: { 'retry-after': '1' }, internal: true };
     return internalError();
   }
   if (typeof exception === 'object' && exception !== null) {
@@ -132,7 +168,8 @@ export function toErrorResponse(exception: unknown): ErrorResponse {
       return { status, body: { error }, headers: {}, internal: false };
     }
     // JSON.parse failures surfaced by the body parser.
-    if (e.name === 'SyntaxError' && e.statusCode === 400) return { status: 400, body: { error: 'Invalid JSON body' }, headers: {}, internal: false };
+    if (e.name === 'SyntaxError' && e.statusCode === 400)
+      return { status: 400, body: { error: 'Invalid JSON body' }, headers: {}, internal: false };
     if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
       return { status: e.statusCode, body: { error: STATUS_TEXT[e.statusCode] ?? 'Bad request' }, headers: {}, internal: false };
     }

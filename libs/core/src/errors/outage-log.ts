@@ -39,4 +39,7 @@ export class OutageLog {
  * Process-wide because the error filter is built with `new` before the app's providers exist; several apps in
  * one process (tests) only share the de-duplication of this log line.
  */
-export const databaseOutage = new OutageLog('PostgreSQL', 'requests that need the database answer 503 until it is back; runtime reads are served from memory');
+export const databaseOutage = new OutageLog(
+  'PostgreSQL',
+  'requests that need the database answer 503 until it is back; runtime reads are served from memory',
+);

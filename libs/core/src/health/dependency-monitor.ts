@@ -46,11 +46,16 @@ export class DependencyMonitor implements OnModuleInit, BeforeApplicationShutdow
   }
 
   onModuleInit(): void {
-    this.metrics.labelledGauge('superflag_dependency_up', 'Whether a dependency answers this replica (1) or not (0); redis only when REDIS_URL is set', 'dependency', () => {
-      const up: Record<string, number> = { database: this.databaseUp ? 1 : 0 };
-      if (this.redis) up.redis = this.redisState === 'up' ? 1 : 0;
-      return up;
-    });
+    this.metrics.labelledGauge(
+      'superflag_dependency_up',
+      'Whether a dependency answers this replica (1) or not (0); redis only when REDIS_URL is set',
+      'dependency',
+      () => {
+        const up: Record<string, number> = { database: this.databaseUp ? 1 : 0 };
+        if (this.redis) up.redis = this.redisState === 'up' ? 1 : 0;
+        return up;
+      },
+    );
     this.timer = setInterval(() => void this.check(), PING_INTERVAL_MS).unref();
   }
 
@@ -103,12 +108,14 @@ const TIMED_OUT = Symbol('timed out');
 function ping(request: Promise<unknown>, settled: () => void): Promise<unknown> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(TIMED_OUT), PING_TIMEOUT_MS).unref();
-    request.then(
-      () => resolve(true),
-      (err: unknown) => resolve(err ?? new Error('ping failed')),
-    ).finally(() => {
-      clearTimeout(timer);
-      settled();
-    });
+    request
+      .then(
+        () => resolve(true),
+        (err: unknown) => resolve(err ?? new Error('ping failed')),
+      )
+      .finally(() => {
+        clearTimeout(timer);
+        settled();
+      });
   });
 }

@@ -27,10 +27,12 @@ export class HealthController {
    */
   @Get('ready')
   @ApiOperation({
-    summary: 'Readiness: this replica can serve. Not failed by a PostgreSQL or Redis outage, which every replica shares (runtime reads go on from memory); their states are reported',
+    summary:
+      'Readiness: this replica can serve. Not failed by a PostgreSQL or Redis outage, which every replica shares (runtime reads go on from memory); their states are reported',
   })
   @ApiOkResponse({
-    description: 'Ready. `database`: up | down; `redis`: up | degraded (configured, not connected or not answering) | off (REDIS_URL not set)',
+    description:
+      'Ready. `database`: up | down; `redis`: up | degraded (configured, not connected or not answering) | off (REDIS_URL not set)',
     schema: {
       type: 'object',
       required: ['status', 'database', 'redis'],

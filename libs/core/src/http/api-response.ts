@@ -31,7 +31,10 @@ export function ApiErrors(...statuses: number[]) {
 }
 
 /** Documents a success response wrapped in the API's envelope: `{"data": <model>}` or `{"data": [<model>]}`. */
-export function ApiData(model: Type<unknown>, options: { status?: number; isArray?: boolean; isMap?: boolean; description?: string; extra?: Record<string, object> } = {}) {
+export function ApiData(
+  model: Type<unknown>,
+  options: { status?: number; isArray?: boolean; isMap?: boolean; description?: string; extra?: Record<string, object> } = {},
+) {
   const ref = { $ref: getSchemaPath(model) };
   const data = options.isArray ? { type: 'array', items: ref } : options.isMap ? { type: 'object', additionalProperties: ref } : ref;
   return applyDecorators(

@@ -14,12 +14,29 @@ export const PAGE_MAX_LIMIT = 1000;
 const CURSOR_MAX_LENGTH = 1024;
 
 export class PageQueryDto {
-  @ApiPropertyOptional({ example: 100, minimum: 1, maximum: PAGE_MAX_LIMIT, default: PAGE_DEFAULT_LIMIT, description: 'Page size; giving it (or `cursor`) adds `nextCursor` to the answer' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(PAGE_MAX_LIMIT)
+  @ApiPropertyOptional({
+    example: 100,
+    minimum: 1,
+    maximum: PAGE_MAX_LIMIT,
+    default: PAGE_DEFAULT_LIMIT,
+    description: 'Page size; giving it (or `cursor`) adds `nextCursor` to the answer',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(PAGE_MAX_LIMIT)
   limit?: number;
 
-  @ApiPropertyOptional({ example: 'WyIxNzM1Njg5NjAwMTIzNDU2Iiwia2V5XzEyMyJd', maxLength: CURSOR_MAX_LENGTH, description: "Opaque: the previous page's `nextCursor`" })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(CURSOR_MAX_LENGTH)
+  @ApiPropertyOptional({
+    example: 'WyIxNzM1Njg5NjAwMTIzNDU2Iiwia2V5XzEyMyJd',
+    maxLength: CURSOR_MAX_LENGTH,
+    description: "Opaque: the previous page's `nextCursor`",
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(CURSOR_MAX_LENGTH)
   cursor?: string;
 }
 
@@ -91,7 +108,12 @@ export const CREATED_CURSOR: readonly CursorPart[] = ['digits', 'string'];
  * cursor carries created_at as whole microseconds, exactly as PostgreSQL stores it: a JS Date keeps milliseconds
  * only, so a cursor built from one would repeat or skip rows created within the same millisecond.
  */
-export async function readCreatedPage<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, alias: string, idColumn: string, page?: PageRequest): Promise<Page<T>> {
+export async function readCreatedPage<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  alias: string,
+  idColumn: string,
+  page?: PageRequest,
+): Promise<Page<T>> {
   const created = `${alias}.created_at`;
   const id = `${alias}.${idColumn}`;
   qb.orderBy(created, 'ASC').addOrderBy(id, 'ASC');
@@ -107,7 +129,10 @@ export async function readCreatedPage<T extends ObjectLiteral>(qb: SelectQueryBu
     .limit(page.limit + 1)
     .getRawAndEntities();
   const rows = entities.map((entity, i) => ({ entity, us: String((raw[i] as { page_created_us: string }).page_created_us) }));
-  const { items, nextCursor } = toPage(rows, page.limit, (r) => [r.us, String((r.entity as Record<string, unknown>)[idProperty(qb, alias, idColumn)])]);
+  const { items, nextCursor } = toPage(rows, page.limit, (r) => [
+    r.us,
+    String((r.entity as Record<string, unknown>)[idProperty(qb, alias, idColumn)]),
+  ]);
   return { items: items.map((r) => r.entity), nextCursor };
 }
 
@@ -122,5 +147,9 @@ export const listBody = <T>(page: PageRequest | undefined, data: T, nextCursor: 
 
 /** OpenAPI of `nextCursor`, for ApiData's `extra`. */
 export const NEXT_CURSOR_DOC = {
-  nextCursor: { type: 'string', nullable: true, description: 'Present when `limit` or `cursor` was given: the `cursor` of the next page; null on the last page' },
+  nextCursor: {
+    type: 'string',
+    nullable: true,
+    description: 'Present when `limit` or `cursor` was given: the `cursor` of the next page; null on the last page',
+  },
 };

@@ -7,7 +7,7 @@ const EXEMPT = Symbol('superflag:quota-exempt');
 @Injectable()
 class QuotaExemptInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    (context.switchToHttp().getRequest<Record<symbol, unknown>>())[EXEMPT] = true;
+    context.switchToHttp().getRequest<Record<symbol, unknown>>()[EXEMPT] = true;
     return next.handle();
   }
 }

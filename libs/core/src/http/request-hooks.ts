@@ -23,7 +23,11 @@ export class RequestHooks implements OnModuleInit {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify) return;
     const { drain, metrics, log } = this;
-    metrics.gauge('superflag_http_requests_in_flight', 'Requests whose response has not ended yet, open SSE streams included', () => drain.inFlight);
+    metrics.gauge(
+      'superflag_http_requests_in_flight',
+      'Requests whose response has not ended yet, open SSE streams included',
+      () => drain.inFlight,
+    );
     fastify.addHook('onRequest', (request, reply, done) => {
       const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
       reply.header(REQUEST_ID_HEADER, request.id);

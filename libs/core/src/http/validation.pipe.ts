@@ -22,18 +22,25 @@ function documentedNullProblem(body: Record<string, unknown>, metatype: Ctor, pa
   for (const name of names.map((n) => n.slice(1))) {
     const value = body[name];
     if (value === undefined) continue;
-    const doc = Reflect.getMetadata(API_PROPERTIES, metatype.prototype, name) as { nullable?: boolean; required?: boolean; type?: unknown } | undefined;
+    const doc = Reflect.getMetadata(API_PROPERTIES, metatype.prototype, name) as
+      { nullable?: boolean; required?: boolean; type?: unknown } | undefined;
     const where = path ? `${path}.${name}` : name;
     if (value === null) {
       // A required field's own rules refuse null (with its own message, e.g. "Invalid value for flag type bool").
       if (doc?.required === false && !doc.nullable) return `${where} must not be null`;
       continue;
     }
-    const nested = typeof doc?.type === 'function' && Reflect.hasMetadata(API_PROPERTY_NAMES, (doc.type as Ctor).prototype) ? (doc.type as Ctor) : undefined;
+    const nested =
+      typeof doc?.type === 'function' && Reflect.hasMetadata(API_PROPERTY_NAMES, (doc.type as Ctor).prototype)
+        ? (doc.type as Ctor)
+        : undefined;
     if (!nested || typeof value !== 'object') continue;
     const items = Array.isArray(value) ? value.map((v, i) => [v, `${where}.${i}`] as const) : [[value, where] as const];
     for (const [item, at] of items) {
-      const problem = item !== null && typeof item === 'object' && !Array.isArray(item) ? documentedNullProblem(item as Record<string, unknown>, nested, at) : null;
+      const problem =
+        item !== null && typeof item === 'object' && !Array.isArray(item)
+          ? documentedNullProblem(item as Record<string, unknown>, nested, at)
+          : null;
       if (problem) return problem;
     }
   }

@@ -23,13 +23,26 @@ export class DatabasePoolMetrics implements OnModuleInit {
 
   onModuleInit(): void {
     const pool = () => (this.dataSource.driver as unknown as { master?: PoolCounts }).master;
-    this.metrics.labelledGauge('superflag_db_pool_connections', 'Database connections of this replica, by state (idle, busy)', 'state', () => {
-      const p = pool();
-      const total = p?.totalCount ?? 0;
-      const idle = p?.idleCount ?? 0;
-      return { idle, busy: total - idle };
-    });
-    this.metrics.gauge('superflag_db_pool_waiting_clients', 'Queries waiting for a free database connection', () => pool()?.waitingCount ?? 0);
-    this.metrics.gauge('superflag_db_pool_max_connections', 'Largest size of the database pool (DATABASE_POOL_SIZE; 1 on the embedded engine)', () => pool()?.options?.max ?? 1);
+    this.metrics.labelledGauge(
+      'superflag_db_pool_connections',
+      'Database connections of this replica, by state (idle, busy)',
+      'state',
+      () => {
+        const p = pool();
+        const total = p?.totalCount ?? 0;
+        const idle = p?.idleCount ?? 0;
+        return { idle, busy: total - idle };
+      },
+    );
+    this.metrics.gauge(
+      'superflag_db_pool_waiting_clients',
+      'Queries waiting for a free database connection',
+      () => pool()?.waitingCount ?? 0,
+    );
+    this.metrics.gauge(
+      'superflag_db_pool_max_connections',
+      'Largest size of the database pool (DATABASE_POOL_SIZE; 1 on the embedded engine)',
+      () => pool()?.options?.max ?? 1,
+    );
   }
 }

@@ -20,7 +20,8 @@ export class MetricsController {
   @Get()
   @ApiOperation({
     summary: 'Prometheus metrics of this replica (text exposition format)',
-    description: 'Requires `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set; open otherwise. Not counted against any quota.',
+    description:
+      'Requires `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set; open otherwise. Not counted against any quota.',
   })
   @ApiSecurity('metrics')
   @ApiHeader({ name: 'Authorization', required: false, description: 'Bearer <METRICS_TOKEN>, when the server sets one' })

@@ -38,21 +38,33 @@ export class MetricsService {
 
   constructor(private readonly config: AppConfig) {
     collectDefaultMetrics({ register: this.registry });
-    const series = () => [...this.requests.values()].flatMap((byMethod) => [...byMethod.values()]).flatMap((byStatus) => [...byStatus.values()]);
-    this.expose('superflag_http_requests_total', 'HTTP requests answered, by method, route pattern and status (499: the client went away first)', 'counter', () =>
-      series().map((s) => ({ labels: s.labels, value: s.count })),
+    const series = () =>
+      [...this.requests.values()].flatMap((byMethod) => [...byMethod.values()]).flatMap((byStatus) => [...byStatus.values()]);
+    this.expose(
+      'superflag_http_requests_total',
+      'HTTP requests answered, by method, route pattern and status (499: the client went away first)',
+      'counter',
+      () => series().map((s) => ({ labels: s.labels, value: s.count })),
     );
     const histogram = 'superflag_http_request_duration_seconds';
-    this.expose(histogram, 'HTTP request latency from arrival to the end of the response, by method, route pattern and status (SSE: the stream lifetime)', 'histogram', () =>
-      series().flatMap((s) => {
-        let cumulative = 0;
-        return [
-          ...DURATION_BUCKETS.map((le, i) => ({ metricName: `${histogram}_bucket`, labels: { ...s.labels, le }, value: (cumulative += s.buckets[i]) })),
-          { metricName: `${histogram}_bucket`, labels: { ...s.labels, le: '+Inf' }, value: s.count },
-          { metricName: `${histogram}_sum`, labels: s.labels, value: s.sum },
-          { metricName: `${histogram}_count`, labels: s.labels, value: s.count },
-        ];
-      }),
+    this.expose(
+      histogram,
+      'HTTP request latency from arrival to the end of the response, by method, route pattern and status (SSE: the stream lifetime)',
+      'histogram',
+      () =>
+        series().flatMap((s) => {
+          let cumulative = 0;
+          return [
+            ...DURATION_BUCKETS.map((le, i) => ({
+              metricName: `${histogram}_bucket`,
+              labels: { ...s.labels, le },
+              value: (cumulative += s.buckets[i]),
+            })),
+            { metricName: `${histogram}_bucket`, labels: { ...s.labels, le: '+Inf' }, value: s.count },
+            { metricName: `${histogram}_sum`, labels: s.labels, value: s.sum },
+            { metricName: `${histogram}_count`, labels: s.labels, value: s.count },
+          ];
+        }),
     );
   }
 
@@ -63,7 +75,11 @@ export class MetricsService {
     let byStatus = byMethod.get(method);
     if (!byStatus) byMethod.set(method, (byStatus = new Map()));
     let s = byStatus.get(status);
-    if (!s) byStatus.set(status, (s = { labels: { method, route, status: String(status) }, count: 0, sum: 0, buckets: DURATION_BUCKETS.map(() => 0) }));
+    if (!s)
+      byStatus.set(
+        status,
+        (s = { labels: { method, route, status: String(status) }, count: 0, sum: 0, buckets: DURATION_BUCKETS.map(() => 0) }),
+      );
     s.count++;
     s.sum += seconds;
     let i = 0;

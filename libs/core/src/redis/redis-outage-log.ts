@@ -20,7 +20,8 @@ export class RedisOutageLog {
   ) {}
 
   connected(): void {
-    if (this.state === 'down') this.logger.log(`Redis at ${this.location} connected: shared quotas, rate limits and cross-replica invalidation resumed`);
+    if (this.state === 'down')
+      this.logger.log(`Redis at ${this.location} connected: shared quotas, rate limits and cross-replica invalidation resumed`);
     this.state = 'up';
   }
 
@@ -33,7 +34,9 @@ export class RedisOutageLog {
     } else {
       this.failures++;
       if (this.now() - this.lastLine < SUMMARY_EVERY_MS) return;
-      this.logger.warn(`Redis at ${this.location} still unavailable (${reason}) after ${this.failures} more attempts; retrying in the background`);
+      this.logger.warn(
+        `Redis at ${this.location} still unavailable (${reason}) after ${this.failures} more attempts; retrying in the background`,
+      );
     }
     this.state = 'down';
     this.failures = 0;

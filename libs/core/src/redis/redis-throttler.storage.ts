@@ -36,7 +36,10 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
       // longer than the window, so a caller with a lower limit never blocks callers with higher ones.
       let timeToBlockExpire = blockTtl > 0 ? blockTtl : hits > limit ? Math.max(hitTtl, 1) : 0;
       if (blockTtl <= 0 && hits > limit && blockDuration > ttl) {
-        await this.redis.multi().set(blockKey, '1', { PX: blockDuration, NX: true } as never).exec();
+        await this.redis
+          .multi()
+          .set(blockKey, '1', { PX: blockDuration, NX: true } as never)
+          .exec();
         timeToBlockExpire = blockDuration;
       }
       return {

@@ -132,7 +132,13 @@ function supervise(client: RedisClient, log?: RedisOutageLog): void {
     beating = true;
     let timer: NodeJS.Timeout | undefined;
     const silent = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), HEARTBEAT_TIMEOUT_MS).unref()));
-    void Promise.race([client.ping().then(() => false, () => false), silent]).then((dead) => {
+    void Promise.race([
+      client.ping().then(
+        () => false,
+        () => false,
+      ),
+      silent,
+    ]).then((dead) => {
       clearTimeout(timer);
       beating = false;
       if (!dead || s.closing || !client.isReady) return;

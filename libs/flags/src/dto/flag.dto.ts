@@ -1,6 +1,23 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import {
+  Allow,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { type CursorPart, MAX_INT32, PageQueryDto } from '@superflag/core';
 import { EnvQueryDto } from '@superflag/environments';
 import { FLAG_KEY_PATTERN, FLAG_TYPES, type FlagType } from '../flag-values';
@@ -23,23 +40,33 @@ const ROLLOUT_SCHEMA = {
 /** Fields every versioned write accepts. */
 export class WriteMetaDto extends EnvQueryDto {
   @ApiPropertyOptional({ example: 'Enable dark mode for the launch', maxLength: 1000, description: 'Recorded in the change history' })
-  @IsOptional() @IsString() @MaxLength(1000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
   changeDescription?: string;
 
-  @ApiPropertyOptional({ example: 42, description: 'Optimistic concurrency (same as `If-Match: "42"`): fail with 412 unless the environment is at this version' })
-  @IsOptional() @IsInt() @Min(0) @Max(MAX_INT32)
+  @ApiPropertyOptional({
+    example: 42,
+    description: 'Optimistic concurrency (same as `If-Match: "42"`): fail with 412 unless the environment is at this version',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_INT32)
   expectedVersion?: number;
 }
 
 export class FlagKeyQueryDto extends EnvQueryDto {
   @ApiProperty({ example: 'old-feature' })
-  @IsString() @Matches(FLAG_KEY_PATTERN, { message: KEY_MESSAGE })
+  @IsString()
+  @Matches(FLAG_KEY_PATTERN, { message: KEY_MESSAGE })
   key!: string;
 }
 
 export class CreateFlagDto extends WriteMetaDto {
   @ApiProperty({ example: 'new-feature', pattern: FLAG_KEY_PATTERN.source })
-  @IsString() @Matches(FLAG_KEY_PATTERN, { message: KEY_MESSAGE })
+  @IsString()
+  @Matches(FLAG_KEY_PATTERN, { message: KEY_MESSAGE })
   key!: string;
 
   @ApiProperty({ enum: FLAG_TYPES, example: 'bool' })
@@ -50,12 +77,19 @@ export class CreateFlagDto extends WriteMetaDto {
   @Allow()
   value!: unknown;
 
-  @ApiPropertyOptional({ example: true, default: false, description: 'Whether public (pub_) keys, i.e. browsers and mobile apps, see this flag' })
-  @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({
+    example: true,
+    default: false,
+    description: 'Whether public (pub_) keys, i.e. browsers and mobile apps, see this flag',
+  })
+  @IsOptional()
+  @IsBoolean()
   clientEnabled?: boolean;
 
   @ApiPropertyOptional({ example: 'New onboarding flow', maxLength: 1000 })
-  @IsOptional() @IsString() @MaxLength(1000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
   description?: string;
 
   @ApiPropertyOptional(ROLLOUT_SCHEMA as never)
@@ -65,7 +99,8 @@ export class CreateFlagDto extends WriteMetaDto {
 
 export class UpdateFlagDto extends WriteMetaDto {
   @ApiProperty({ example: 'dark-mode' })
-  @IsString() @Matches(FLAG_KEY_PATTERN, { message: KEY_MESSAGE })
+  @IsString()
+  @Matches(FLAG_KEY_PATTERN, { message: KEY_MESSAGE })
   key!: string;
 
   @ApiPropertyOptional({ ...VALUE_SCHEMA, example: false })
@@ -73,15 +108,19 @@ export class UpdateFlagDto extends WriteMetaDto {
   value?: unknown;
 
   @ApiPropertyOptional({ example: true })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   clientEnabled?: boolean;
 
   @ApiPropertyOptional({ example: 'Dark theme', maxLength: 1000, nullable: true, type: String, description: 'null clears it' })
-  @IsOptional() @IsString() @MaxLength(1000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
   description?: string | null;
 
   @ApiPropertyOptional({ enum: FLAG_TYPES, description: 'Only together with a value of the new type' })
-  @IsOptional() @IsIn(FLAG_TYPES, { message: 'Invalid flag type' })
+  @IsOptional()
+  @IsIn(FLAG_TYPES, { message: 'Invalid flag type' })
   type?: FlagType;
 
   @ApiPropertyOptional(ROLLOUT_SCHEMA as never)
@@ -91,33 +130,54 @@ export class UpdateFlagDto extends WriteMetaDto {
 
 export class TargetUpdateDto {
   @ApiProperty({ example: 'new-checkout-flow' })
-  @IsString() @Matches(FLAG_KEY_PATTERN, { message: KEY_MESSAGE.replace('key', 'flagKey') })
+  @IsString()
+  @Matches(FLAG_KEY_PATTERN, { message: KEY_MESSAGE.replace('key', 'flagKey') })
   flagKey!: string;
 
-  @ApiProperty({ ...VALUE_SCHEMA, nullable: true, example: true, description: "A value of the flag's type for this target; null removes the target's override" })
+  @ApiProperty({
+    ...VALUE_SCHEMA,
+    nullable: true,
+    example: true,
+    description: "A value of the flag's type for this target; null removes the target's override",
+  })
   @Allow()
   value!: unknown;
 
   @ApiPropertyOptional({ example: 'acme-corp', maxLength: 256, description: 'Exactly one of companyId and userId' })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(256)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(256)
   companyId?: string;
 
   @ApiPropertyOptional({ example: 'user-42', maxLength: 256 })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(256)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(256)
   userId?: string;
 }
 
 export class SpecificTargetsDto {
   @ApiProperty({ type: [TargetUpdateDto], minItems: 1, maxItems: 1000 })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => TargetUpdateDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => TargetUpdateDto)
   updates!: TargetUpdateDto[];
 
   @ApiPropertyOptional({ example: 'Enabled new checkout flow for Acme Corp in prod', maxLength: 1000 })
-  @IsOptional() @IsString() @MaxLength(1000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
   changeDescription?: string;
 
   @ApiPropertyOptional({ example: 42, description: 'Optimistic concurrency, as for flag writes' })
-  @IsOptional() @IsInt() @Min(0) @Max(MAX_INT32)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_INT32)
   expectedVersion?: number;
 }
 
@@ -128,8 +188,15 @@ export class TargetsResultDto {
 
 export class FlagTargetsDto {
   @ApiProperty({ example: 'new-checkout-flow' }) key!: string;
-  @ApiProperty({ type: 'object', additionalProperties: VALUE_SCHEMA, example: { 'user-42': true }, description: 'userId → value' } as never) users!: Record<string, unknown>;
-  @ApiProperty({ type: 'object', additionalProperties: VALUE_SCHEMA, example: { 'acme-corp': true }, description: 'companyId → value' } as never) companies!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: VALUE_SCHEMA, example: { 'user-42': true }, description: 'userId → value' } as never)
+  users!: Record<string, unknown>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: VALUE_SCHEMA,
+    example: { 'acme-corp': true },
+    description: 'companyId → value',
+  } as never)
+  companies!: Record<string, unknown>;
 }
 
 export class BulkUpdateDto extends WriteMetaDto {
@@ -145,21 +212,41 @@ export class BulkUpdateDto extends WriteMetaDto {
 
 export class RollbackDto extends WriteMetaDto {
   @ApiProperty({ example: 12, description: "Restore the environment's flags to what they were right after this version" })
-  @IsInt() @Min(0) @Max(MAX_INT32)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_INT32)
   version!: number;
 }
 
 export class ChangesQueryDto extends EnvQueryDto {
   @ApiPropertyOptional({ example: 50, minimum: 1, maximum: 200, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   limit?: number;
 
-  @ApiPropertyOptional({ example: 40, description: 'Cursor: only changes with a version below this (use `nextBefore` of the previous page)' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_INT32)
+  @ApiPropertyOptional({
+    example: 40,
+    description: 'Cursor: only changes with a version below this (use `nextBefore` of the previous page)',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_INT32)
   before?: number;
 
-  @ApiPropertyOptional({ example: 'WzQwXQ', maxLength: 1024, description: "Opaque, as on every list: the previous page's `nextCursor` (instead of `before`)" })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(1024)
+  @ApiPropertyOptional({
+    example: 'WzQwXQ',
+    maxLength: 1024,
+    description: "Opaque, as on every list: the previous page's `nextCursor` (instead of `before`)",
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
   cursor?: string;
 }
 
@@ -212,14 +299,30 @@ export class FlagDiffDto {
   @ApiProperty({ example: 'dark-mode' }) key!: string;
   @ApiPropertyOptional({ enum: ['user', 'company'], description: 'Present on a change of one override' }) targetType?: string;
   @ApiPropertyOptional({ example: 'acme-corp' }) targetId?: string;
-  @ApiProperty({ nullable: true, description: 'A flag state, or for an override its value; null: did not exist', oneOf: [{ $ref: '#/components/schemas/FlagStateDto' }, VALUE_SCHEMA] } as never) before!: unknown;
-  @ApiProperty({ nullable: true, description: 'A flag state, or for an override its value; null: removed', oneOf: [{ $ref: '#/components/schemas/FlagStateDto' }, VALUE_SCHEMA] } as never) after!: unknown;
+  @ApiProperty({
+    nullable: true,
+    description: 'A flag state, or for an override its value; null: did not exist',
+    oneOf: [{ $ref: '#/components/schemas/FlagStateDto' }, VALUE_SCHEMA],
+  } as never)
+  before!: unknown;
+  @ApiProperty({
+    nullable: true,
+    description: 'A flag state, or for an override its value; null: removed',
+    oneOf: [{ $ref: '#/components/schemas/FlagStateDto' }, VALUE_SCHEMA],
+  } as never)
+  after!: unknown;
 }
 
 export class ActorDto {
   @ApiProperty({ example: 'usr_8fK2mQ9xLp3RtV7w', nullable: true, type: String }) userId!: string | null;
   @ApiProperty({ example: 'tok_3kP9sLmQ2xVb7RtZ', nullable: true, type: String }) tokenId!: string | null;
-  @ApiProperty({ example: null, nullable: true, type: String, description: "The app's mgmt_ key, when one made the change (userId and tokenId are then null)" }) appKeyId!: string | null;
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    description: "The app's mgmt_ key, when one made the change (userId and tokenId are then null)",
+  })
+  appKeyId!: string | null;
 }
 
 export class ChangeDto {

@@ -1,5 +1,14 @@
 import type { Principal } from '@superflag/auth';
-import { type AppConfig, dataSourceOptions, DomainEvents, IdGenerator, notFound, runMigrations, type Transaction, Transactions } from '@superflag/core';
+import {
+  type AppConfig,
+  dataSourceOptions,
+  DomainEvents,
+  IdGenerator,
+  notFound,
+  runMigrations,
+  type Transaction,
+  Transactions,
+} from '@superflag/core';
 import type { Environment, EnvironmentsService } from '@superflag/environments';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../../../migrations';
@@ -23,7 +32,13 @@ export const PRINCIPAL: Principal = { kind: 'user', userId: 'usr_unit', tokenId:
 class TableEnvironments {
   constructor(private readonly transactions: Transactions) {}
 
-  async resolve(_principal: Principal, _appId: string, envRef: string, _right: string, options: { tx?: Transaction; lock?: boolean } = {}): Promise<Environment> {
+  async resolve(
+    _principal: Principal,
+    _appId: string,
+    envRef: string,
+    _right: string,
+    options: { tx?: Transaction; lock?: boolean } = {},
+  ): Promise<Environment> {
     const rows: Environment[] = await this.transactions
       .manager(options.tx)
       .query(`SELECT id, app_id AS "appId", name, version FROM environments WHERE id = $1${options.lock ? ' FOR UPDATE' : ''}`, [envRef]);
@@ -45,7 +60,10 @@ class TableEnvironments {
  */
 export async function embeddedFlags(limits: { LIMIT_FLAGS_PER_ENV?: number; LIMIT_TARGETS_PER_FLAG?: number } = {}) {
   const config = { DATA_DIR: 'memory://', LIMIT_FLAGS_PER_ENV: 100, LIMIT_TARGETS_PER_FLAG: 100, ...limits } as AppConfig;
-  const dataSource = await new DataSource({ ...dataSourceOptions(config, MIGRATIONS), entities: [Flag, FlagTarget, FlagChange] }).initialize();
+  const dataSource = await new DataSource({
+    ...dataSourceOptions(config, MIGRATIONS),
+    entities: [Flag, FlagTarget, FlagChange],
+  }).initialize();
   await runMigrations(dataSource, true);
   await dataSource.query(`INSERT INTO users (id, email, password_hash) VALUES ('usr_unit', 'unit@example.com', 'x')`);
   await dataSource.query(`INSERT INTO apps (id, name, owner_id) VALUES ('app_unit', 'unit', 'usr_unit')`);

@@ -5,12 +5,19 @@ import { EnvQueryDto } from '@superflag/environments';
 import { KEY_TYPES } from '../key-format';
 
 export class CreateKeyDto extends EnvQueryDto {
-  @ApiProperty({ enum: KEY_TYPES, example: 'pub', description: 'pub: public client key (browsers/mobile, sees clientEnabled flags only); sdk: server SDK key (sees every flag)' })
+  @ApiProperty({
+    enum: KEY_TYPES,
+    example: 'pub',
+    description: 'pub: public client key (browsers/mobile, sees clientEnabled flags only); sdk: server SDK key (sees every flag)',
+  })
   @IsIn(KEY_TYPES, { message: 'Invalid key type' })
   type!: string;
 
   @ApiPropertyOptional({ example: 'web app', maxLength: 100 })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   name?: string;
 }
 
@@ -18,7 +25,9 @@ export class KeyListQueryDto extends IntersectionType(EnvQueryDto, PageQueryDto)
 
 export class KeyIdQueryDto {
   @ApiProperty({ example: 'key_789' })
-  @IsString() @MinLength(1) @MaxLength(64)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
   keyId!: string;
 }
 

@@ -12,16 +12,22 @@ export class AppPlanDto {
   @ApiProperty({ example: 'app_xyz789' }) id!: string;
   @ApiProperty({ example: 'my-new-app' }) name!: string;
   @ApiProperty({ enum: PLANS, example: 'pro' }) plan!: Plan;
-  @ApiProperty({ example: 100000, nullable: true, type: Number, description: 'Monthly requests per environment; null = unlimited' }) limit!: number | null;
+  @ApiProperty({ example: 100000, nullable: true, type: Number, description: 'Monthly requests per environment; null = unlimited' })
+  limit!: number | null;
 }
 
 export class UsageQueryDto {
   @ApiProperty({ example: 'app_abc123' })
-  @IsString() @MinLength(1) @MaxLength(64)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
   appId!: string;
 
   @ApiPropertyOptional({ example: 'production', description: 'Name or id; omit for every environment of the app' })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(64)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
   env?: string;
 }
 

@@ -1,9 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-const VALUE_SCHEMA = { oneOf: [{ type: 'boolean' }, { type: 'string' }, { type: 'number' }, { type: 'object' }, { type: 'array', items: {} }] };
+const VALUE_SCHEMA = {
+  oneOf: [{ type: 'boolean' }, { type: 'string' }, { type: 'number' }, { type: 'object' }, { type: 'array', items: {} }],
+};
 
 export class EvaluationContextDto {
-  @ApiPropertyOptional({ example: 'user-42', description: 'Bucketing key for rollouts; doubles as userId when no userId is given' }) targetingKey?: string;
+  @ApiPropertyOptional({ example: 'user-42', description: 'Bucketing key for rollouts; doubles as userId when no userId is given' })
+  targetingKey?: string;
   @ApiPropertyOptional({ example: 'user-42' }) userId?: string;
   @ApiPropertyOptional({ example: 'acme-corp' }) companyId?: string;
 }
@@ -20,7 +23,10 @@ export class EvaluatedFlagDto {
 
 export class EvaluationDto {
   @ApiProperty({ example: 47 }) version!: number;
-  @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/EvaluatedFlagDto' } } as never) flags!: Record<string, EvaluatedFlagDto>;
+  @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/EvaluatedFlagDto' } } as never) flags!: Record<
+    string,
+    EvaluatedFlagDto
+  >;
 }
 
 export class OfrepSuccessDto {
