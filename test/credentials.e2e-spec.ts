@@ -28,7 +28,7 @@ async function at<T>(t: TestApp, when: number, body: () => Promise<T>): Promise<
 }
 
 describe('credential lifecycle', () => {
-  const s = TestSession.perSuite({}, { user: false });
+  const s = TestSession.perSuite({ PASSWORD_SCRYPT_LOG_N: '17' }, { user: false });
 
   const mint = (as: { Authorization: string }, body: Record<string, unknown>) => s.http().post('/api/v1/auth/tokens').set(as).send(body);
   const tokensOf = async (user: TestUser) =>

@@ -29,6 +29,8 @@ export async function startApp(
     BURST_IP_LIMIT: '100000',
     BURST_TOKEN_LIMIT: '100000',
     BURST_PUB_IP_LIMIT: '0',
+    // Cheaper password hashes: hundreds of test users sign up (the credential tests use the production cost).
+    PASSWORD_SCRYPT_LOG_N: '14',
     BURST_AUTH_FAIL_IP_LIMIT: '0',
     ...overrides,
   };

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { PasswordHasher } from '@superflag/core';
+import { AppConfig, PASSWORD_PARAMS, PasswordHasher } from '@superflag/core';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
@@ -35,7 +35,11 @@ import { UserStore } from './user.store';
     UserStore,
     CliTokenStore,
     OperatorStore,
-    { provide: PasswordHasher, useFactory: () => new PasswordHasher() },
+    {
+      provide: PasswordHasher,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new PasswordHasher({ ...PASSWORD_PARAMS, N: 2 ** config.PASSWORD_SCRYPT_LOG_N }),
+    },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [AuthService, OperatorsService, CredentialVerifier],

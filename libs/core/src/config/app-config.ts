@@ -136,6 +136,17 @@ export class AppConfig {
   @MaxLength(256)
   ADMIN_PASSWORD?: string;
 
+  /**
+   * scrypt's cost as a power of two (N = 2^this, r=8, p=1). 17 is OWASP's guidance (128 MiB and a few hundred
+   * milliseconds per hash); lower it only where hashing time matters more than guessing cost (test suites).
+   * Hashes made with other parameters are upgraded on the next successful login.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(14)
+  @Max(20)
+  PASSWORD_SCRYPT_LOG_N: number = 17;
+
   /** Login attempts allowed per email and per client IP per minute. */
   @Transform(toInt)
   @IsInt()
