@@ -25,7 +25,8 @@ describe('embedded default (no DATABASE_URL)', () => {
     } finally {
       await second.close();
     }
-  });
+    // Two boots of the embedded engine on disk (initdb, every migration) take most of it.
+  }, 90_000);
 
   it('serialises concurrent transactions on its single session', async () => {
     const t = await startApp({ DATABASE_URL: '', DATA_DIR: 'memory://' });

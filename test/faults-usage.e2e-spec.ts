@@ -166,5 +166,6 @@ describe('a process restart on the embedded database without Redis', () => {
     } finally {
       await second.close();
     }
-  });
+    // Two boots of the embedded engine on disk (initdb, every migration) take most of it.
+  }, 90_000);
 });
