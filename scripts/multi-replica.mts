@@ -175,12 +175,14 @@ async function main(): Promise<number> {
   const replicas: Replica[] = [];
   try {
     const email = `replicas-${Date.now()}@example.com`;
-    // The operator (ADMIN_EMAILS) lifts the quota of the app the kill check writes to: its writes count too.
+    // The operator (the ADMIN_EMAIL bootstrap account) lifts the quota of the app the kill check writes to: its
+    // writes count too.
     const env = {
       DATABASE_URL: db.url,
       REDIS_URL,
       QUOTA_FREE: String(QUOTA),
-      ADMIN_EMAILS: email,
+      ADMIN_EMAIL: email,
+      ADMIN_PASSWORD: 'replicas password',
       BURST_TOKEN_LIMIT: '0',
       BURST_IP_LIMIT: '0',
       LOGIN_RATE_LIMIT: '100000',
@@ -204,7 +206,7 @@ async function main(): Promise<number> {
     );
     say(`✓ migrations applied once: ${rows} rows in schema_migrations for ${MIGRATIONS.length} migrations`);
 
-    const { data: session } = await api(a, 'POST', '/api/v1/auth/signup', undefined, { email, password: 'replicas password' });
+    const { data: session } = await api(a, 'POST', '/api/v1/auth/login', undefined, { email, password: 'replicas password' });
     const token: string = session.token;
 
     // A change written through any replica is served by every other one, by request and by stream, within 1 s.
