@@ -6,7 +6,9 @@ import { EnvironmentsModule } from '@superflag/environments';
 import { FlagsModule } from '@superflag/flags';
 import { KeysModule } from '@superflag/keys';
 import { QuotasModule } from '@superflag/quotas';
+import { ReflagModule } from '@superflag/reflag';
 import { RuntimeModule } from '@superflag/runtime';
+import { WebhooksModule } from '@superflag/webhooks';
 import type { MigrationInterface } from 'typeorm';
 import { MIGRATIONS } from '../../../migrations';
 import { RuntimeMetrics } from './runtime-metrics';
@@ -60,6 +62,8 @@ export class ApiModule {
         FlagsModule,
         KeysModule,
         RuntimeModule,
+        WebhooksModule,
+        ReflagModule,
         ...extensions.map((e) => e.module),
       ],
       providers: [RuntimeMetrics],
