@@ -1,13 +1,63 @@
-// Shared helpers of the benchmark: a fresh PostgreSQL database, the real service as a child process, JSON calls.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+// Shared helpers of the benchmark: a fresh PostgreSQL database, the real service as a child process (on
+// PostgreSQL + Redis or on the embedded engine), bare-Fastify baselines, JSON calls, the machine's description.
+//
+// Exports (scenario modules use these; signatures are stable, additions only):
+//   DIST                                   built app root: env SUPERFLAG_DIST (default `dist`), so a bench can run a private build
+//   MAIN                                   `${DIST}/apps/api/src/main.js`, the server every start* function spawns
+//   PG, REDIS_URL                          env BENCH_PG (default postgres://postgres@127.0.0.1:5432), env REDIS_URL (default local 6379)
+//   createDatabase(): { url, drop() }      a fresh empty PostgreSQL database; drop() removes it (WITH FORCE)
+//   freePort(): Promise<number>            a port free right now on 127.0.0.1 (the kernel picks it)
+//   interface Server { url, port, process, stop(): Promise<void>, memory(): Promise<ServerMemory> }
+//   BENCH_ENV                              the settings every bench server gets unless overridden: quotas far above any
+//                                          load, burst limits off, LOG_LEVEL=warn (logs still built and filtered)
+//   startServer(env, port, options?)       the service with `env` over process.env and BENCH_ENV; give it DATABASE_URL
+//                                          and REDIS_URL for PostgreSQL + Redis (REDIS_URL is inherited if set)
+//   startEmbeddedServer(env, port, options?): Promise<Server & { dataDir }>
+//                                          the service on the embedded engine: DATABASE_URL and REDIS_URL removed,
+//                                          DATA_DIR a fresh temp directory (removed by stop())
+//   startPostgresServer(env, port, options?): Promise<Server & { database }>
+//                                          the service on a fresh database + REDIS_URL; stop() also drops the database
+//                                          unless options.keepDatabase (then call server.database.drop() yourself)
+//   interface StartOptions { nodeArgs?: string[] (e.g. ['--cpu-prof']); readyTimeoutMs?: number (default 120 s); keepDatabase?: boolean }
+//   interface BaselineRoute { method: 'GET'|'POST'|'PATCH'|'PUT'|'DELETE'; path; body?: string|Buffer (bytes answered);
+//                             file?: string (bytes answered, read from a file); status?: number (default 200);
+//                             headers?: Record<string,string> (content-type defaults to application/json; charset=utf-8);
+//                             etag?: string (sent as ETag; a matching If-None-Match gets 304) }
+//   startBaseline(routes, port?): Promise<{ url, port, process, stop() }>
+//                                          bare Fastify 5 in a child process (bench/baseline-server.mts) answering each
+//                                          route with fixed bytes; JSON request bodies are parsed like the service does
+//   call(url, method, path, token?, body?) JSON call; throws on non-2xx
+//   account(server): Promise<{ token, appId }>  a fresh user (signup) with one app (`production`, `staging`, `development` envs)
+//   runtimeKey(server, token, appId, env, type?): Promise<string>  a new sdk_ (default) or pub_ key of that environment
+//   percentile(sorted, p), machine(): string, machineInfo(): MachineInfo (cores, CPU, RAM, Node, PostgreSQL, Redis)
+//   processMemory(pid): { rssBytes } from /proc (Linux)
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { cpus, totalmem } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
 
+export const DIST = process.env.SUPERFLAG_DIST ?? 'dist';
+export const MAIN = resolve(DIST, 'apps/api/src/main.js');
 export const PG = process.env.BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/** Every request of a bench is counted by quotas (they stay on) but none is refused, and no burst limit applies. */
+export const BENCH_ENV: Record<string, string> = {
+  LOG_LEVEL: 'warn',
+  LOGIN_RATE_LIMIT: '100000',
+  QUOTA_FREE: '2000000000',
+  BURST_TOKEN_LIMIT: '0',
+  BURST_IP_LIMIT: '0',
+  BURST_PUB_IP_LIMIT: '0',
+  BURST_AUTH_FAIL_IP_LIMIT: '0',
+  PASSWORD_SCRYPT_LOG_N: '14',
+};
+
+let databases = 0;
 export function createDatabase(): { url: string; drop: () => void } {
-  const name = `superflag_bench_${Date.now()}`;
+  const name = `superflag_bench_${Date.now()}_${process.pid}_${databases++}`;
   execFileSync('psql', [`${PG}/postgres`, '-qc', `CREATE DATABASE ${name}`]);
   return {
     url: `${PG}/${name}`,
@@ -15,35 +65,189 @@ export function createDatabase(): { url: string; drop: () => void } {
   };
 }
 
-export interface Server {
-  url: string;
-  process: ChildProcess;
-  stop: () => Promise<void>;
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
 }
 
-/** Starts `dist/apps/api/src/main.js` (run `npm run build` first) and waits for readiness. */
-export async function startServer(env: Record<string, string>, port: number): Promise<Server> {
-  const child = spawn(process.execPath, ['dist/apps/api/src/main.js'], {
-    env: { ...process.env, LOG_LEVEL: 'warn', LOGIN_RATE_LIMIT: '100000', ...env, PORT: String(port), HOST: '127.0.0.1' },
+export interface ServerMemory {
+  rssBytes: number;
+  /** V8 heap in use (prom-client's nodejs_heap_size_used_bytes from GET /metrics); NaN if unavailable. */
+  heapUsedBytes: number;
+}
+
+export interface Server {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  stop: () => Promise<void>;
+  memory: () => Promise<ServerMemory>;
+}
+
+export interface StartOptions {
+  nodeArgs?: string[];
+  readyTimeoutMs?: number;
+  keepDatabase?: boolean;
+}
+
+export function processMemory(pid: number): { rssBytes: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
+  return { rssBytes: kb * 1024 };
+}
+
+async function metricValue(url: string, name: string): Promise<number> {
+  try {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+    return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Starts MAIN (run `npm run build` first, or point SUPERFLAG_DIST at a build) and waits for readiness. */
+export async function startServer(env: Record<string, string>, port: number, options: StartOptions = {}): Promise<Server> {
+  return spawnServer({ ...process.env, ...BENCH_ENV, ...env }, port, options);
+}
+
+async function spawnServer(env: NodeJS.ProcessEnv, port: number, options: StartOptions): Promise<Server> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), MAIN], {
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  };
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server ${MAIN} exited with ${child.exitCode} before it was ready`);
     try {
       if ((await fetch(`${url}/health/ready`)).ok) break;
     } catch {
       // not listening yet
     }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`server ${MAIN} on port ${port} not ready within ${options.readyTimeoutMs ?? 120_000} ms`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
     url,
+    port,
+    process: child,
+    stop,
+    memory: async () => ({
+      rssBytes: processMemory(child.pid!).rssBytes,
+      heapUsedBytes: await metricValue(url, 'nodejs_heap_size_used_bytes'),
+    }),
+  };
+}
+
+export async function startEmbeddedServer(
+  env: Record<string, string>,
+  port: number,
+  options: StartOptions = {},
+): Promise<Server & { dataDir: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'superflag-bench-data-'));
+  const base: NodeJS.ProcessEnv = { ...process.env, ...BENCH_ENV, DATA_DIR: dataDir, ...env };
+  delete base.DATABASE_URL;
+  delete base.REDIS_URL;
+  let server: Server;
+  try {
+    server = await spawnServer(base, port, options);
+  } catch (err) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    ...server,
+    dataDir,
+    stop: async () => {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startPostgresServer(
+  env: Record<string, string>,
+  port: number,
+  options: StartOptions = {},
+): Promise<Server & { database: { url: string; drop: () => void } }> {
+  const database = createDatabase();
+  let server: Server;
+  try {
+    server = await startServer({ DATABASE_URL: database.url, REDIS_URL, ...env }, port, options);
+  } catch (err) {
+    database.drop();
+    throw err;
+  }
+  return {
+    ...server,
+    database,
+    stop: async () => {
+      await server.stop();
+      if (!options.keepDatabase) database.drop();
+    },
+  };
+}
+
+export interface BaselineRoute {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  path: string;
+  body?: string | Buffer;
+  file?: string;
+  status?: number;
+  headers?: Record<string, string>;
+  etag?: string;
+}
+
+export interface Baseline {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  stop: () => Promise<void>;
+}
+
+/** Bare Fastify answering `routes` with fixed bytes, in its own process (so it gets a core like the service). */
+export async function startBaseline(routes: BaselineRoute[], port = 0): Promise<Baseline> {
+  const dir = mkdtempSync(join(tmpdir(), 'superflag-baseline-'));
+  const spec = routes.map((r, i) => {
+    let file = r.file;
+    if (r.body !== undefined) writeFileSync((file = join(dir, `body-${i}`)), r.body);
+    return { method: r.method, path: r.path, file, status: r.status ?? 200, headers: r.headers ?? {}, etag: r.etag };
+  });
+  const specFile = join(dir, 'routes.json');
+  writeFileSync(specFile, JSON.stringify(spec));
+  const child = fork(new URL('./baseline-server.mts', import.meta.url).pathname, [String(port), '--routes', specFile], {
+    stdio: 'inherit',
+  });
+  const [message] = (await Promise.race([
+    once(child, 'message'),
+    once(child, 'exit').then(([code]) => {
+      throw new Error(`baseline server exited with ${code}`);
+    }),
+  ])) as [{ port: number }];
+  return {
+    url: `http://127.0.0.1:${message.port}`,
+    port: message.port,
     process: child,
     stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await once(child, 'exit');
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill();
+        await once(child, 'exit');
+      }
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -60,11 +264,60 @@ export async function call(url: string, method: string, path: string, token?: st
   return text ? JSON.parse(text) : undefined;
 }
 
+let accounts = 0;
+export async function account(server: Pick<Server, 'url'>): Promise<{ token: string; appId: string }> {
+  const { data: session } = await call(server.url, 'POST', '/api/v1/auth/signup', undefined, {
+    email: `bench-${Date.now()}-${process.pid}-${accounts++}@example.com`,
+    password: 'bench-password',
+  });
+  const { data: app } = await call(server.url, 'POST', '/api/v1/apps', session.token, { name: `bench-${accounts}` });
+  return { token: session.token, appId: app.id };
+}
+
+export async function runtimeKey(
+  server: Pick<Server, 'url'>,
+  token: string,
+  appId: string,
+  env: string,
+  type: 'sdk' | 'pub' = 'sdk',
+): Promise<string> {
+  const { data } = await call(server.url, 'POST', '/api/v1/keys', token, { appId, env, type });
+  return data.key;
+}
+
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-export function machine(): string {
+export interface MachineInfo {
+  cores: number;
+  cpu: string;
+  ramGiB: number;
+  node: string;
+  postgres: string;
+  redis: string;
+}
+
+export function machineInfo(): MachineInfo {
   const c = cpus();
-  return `${c.length} cores (${c[0]?.model ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}`;
+  const run = (cmd: string, args: string[], pick: (out: string) => string | undefined) => {
+    try {
+      return pick(execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) ?? 'unknown';
+    } catch {
+      return 'unavailable';
+    }
+  };
+  return {
+    cores: c.length,
+    cpu: c[0]?.model.trim() ?? 'unknown CPU',
+    ramGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    postgres: run('psql', [`${PG}/postgres`, '-tAc', 'SHOW server_version'], (o) => o.trim().split(' ')[0]),
+    redis: run('redis-cli', ['-u', REDIS_URL, 'INFO', 'server'], (o) => /redis_version:(\S+)/.exec(o)?.[1]),
+  };
+}
+
+export function machine(): string {
+  const m = machineInfo();
+  return `${m.cores} cores (${m.cpu}), ${m.ramGiB} GiB RAM, Node ${m.node}, PostgreSQL ${m.postgres}, Redis ${m.redis}`;
 }
