@@ -7,6 +7,7 @@ import { Teams1764000500000 } from './1764000500000-teams';
 import { Usage1764000600000 } from './1764000600000-usage';
 import { CredentialLifecycle1764000700000 } from './1764000700000-credential-lifecycle';
 import { JsonKeyOrder1764000800000 } from './1764000800000-json-key-order';
+import { Webhooks1764000900000 } from './1764000900000-webhooks';
 
 /** Every migration, in order. The only way the schema changes. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Usage1764000600000,
   CredentialLifecycle1764000700000,
   JsonKeyOrder1764000800000,
+  Webhooks1764000900000,
 ];

@@ -285,6 +285,12 @@ export class AppConfig {
   @Min(1)
   LIMIT_TOKENS_PER_USER: number = 100;
 
+  /** Webhooks per app. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LIMIT_WEBHOOKS_PER_APP: number = 20;
+
   /** Open SSE streams per runtime key on one replica; the next one gets 429. */
   @Transform(toInt)
   @IsInt()
@@ -342,6 +348,65 @@ export class AppConfig {
   @ValidateIf((c: AppConfig) => c.METRICS_TOKEN !== '')
   @MinLength(16)
   METRICS_TOKEN: string = '';
+
+  /**
+   * Key that encrypts webhook signing secrets at rest (AES-256-GCM; any string of 32+ characters, e.g.
+   * `openssl rand -base64 32`). Unset: the embedded engine keeps a generated key in DATA_DIR/webhook-secret.key
+   * (in memory for `memory://`); with DATABASE_URL, webhooks cannot be created until it is set. Changing it makes
+   * existing webhooks' secrets unreadable (their deliveries fail): recreate them.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  WEBHOOK_SECRET_KEY?: string;
+
+  /** Allow webhook URLs on private, loopback, link-local and other non-public addresses (a trusted network or tests only). */
+  @Transform(toBool)
+  @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE: boolean = false;
+
+  /** How long one delivery attempt may take (connect, send, response) before it counts as failed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  WEBHOOK_TIMEOUT_MS: number = 10_000;
+
+  /** Attempts per delivery, the first included; after the last failure the delivery is `failed`. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(30)
+  WEBHOOK_MAX_ATTEMPTS: number = 10;
+
+  /** Delay before the first retry; each further retry doubles it (with jitter: 50–100 % of it), up to one hour. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  WEBHOOK_RETRY_BASE_MS: number = 5_000;
+
+  /** How often each replica looks for due deliveries (it is woken at once for those it enqueued itself). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  WEBHOOK_POLL_MS: number = 1_000;
+
+  /** Delivery attempts in flight at once per replica. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  WEBHOOK_CONCURRENCY: number = 4;
+
+  /** Days finished (succeeded or failed) deliveries are kept for GET …/deliveries. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  WEBHOOK_RETENTION_DAYS: number = 30;
 }
 
 export class ConfigError extends Error {}
@@ -350,14 +415,14 @@ export class ConfigError extends Error {}
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const picked: Record<string, unknown> = {};
-  for (const name of [...known, 'DATABASE_URL', 'REDIS_URL', 'ADMIN_EMAIL', 'ADMIN_PASSWORD']) {
+  for (const name of [...known, 'DATABASE_URL', 'REDIS_URL', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'WEBHOOK_SECRET_KEY']) {
     if (env[name] !== undefined) picked[name] = env[name];
   }
   const config = plainToInstance(AppConfig, picked);
   const errors = validateSync(config, { forbidUnknownValues: false });
   if (errors.length > 0) {
     const e = errors[0];
-    const shown = /PASSWORD|URL|TOKEN/.test(e.property) ? '(hidden)' : JSON.stringify(e.value);
+    const shown = /PASSWORD|URL|TOKEN|SECRET/.test(e.property) ? '(hidden)' : JSON.stringify(e.value);
     throw new ConfigError(`Invalid configuration: ${e.property}=${shown} ${Object.values(e.constraints ?? {})[0] ?? 'is invalid'}`);
   }
   if ((config.ADMIN_EMAIL === undefined) !== (config.ADMIN_PASSWORD === undefined)) {

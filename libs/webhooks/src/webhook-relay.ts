@@ -1,0 +1,39 @@
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { DomainEvents } from '@superflag/core';
+import { DeliveryWorker } from './delivery-worker';
+import { WebhooksService } from './webhooks.service';
+
+/**
+ * Hears every domain event (after its commit, on the replica that did the work, once) and writes its deliveries
+ * to the outbox, then wakes this replica's worker. The bus is in memory: an event this replica heard but could
+ * not write (the database went away, the process died in between) is lost; everything written is delivered.
+ */
+@Injectable()
+export class WebhookRelay implements OnModuleInit, OnModuleDestroy {
+  private unsubscribe?: () => void;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly events: DomainEvents,
+    private readonly webhooks: WebhooksService,
+    private readonly worker: DeliveryWorker,
+  ) {}
+
+  onModuleInit(): void {
+    this.unsubscribe = this.events.onAny(async (event) => {
+      const write = this.webhooks.enqueueEvent(event);
+      this.inFlight.add(write);
+      try {
+        if ((await write).length > 0) this.worker.wake();
+      } finally {
+        this.inFlight.delete(write);
+      }
+    });
+  }
+
+  /** Stops listening, then lets the writes already started finish while the data source is still open. */
+  async onModuleDestroy(): Promise<void> {
+    this.unsubscribe?.();
+    await Promise.allSettled([...this.inFlight]);
+  }
+}
