@@ -22,7 +22,9 @@
 //   interface BaselineRoute { method: 'GET'|'POST'|'PATCH'|'PUT'|'DELETE'; path; body?: string|Buffer (bytes answered);
 //                             file?: string (bytes answered, read from a file); status?: number (default 200);
 //                             headers?: Record<string,string> (content-type defaults to application/json; charset=utf-8);
-//                             etag?: string (sent as ETag; a matching If-None-Match gets 304) }
+//                             etag?: string (sent as ETag; a matching If-None-Match gets 304);
+//                             sse?: boolean (GET held open as an event stream, sent the bytes on open and on every
+//                             `POST /__publish`, which answers 204 once it has written them to every open stream) }
 //   startBaseline(routes, port?): Promise<{ url, port, process, stop() }>
 //                                          bare Fastify 5 in a child process (bench/baseline-server.mts) answering each
 //                                          route with fixed bytes; JSON request bodies are parsed like the service does
@@ -210,6 +212,7 @@ export interface BaselineRoute {
   status?: number;
   headers?: Record<string, string>;
   etag?: string;
+  sse?: boolean;
 }
 
 export interface Baseline {
@@ -225,7 +228,7 @@ export async function startBaseline(routes: BaselineRoute[], port = 0): Promise<
   const spec = routes.map((r, i) => {
     let file = r.file;
     if (r.body !== undefined) writeFileSync((file = join(dir, `body-${i}`)), r.body);
-    return { method: r.method, path: r.path, file, status: r.status ?? 200, headers: r.headers ?? {}, etag: r.etag };
+    return { method: r.method, path: r.path, file, status: r.status ?? 200, headers: r.headers ?? {}, etag: r.etag, sse: r.sse };
   });
   const specFile = join(dir, 'routes.json');
   writeFileSync(specFile, JSON.stringify(spec));

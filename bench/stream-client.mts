@@ -1,0 +1,113 @@
+// A child process of bench/streams.mts: holds SSE streams open on raw sockets (no HTTP client, no SSE parser:
+// the load generator must not be what is measured) and timestamps every `config` event on the system-wide
+// monotonic clock (process.hrtime, CLOCK_MONOTONIC), so the parent can compare them with when it wrote.
+//   parent → child: { type: 'open', port, request, count, concurrency }   request = the raw HTTP request text
+//   child → parent: { type: 'opened', ok, failed, statuses, openMs, openLatencies }
+//   parent → child: { type: 'expect', events, timeoutMs }   wait until every open stream got `events` config events
+//   child → parent: { type: 'delivered', times, closed }      times[i] = when stream i got that event (null: never)
+//   parent → child: { type: 'close' }
+import { connect, type Socket } from 'node:net';
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+const EVENT = 'event: config\n';
+
+interface Stream {
+  socket: Socket;
+  status: number;
+  /** When each config event arrived (the first is the current config sent on open). */
+  events: number[];
+  tail: string;
+  closed: boolean;
+}
+
+type Command =
+  | { type: 'open'; port: number; request: string; count: number; concurrency: number }
+  | { type: 'expect'; events: number; timeoutMs: number }
+  | { type: 'close' };
+
+const streams: Stream[] = [];
+
+function onData(stream: Stream, chunk: Buffer, at: number): void {
+  let text = stream.tail + chunk.toString('latin1');
+  if (stream.status === 0) {
+    stream.status = Number(text.slice(9, 12));
+    if (stream.status !== 200) {
+      stream.socket.destroy();
+      return;
+    }
+  }
+  for (let i = text.indexOf(EVENT); i !== -1; i = text.indexOf(EVENT, i + EVENT.length)) stream.events.push(at);
+  text = text.length > EVENT.length - 1 ? text.slice(-(EVENT.length - 1)) : text;
+  stream.tail = text;
+}
+
+function open(port: number, request: string, count: number, concurrency: number): void {
+  const started = now();
+  const statuses: Record<string, number> = {};
+  const openLatencies: number[] = [];
+  let next = 0;
+  let settled = 0;
+  let failed = 0;
+  const settle = () => {
+    settled++;
+    if (next < count) start();
+    else if (settled === count) {
+      const ok = streams.filter((s) => s.status === 200 && !s.closed && s.events.length > 0).length;
+      openLatencies.sort((a, b) => a - b);
+      process.send!({ type: 'opened', ok, failed, statuses, openMs: now() - started, openLatencies });
+    }
+  };
+  const start = () => {
+    next++;
+    const t0 = now();
+    const socket = connect({ port, host: '127.0.0.1', noDelay: true });
+    const stream: Stream = { socket, status: 0, events: [], tail: '', closed: false };
+    streams.push(stream);
+    let done = false;
+    socket.on('connect', () => socket.write(request));
+    socket.on('data', (chunk: Buffer) => {
+      onData(stream, chunk, now());
+      if (!done && stream.events.length > 0) {
+        done = true;
+        statuses[stream.status] = (statuses[stream.status] ?? 0) + 1;
+        openLatencies.push(now() - t0);
+        settle();
+      }
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      stream.closed = true;
+      if (!done) {
+        done = true;
+        failed++;
+        statuses[stream.status || 'no response'] = (statuses[stream.status || 'no response'] ?? 0) + 1;
+        settle();
+      }
+    });
+  };
+  for (let i = 0; i < Math.min(concurrency, count); i++) start();
+}
+
+function expect(events: number, timeoutMs: number): void {
+  const open = streams.filter((s) => s.status === 200 && s.events.length > 0);
+  const deadline = now() + timeoutMs;
+  const timer = setInterval(() => {
+    const waiting = open.some((s) => s.events.length < events && !s.closed);
+    if (waiting && now() < deadline) return;
+    clearInterval(timer);
+    process.send!({
+      type: 'delivered',
+      times: open.map((s) => s.events[events - 1] ?? null),
+      closed: open.filter((s) => s.closed).length,
+    });
+  }, 10);
+}
+
+process.on('message', (command: Command) => {
+  if (command.type === 'open') open(command.port, command.request, command.count, command.concurrency);
+  else if (command.type === 'expect') expect(command.events, command.timeoutMs);
+  else {
+    for (const s of streams) s.socket.destroy();
+    process.disconnect();
+  }
+});
