@@ -10,8 +10,31 @@ import { SnapshotEvents } from './snapshot-events';
 export const HEARTBEAT_MS = 25_000;
 
 const HEARTBEAT = ': heartbeat\n\n';
-const RECONNECT_EVENT = 'event: reconnect\ndata: {"reason":"server shutting down"}\n\n';
-const REVOKED_EVENT = 'event: revoked\ndata: {"reason":"key revoked"}\n\n';
+export const RECONNECT_EVENT = 'event: reconnect\ndata: {"reason":"server shutting down"}\n\n';
+export const REVOKED_EVENT = 'event: revoked\ndata: {"reason":"key revoked"}\n\n';
+
+/**
+ * What one kind of stream says. The machinery (limits, backpressure, revocation, shutdown) is the same for every
+ * kind; only the text differs: `GET /api/v1/config/stream` pushes the whole config, OFREP streams only say "re-fetch".
+ */
+export interface StreamFormat {
+  /** Written once the stream is registered, after the retry hint. `lastEventId`: the client's Last-Event-ID when it reconnects. */
+  opening(key: VerifiedKey, snapshot: Snapshot, lastEventId: string | undefined): string;
+  /** The event telling the client of `key` about `snapshot`; the same text for the same snapshot and key type. */
+  update(key: VerifiedKey, snapshot: Snapshot): string;
+  /** Written before a revoked key's stream (or one whose environment is gone) ends. */
+  readonly revoked: string;
+  /** Written before shutdown ends the stream: the client reconnects, to another replica. */
+  readonly reconnect: string;
+}
+
+/** `GET /api/v1/config/stream`: a `config` event with the full payload now and after every change. */
+export const CONFIG_STREAM: StreamFormat = {
+  opening: (key, snapshot) => snapshot.for(key.type).sseEvent(),
+  update: (key, snapshot) => snapshot.for(key.type).sseEvent(),
+  revoked: REVOKED_EVENT,
+  reconnect: RECONNECT_EVENT,
+};
 
 /**
  * How long a revocation is remembered for streams still being opened: longer than any request can take between
@@ -27,6 +50,7 @@ const REPLICA_LIMIT_RETRY_S = 2;
 interface Stream {
   key: VerifiedKey;
   response: ServerResponse;
+  format: StreamFormat;
   /** The version last written or, while blocked, due to be written. */
   version: number;
   /** write() returned false: nothing more is written until 'drain'. */
@@ -36,7 +60,8 @@ interface Stream {
 }
 
 /**
- * Open Server-Sent Event streams by environment. A new snapshot is pushed to each stream of its environment;
+ * Open Server-Sent Event streams by environment, each in its StreamFormat (config payloads, or OFREP's re-fetch
+ * notifications). A new snapshot is pushed to each stream of its environment;
  * a revoked key's streams are closed; on shutdown every stream gets a final `reconnect` event first.
  *
  * Bounded: LIMIT_STREAMS_PER_KEY per key and LIMIT_STREAMS per replica (refused before the stream starts), and
@@ -77,9 +102,7 @@ export class ConfigStreams implements OnModuleInit, BeforeApplicationShutdown {
 
   onModuleInit(): void {
     this.snapshotEvents.on('snapshot', (snapshot) => this.push(snapshot));
-    this.snapshotEvents.on('environment-gone', (environmentId) =>
-      this.closeWhere((s) => s.key.environmentId === environmentId, REVOKED_EVENT),
-    );
+    this.snapshotEvents.on('environment-gone', (environmentId) => this.closeWhere((s) => s.key.environmentId === environmentId, 'revoked'));
     // Streams need their environment's next snapshot: the cache never evicts it while one is open.
     this.snapshots.retainWhile((environmentId) => this.byEnvironment.has(environmentId));
     // Every replica hears every revocation here, by key id: also of a key its key cache had evicted (whose
@@ -87,7 +110,7 @@ export class ConfigStreams implements OnModuleInit, BeforeApplicationShutdown {
     this.bus.subscribe((event) => {
       if (event.type !== 'key-revoked') return;
       this.remember(event.keyId);
-      this.closeWhere((s) => s.key.keyId === event.keyId, REVOKED_EVENT);
+      this.closeWhere((s) => s.key.keyId === event.keyId, 'revoked');
     });
     this.heartbeat = setInterval(
       () => this.forEach((s) => (s.blocked ? this.dropIfOverBuffer(s) : this.write(s, HEARTBEAT))),
@@ -97,7 +120,7 @@ export class ConfigStreams implements OnModuleInit, BeforeApplicationShutdown {
 
   beforeApplicationShutdown(): void {
     clearInterval(this.heartbeat);
-    this.closeWhere(() => true, RECONNECT_EVENT);
+    this.closeWhere(() => true, 'reconnect');
   }
 
   /**
@@ -121,8 +144,15 @@ export class ConfigStreams implements OnModuleInit, BeforeApplicationShutdown {
     }
   }
 
-  /** Starts a stream on a hijacked response: headers, the retry hint and the current config. */
-  open(key: VerifiedKey, snapshot: Snapshot, response: ServerResponse, headers: Record<string, string>): void {
+  /** Starts a stream on a hijacked response: headers, the retry hint and the format's opening (the current config unless told). */
+  open(
+    key: VerifiedKey,
+    snapshot: Snapshot,
+    response: ServerResponse,
+    headers: Record<string, string>,
+    options: { format?: StreamFormat; lastEventId?: string } = {},
+  ): void {
+    const format = options.format ?? CONFIG_STREAM;
     // The client left while its key and snapshot were being checked: 'close' has fired already, so nothing would unregister it.
     if (response.destroyed) return;
     // Opened during SHUTDOWN_DELAY_MS: the client gets the config, then is sent elsewhere like every other stream.
@@ -136,18 +166,18 @@ export class ConfigStreams implements OnModuleInit, BeforeApplicationShutdown {
     });
     response.write('retry: 2000\n\n');
     if (draining) {
-      response.write(snapshot.for(key.type).sseEvent());
-      response.end(RECONNECT_EVENT);
+      response.write(format.opening(key, snapshot, options.lastEventId));
+      response.end(format.reconnect);
       return;
     }
-    const stream: Stream = { key, response, version: snapshot.version, blocked: false };
+    const stream: Stream = { key, response, format, version: snapshot.version, blocked: false };
     this.register(stream);
     // Revoked after its key was verified but before it got here: the revocation found no stream to close.
     if (this.revoked.has(key.keyId)) {
-      response.end(REVOKED_EVENT);
+      response.end(format.revoked);
       return;
     }
-    this.write(stream, snapshot.for(key.type).sseEvent());
+    this.write(stream, format.opening(key, snapshot, options.lastEventId));
   }
 
   private register(stream: Stream): void {
@@ -177,7 +207,7 @@ export class ConfigStreams implements OnModuleInit, BeforeApplicationShutdown {
         stream.pending = snapshot;
         this.dropIfOverBuffer(stream);
       } else {
-        this.write(stream, snapshot.for(stream.key.type).sseEvent());
+        this.write(stream, stream.format.update(stream.key, snapshot));
       }
     }
   }
@@ -193,12 +223,12 @@ export class ConfigStreams implements OnModuleInit, BeforeApplicationShutdown {
     const pending = stream.pending;
     if (!pending) return;
     stream.pending = undefined;
-    this.write(stream, pending.for(stream.key.type).sseEvent());
+    this.write(stream, stream.format.update(stream.key, pending));
   }
 
   /** What the consumer has not taken plus the snapshot it is owed: past the bound it is too slow to keep. */
   private dropIfOverBuffer(stream: Stream): void {
-    const owed = stream.pending ? stream.pending.for(stream.key.type).sseEvent().length : 0;
+    const owed = stream.pending ? stream.format.update(stream.key, stream.pending).length : 0;
     if (stream.response.writableLength + owed <= this.maxBuffer) return;
     this.dropped++;
     stream.pending = undefined;
@@ -221,12 +251,12 @@ export class ConfigStreams implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   /** A blocked stream is cut instead: its last event would wait behind a backlog the client is not reading. */
-  private closeWhere(predicate: (s: Stream) => boolean, event: string): void {
+  private closeWhere(predicate: (s: Stream) => boolean, last: 'revoked' | 'reconnect'): void {
     this.forEach((s) => {
       // Ended already (its 'close' is still to come), e.g. by a revocation heard twice.
       if (!predicate(s) || s.response.writableEnded || s.response.destroyed) return;
       if (s.blocked) s.response.destroy();
-      else s.response.end(event);
+      else s.response.end(s.format[last]);
     });
   }
 }

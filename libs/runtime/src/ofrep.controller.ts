@@ -1,21 +1,42 @@
-import { Body, Controller, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Options, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBody,
   ApiHeader,
+  ApiNoContentResponse,
   ApiNotModifiedResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiProduces,
+  ApiQuery,
   ApiResponse,
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiErrors, DomainError, Public } from '@superflag/core';
-import { etagMatches } from '@superflag/flags';
+import type { KeyType } from '@superflag/keys';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { createHash } from 'node:crypto';
-import { EvaluationRequestDto, OfrepBulkDto, OfrepErrorDto, OfrepSuccessDto } from './dto/evaluation.dto';
+import { ConfigStreams } from './config-streams';
+import { EvaluationRequestDto, OfrepErrorDto, OfrepSuccessDto } from './dto/evaluation.dto';
+import { OfrepBulkResponseDto } from './dto/ofrep.dto';
 import { evaluate, type EvaluationContext, InvalidContextError, parseContext } from './evaluation';
-import { RuntimeAccess } from './runtime-access';
+import { OfrepBulk } from './ofrep-bulk';
+import { OFREP_STREAM } from './ofrep-events';
+import { OfrepStreamTokens } from './ofrep-stream-tokens';
+import { type RuntimeCall, RuntimeAccess } from './runtime-access';
+
+/**
+ * Browsers call OFREP with pub_ keys from any origin. Errors before the key is known carry the grant too, so a
+ * page sees a 401 as a 401 (not as a failed fetch); once the key is known to be an sdk_ (server) key, the grant is
+ * withdrawn. Retry-After is exposed for the provider's 429 handling.
+ */
+const CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'ETag, Retry-After' };
+const PREFLIGHT = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers': 'Authorization, X-API-Key, If-None-Match, Content-Type, Last-Event-ID, Cache-Control',
+  'access-control-max-age': '86400',
+};
+const BEARER = /^Bearer\s+(\S+)\s*$/;
 
 /** OFREP errors carry `errorCode` / `errorDetails` (and `key` for one flag) besides our usual `error`. */
 function ofrepError(status: number, errorCode: string, errorDetails: string, key?: string): DomainError {
@@ -31,27 +52,57 @@ function contextOf(body: unknown, key?: string): EvaluationContext {
   }
 }
 
+function grantFor(type: KeyType, reply: FastifyReply): void {
+  if (type === 'pub') return;
+  reply.removeHeader('access-control-allow-origin');
+  reply.removeHeader('access-control-expose-headers');
+}
+
+/** The key as the client sent it in a header (the stream URL of a pub_ key carries it). */
+function presentedKey(request: FastifyRequest): string | undefined {
+  const header = request.headers['x-api-key'];
+  return BEARER.exec(request.headers.authorization ?? '')?.[1] ?? (typeof header === 'string' ? header.trim() : undefined);
+}
+
 /**
  * The OpenFeature Remote Evaluation Protocol (https://openfeature.dev/specification/appendix-c), so any
- * OpenFeature SDK with an OFREP provider can use this service. Authenticated by a pub_/sdk_ key.
+ * OpenFeature SDK with an OFREP provider can use this service, browsers included (CORS), with push (ADR-0008
+ * event streams). Authenticated by a pub_/sdk_ key.
  */
 @ApiTags('OpenFeature (OFREP)')
 @ApiSecurity('key')
 @Public()
-@Controller('ofrep/v1/evaluate/flags')
+@Controller('ofrep/v1')
 export class OfrepController {
-  constructor(private readonly access: RuntimeAccess) {}
+  constructor(
+    private readonly access: RuntimeAccess,
+    private readonly ofrep: OfrepBulk,
+    private readonly streams: ConfigStreams,
+    private readonly tokens: OfrepStreamTokens,
+  ) {}
 
-  @Post()
+  @Post('evaluate/flags')
   @HttpCode(200)
   @ApiOperation({
-    summary:
-      'OFREP bulk evaluation: every flag the key may see, for a context; ETag (environment, version, key type, context) / If-None-Match → 304',
+    summary: 'OFREP bulk evaluation: every flag the key may see, for a context, and the event stream that announces changes',
+    description:
+      'ETag `"<version>-<key type>-<digest of the answer>"`; If-None-Match is compared on the key type and digest, so a change that leaves this answer ' +
+      'as it was (a flag the key may not see, a target for someone else) is 304. `eventStreams` (OFREP ADR-0008) names `GET /ofrep/v1/stream`. ' +
+      'CORS: any origin for pub_ keys.',
   })
   @ApiBody({ type: EvaluationRequestDto })
-  @ApiHeader({ name: 'If-None-Match', required: false })
-  @ApiOkResponse({ type: OfrepBulkDto })
-  @ApiNotModifiedResponse({ description: 'Same flags and context as the ETag given' })
+  @ApiHeader({ name: 'If-None-Match', required: false, description: 'An ETag of an earlier answer' })
+  @ApiQuery({
+    name: 'flagConfigEtag',
+    required: false,
+    description:
+      'The `etag` of the refetchEvaluation event that prompted this request (OFREP ADR-0008): the answer reflects at least that version, ' +
+      'even from a replica that has not heard of the change yet',
+    example: '"47-pub-3yqG0c1-Fd"',
+  })
+  @ApiQuery({ name: 'flagConfigLastModified', required: false, description: 'Accepted and ignored (this server sends no lastModified)' })
+  @ApiOkResponse({ type: OfrepBulkResponseDto, headers: { ETag: { schema: { type: 'string' } } } })
+  @ApiNotModifiedResponse({ description: 'The answer is the one the ETag given in If-None-Match names' })
   @ApiResponse({ status: 400, type: OfrepErrorDto, description: 'INVALID_CONTEXT' })
   @ApiErrors(401, 429)
   async bulk(
@@ -59,29 +110,26 @@ export class OfrepController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Body() body: unknown,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
-  ) {
+    @Query('flagConfigEtag') flagConfigEtag: unknown,
+  ): Promise<string | undefined> {
+    reply.headers(CORS);
     const { key, snapshot } = await this.access.enter(request, reply);
+    grantFor(key.type, reply);
     const context = contextOf(body);
-    // The answer depends on the environment, its flags (version, key type) and the context: the ETag covers all four
-    // (versions count per environment, so the version alone would let another environment's tag match).
-    const digest = createHash('sha256').update(snapshot.environmentId).update('\n').update(JSON.stringify(context)).digest('base64url');
-    const etag = `"${snapshot.version}-${key.type}-${digest.slice(0, 16)}"`;
-    reply.header('etag', etag);
-    if (etagMatches(ifNoneMatch, etag)) {
+    const fresh = await this.ofrep.fresh(snapshot, flagConfigEtag);
+    const { json, etag } = this.ofrep.answer(key, fresh, context, presentedKey(request));
+    reply.headers({ etag, 'cache-control': 'no-cache' });
+    if (this.ofrep.notModified(ifNoneMatch, etag)) {
       reply.status(304);
       return undefined;
     }
-    return {
-      flags: snapshot.flagsFor(key.type).map((flag) => {
-        const result = evaluate(flag, context);
-        return { key: flag.key, value: result.value, reason: result.reason, variant: result.variant, metadata: {} };
-      }),
-    };
+    reply.type('application/json; charset=utf-8');
+    return json;
   }
 
-  @Post(':key')
+  @Post('evaluate/flags/:key')
   @HttpCode(200)
-  @ApiOperation({ summary: 'OFREP single-flag evaluation for a context' })
+  @ApiOperation({ summary: 'OFREP single-flag evaluation for a context. CORS: any origin for pub_ keys' })
   @ApiBody({ type: EvaluationRequestDto })
   @ApiOkResponse({ type: OfrepSuccessDto })
   @ApiResponse({ status: 400, type: OfrepErrorDto, description: 'INVALID_CONTEXT' })
@@ -93,11 +141,92 @@ export class OfrepController {
     @Param('key') flagKey: string,
     @Body() body: unknown,
   ) {
+    reply.headers(CORS);
     const { key, snapshot } = await this.access.enter(request, reply);
+    grantFor(key.type, reply);
     const context = contextOf(body, flagKey);
     const flag = snapshot.flag(key.type, flagKey);
     if (!flag) throw ofrepError(404, 'FLAG_NOT_FOUND', `flag ${flagKey} does not exist`, flagKey);
     const result = evaluate(flag, context);
     return { key: flag.key, value: result.value, reason: result.reason, variant: result.variant, metadata: {} };
+  }
+
+  @Get('stream')
+  @ApiOperation({
+    summary: 'OFREP event stream (ADR-0008): `{"type":"refetchEvaluation","etag":…}` after every change of the key’s environment',
+    description:
+      'Server-Sent Events for EventSource, which cannot send headers: a pub_ key as `?key=`, an sdk_ key through the `?token=` its bulk evaluation ' +
+      'minted (sdk_ secrets are never accepted in a URL), or either key in Authorization/X-API-Key. Each event has `id: <version>`; a client ' +
+      'reconnecting with an older Last-Event-ID is told to re-fetch at once. Then as `GET /api/v1/config/stream`: each stream opened counts against ' +
+      'the monthly quota, `: heartbeat` comments every 25 s, LIMIT_STREAMS_PER_KEY (429) and LIMIT_STREAMS (503) with Retry-After, slow consumers ' +
+      'dropped past SSE_MAX_BUFFER_BYTES; on revocation a refetchEvaluation (answered 401) then the named `revoked` event; on shutdown the named ' +
+      '`reconnect` event. CORS: any origin for pub_ keys.',
+  })
+  @ApiQuery({ name: 'key', required: false, description: 'A pub_ key' })
+  @ApiQuery({
+    name: 'token',
+    required: false,
+    description: 'An sdk_ key’s stream token, from the bulk evaluation’s eventStreams (valid one to two hours)',
+  })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Sent by EventSource when it reconnects: the version last announced' })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: 'An event stream',
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string', example: 'id: 47\ndata: {"type":"refetchEvaluation","etag":"\\"47-pub-3yqG0c1-Fd\\""}\n\n' },
+      },
+    },
+  })
+  @ApiErrors(401, 429, 503)
+  async stream(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Query('token') token: unknown,
+    @Headers('last-event-id') lastEventId: string | undefined,
+  ): Promise<void> {
+    reply.headers(CORS);
+    this.streams.admit();
+    const { key, snapshot } = await this.enterStream(request, reply, token);
+    grantFor(key.type, reply);
+    // Checked again with the key, synchronously up to open(): nothing can take the slot in between.
+    this.streams.admit(key);
+    // The quota and CORS headers set on the reply above travel with the stream's own headers.
+    const headers = Object.fromEntries(Object.entries(reply.getHeaders()).map(([k, v]) => [k, String(v)]));
+    reply.hijack();
+    this.streams.open(key, snapshot, reply.raw, headers, { format: OFREP_STREAM, lastEventId });
+  }
+
+  @Options('evaluate/flags')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'CORS preflight' })
+  @ApiNoContentResponse({ description: 'CORS headers' })
+  preflightBulk(@Res({ passthrough: true }) reply: FastifyReply): void {
+    reply.headers(PREFLIGHT);
+  }
+
+  @Options('evaluate/flags/:key')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'CORS preflight' })
+  @ApiNoContentResponse({ description: 'CORS headers' })
+  preflightOne(@Res({ passthrough: true }) reply: FastifyReply): void {
+    reply.headers(PREFLIGHT);
+  }
+
+  @Options('stream')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'CORS preflight' })
+  @ApiNoContentResponse({ description: 'CORS headers' })
+  preflightStream(@Res({ passthrough: true }) reply: FastifyReply): void {
+    reply.headers(PREFLIGHT);
+  }
+
+  /** A token when the client sent one and no key header; otherwise the key, from a header or (pub_ only) the query. */
+  private enterStream(request: FastifyRequest, reply: FastifyReply, token: unknown): Promise<RuntimeCall> | RuntimeCall {
+    const keyHeader = request.headers.authorization !== undefined || request.headers['x-api-key'] !== undefined;
+    if (typeof token === 'string' && token.length > 0 && !keyHeader) {
+      return this.tokens.verify(token, request.ip).then((key) => this.access.enterAs(key, request, reply));
+    }
+    return this.access.enter(request, reply, { allowQueryKey: true });
   }
 }

@@ -49,6 +49,11 @@ export class RuntimeAccess {
     return this.afterKey(key, request, reply);
   }
 
+  /** The same steps for a key authenticated another way (an OFREP stream token): burst limits, quota, snapshot. */
+  enterAs(key: VerifiedKey, request: FastifyRequest, reply: FastifyReply): RuntimeCall | Promise<RuntimeCall> {
+    return this.afterKey(key, request, reply);
+  }
+
   private afterKey(key: VerifiedKey, request: FastifyRequest, reply: FastifyReply): RuntimeCall | Promise<RuntimeCall> {
     if (key.type === 'pub' && this.pubBurst.enabled) {
       const wait = this.pubBurst.hit(request.ip, key.keyId);

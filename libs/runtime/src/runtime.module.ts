@@ -9,6 +9,8 @@ import { EnvironmentReadModel } from './environment-read-model';
 import { EvaluateController } from './evaluate.controller';
 import { RuntimeKeyAuth } from './key-auth';
 import { OfrepController } from './ofrep.controller';
+import { OfrepBulk } from './ofrep-bulk';
+import { OfrepStreamTokens } from './ofrep-stream-tokens';
 import { RuntimeAccess } from './runtime-access';
 import { SnapshotEvents } from './snapshot-events';
 
@@ -19,7 +21,16 @@ import { SnapshotEvents } from './snapshot-events';
 @Module({
   imports: [KeysModule, EnvironmentsModule, QuotasModule],
   controllers: [ConfigController, EvaluateController, OfrepController],
-  providers: [EnvironmentReadModel, SnapshotEvents, ConfigSnapshots, ConfigStreams, RuntimeKeyAuth, RuntimeAccess],
+  providers: [
+    EnvironmentReadModel,
+    SnapshotEvents,
+    ConfigSnapshots,
+    ConfigStreams,
+    RuntimeKeyAuth,
+    RuntimeAccess,
+    OfrepBulk,
+    OfrepStreamTokens,
+  ],
   exports: [ConfigSnapshots, ConfigStreams, RuntimeKeyAuth, RuntimeAccess],
 })
 export class RuntimeModule {}

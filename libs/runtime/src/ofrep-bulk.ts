@@ -1,0 +1,94 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EnvironmentsService } from '@superflag/environments';
+import type { VerifiedKey } from '@superflag/keys';
+import { createHash } from 'node:crypto';
+import { ConfigSnapshots } from './config-snapshots';
+import { evaluate, type EvaluationContext } from './evaluation';
+import { versionOf } from './ofrep-events';
+import { OfrepStreamTokens } from './ofrep-stream-tokens';
+import type { Snapshot } from './snapshot';
+
+/** Where OFREP clients open their event stream (relative to their OFREP base URL's origin). */
+export const OFREP_STREAM_PATH = '/ofrep/v1/stream';
+/** ADR-0008's default, said explicitly: a hidden tab closes its stream after this long and re-fetches when back. */
+export const INACTIVITY_DELAY_S = 120;
+
+export interface OfrepBulkAnswer {
+  /** The body, serialised. */
+  json: string;
+  /** `"<version>-<key type>-<digest of the body>"`. */
+  etag: string;
+}
+
+/**
+ * The OFREP bulk evaluation's rules: the answer for a key and context, with its event stream (ADR-0008), its
+ * ETag, and whether the client's copy is still current; and catching up with a flagConfigEtag another replica
+ * announced.
+ *
+ * The ETag ends in a digest of the answer itself (and the environment), and If-None-Match is compared on that
+ * digest and the key type: a change elsewhere in the environment (a flag this key may not see, a target for
+ * another user) is 304 for this client, though the version in front moved on.
+ */
+@Injectable()
+export class OfrepBulk {
+  private readonly logger = new Logger('Ofrep');
+  constructor(
+    private readonly snapshots: ConfigSnapshots,
+    private readonly environments: EnvironmentsService,
+    private readonly tokens: OfrepStreamTokens,
+  ) {}
+
+  /**
+   * The snapshot to answer from: `snapshot`, unless the flagConfigEtag names a newer version, i.e. the client was told
+   * of a change by a replica that heard of it before this one did. The database's version is asked for (one primary-key
+   * read) rather than the client's word taken, so a made-up version cannot make every later read reload; such
+   * requests are bounded like any other by the quota and burst limits. Best effort: on failure the answer is what
+   * this replica has, and its own stream announces the change once it hears of it.
+   */
+  async fresh(snapshot: Snapshot, flagConfigEtag: unknown): Promise<Snapshot> {
+    const claimed = versionOf(flagConfigEtag);
+    if (claimed === undefined || claimed <= snapshot.version) return snapshot;
+    const environmentId = snapshot.environmentId;
+    try {
+      const current = (await this.environments.versionsOf([environmentId])).get(environmentId);
+      if (current === undefined || current === null || current <= snapshot.version) return snapshot;
+      this.snapshots.invalidate(environmentId, current);
+      return (await this.snapshots.get(environmentId)) ?? snapshot;
+    } catch (err) {
+      this.logger.warn(`Environment ${environmentId}: catching up with a flagConfigEtag failed: ${(err as Error).message}`);
+      return snapshot;
+    }
+  }
+
+  /** `presented`: the pub_ key as the client sent it (its stream URL carries it); sdk_ keys get a stream token instead. */
+  answer(key: VerifiedKey, snapshot: Snapshot, context: EvaluationContext, presented: string | undefined): OfrepBulkAnswer {
+    const flags = snapshot.flagsFor(key.type).map((flag) => {
+      const result = evaluate(flag, context);
+      return { key: flag.key, value: result.value, reason: result.reason, variant: result.variant, metadata: {} };
+    });
+    const credential =
+      key.type === 'pub' && presented ? `key=${encodeURIComponent(presented)}` : `token=${encodeURIComponent(this.tokens.mint(key))}`;
+    const eventStreams = [
+      { type: 'sse', endpoint: { requestUri: `${OFREP_STREAM_PATH}?${credential}` }, inactivityDelaySec: INACTIVITY_DELAY_S },
+    ];
+    const json = JSON.stringify({ flags, eventStreams });
+    // Versions count per environment: the environment is in the digest so that two environments' equal answers differ.
+    const digest = createHash('sha256').update(snapshot.environmentId).update('\n').update(json).digest('base64url').slice(0, 16);
+    return { json, etag: `"${snapshot.version}-${key.type}-${digest}"` };
+  }
+
+  /** Whether an If-None-Match header holds a tag of this answer (`*` included): same key type and digest, any version. */
+  notModified(ifNoneMatch: string | undefined, etag: string): boolean {
+    if (!ifNoneMatch) return false;
+    const mine = sameAnswer(etag);
+    return ifNoneMatch.split(',').some((tag) => {
+      const t = tag.trim().replace(/^W\//, '');
+      return t === '*' || (mine !== undefined && sameAnswer(t) === mine);
+    });
+  }
+}
+
+/** The part of a bulk ETag that names the answer: `<key type>-<digest>`. */
+function sameAnswer(etag: string): string | undefined {
+  return /^"\d+-((?:pub|sdk)-[\w-]+)"$/.exec(etag)?.[1];
+}
