@@ -9,14 +9,15 @@
 import { connect, type Socket } from 'node:net';
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
-const EVENT = 'event: config\n';
+const EVENT = Buffer.from('event: config\n');
 
 interface Stream {
   socket: Socket;
   status: number;
   /** When each config event arrived (the first is the current config sent on open). */
   events: number[];
-  tail: string;
+  /** The last EVENT.length - 1 bytes of the previous read (a copy: the chunk's memory is reused). */
+  tail: Buffer;
   closed: boolean;
 }
 
@@ -27,18 +28,21 @@ type Command =
 
 const streams: Stream[] = [];
 
+/** Counts `event: config` lines in the raw bytes; `tail` keeps the last bytes in case one is split across reads. */
 function onData(stream: Stream, chunk: Buffer, at: number): void {
-  let text = stream.tail + chunk.toString('latin1');
   if (stream.status === 0) {
-    stream.status = Number(text.slice(9, 12));
+    stream.status = Number(chunk.toString('latin1', 9, 12));
     if (stream.status !== 200) {
       stream.socket.destroy();
       return;
     }
   }
-  for (let i = text.indexOf(EVENT); i !== -1; i = text.indexOf(EVENT, i + EVENT.length)) stream.events.push(at);
-  text = text.length > EVENT.length - 1 ? text.slice(-(EVENT.length - 1)) : text;
-  stream.tail = text;
+  if (stream.tail.length > 0) {
+    const seam = Buffer.concat([stream.tail, chunk.subarray(0, EVENT.length - 1)]);
+    if (seam.indexOf(EVENT) !== -1) stream.events.push(at);
+  }
+  for (let i = chunk.indexOf(EVENT); i !== -1; i = chunk.indexOf(EVENT, i + EVENT.length)) stream.events.push(at);
+  stream.tail = Buffer.from(chunk.subarray(Math.max(0, chunk.length - (EVENT.length - 1))));
 }
 
 function open(port: number, request: string, count: number, concurrency: number): void {
@@ -61,7 +65,7 @@ function open(port: number, request: string, count: number, concurrency: number)
     next++;
     const t0 = now();
     const socket = connect({ port, host: '127.0.0.1', noDelay: true });
-    const stream: Stream = { socket, status: 0, events: [], tail: '', closed: false };
+    const stream: Stream = { socket, status: 0, events: [], tail: Buffer.alloc(0), closed: false };
     streams.push(stream);
     let done = false;
     socket.on('connect', () => socket.write(request));

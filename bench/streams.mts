@@ -167,7 +167,9 @@ export async function benchStreams(opts: BenchOptions): Promise<Section[]> {
   const timeoutMs = 30_000;
 
   // The service: limits raised just above the bench's streams (the defaults are 10,000 per replica, 1,000 per key).
-  const server = await startPostgresServer({ LIMIT_STREAMS: String(count + 100), LIMIT_STREAMS_PER_KEY: String(count + 100) }, 4310);
+  const server = await startPostgresServer({ LIMIT_STREAMS: String(count + 100), LIMIT_STREAMS_PER_KEY: String(count + 100) }, 4310, {
+    inspect: true,
+  });
   const service: FanOut[] = [];
   let opened: Opened;
   let before: { rssBytes: number; heapUsedBytes: number };
@@ -180,11 +182,11 @@ export async function benchStreams(opts: BenchOptions): Promise<Section[]> {
     const key = await runtimeKey(server, token, appId, 'production', 'sdk');
     event = await firstEvent(server, key);
     await sleep(1000);
-    before = await server.memory();
+    before = await server.memory({ gc: true });
     opened = await clients.open(server.port, streamRequest(server.port, '/api/v1/config/stream', key), count);
     if (opened.ok !== count) throw new Error(`only ${opened.ok} of ${count} streams opened: ${JSON.stringify(opened.statuses)}`);
     await sleep(2000);
-    after = await server.memory();
+    after = await server.memory({ gc: true });
     for (let run = 0; run < fanOuts; run++) {
       await sleep(500);
       const value = run % 2 === 0; // flag 0 is a bool created `true`: false, true, false… each write is a change
@@ -272,7 +274,7 @@ export async function benchStreams(opts: BenchOptions): Promise<Section[]> {
       detail: `RSS ${mb(before!.rssBytes)} → ${mb(after!.rssBytes)} MB`,
     },
     {
-      name: 'Server V8 heap per open stream (no forced GC)',
+      name: 'Server V8 heap per open stream (after a full GC)',
       unit: 'KB',
       samples: [(after!.heapUsedBytes - before!.heapUsedBytes) / count / 1024],
       detail: `heap used ${mb(before!.heapUsedBytes)} → ${mb(after!.heapUsedBytes)} MB`,
@@ -286,8 +288,8 @@ export async function benchStreams(opts: BenchOptions): Promise<Section[]> {
         `LIMIT_STREAMS_PER_KEY raised to ${count + 100}) on one replica on PostgreSQL + Redis, held by ${CLIENTS} client processes on raw ` +
         `sockets that timestamp each \`config\` event on the system's monotonic clock. Then ${fanOuts} flag write(s) ` +
         '(`PATCH /api/v1/flags`), each timed from the start of the request to the arrival of the new event on every stream. ' +
-        'Memory: the server process before opening the streams and 2 s after the last opened (RSS from /proc, heap from ' +
-        'GET /metrics). Baseline: bare Fastify holding as many responses, writing an event of the same size to each.',
+        'Memory: the server process before opening the streams and 2 s after the last opened, each after a full GC through ' +
+        'the inspector (RSS from /proc, heap used from V8). Baseline: bare Fastify holding as many responses, writing an event of the same size to each.',
       rows,
     },
   ];

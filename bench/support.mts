@@ -7,7 +7,10 @@
 //   PG, REDIS_URL                          env BENCH_PG (default postgres://postgres@127.0.0.1:5432), env REDIS_URL (default local 6379)
 //   createDatabase(): { url, drop() }      a fresh empty PostgreSQL database; drop() removes it (WITH FORCE)
 //   freePort(): Promise<number>            a port free right now on 127.0.0.1 (the kernel picks it)
-//   interface Server { url, port, process, stop(): Promise<void>, memory(): Promise<ServerMemory> }
+//   interface Server { url, port, process, stop(): Promise<void>, memory(options?): Promise<ServerMemory> }
+//                                          memory(): RSS (/proc) and V8 heap used (GET /metrics); memory({ gc: true })
+//                                          first collects garbage and reads the heap through the inspector (start the
+//                                          server with options.inspect: true), for per-item memory figures
 //   BENCH_ENV                              the settings every bench server gets unless overridden: quotas far above any
 //                                          load, burst limits off, LOG_LEVEL=warn (logs still built and filtered)
 //   startServer(env, port, options?)       the service with `env` over process.env and BENCH_ENV; give it DATABASE_URL
@@ -18,7 +21,8 @@
 //   startPostgresServer(env, port, options?): Promise<Server & { database }>
 //                                          the service on a fresh database + REDIS_URL; stop() also drops the database
 //                                          unless options.keepDatabase (then call server.database.drop() yourself)
-//   interface StartOptions { nodeArgs?: string[] (e.g. ['--cpu-prof']); readyTimeoutMs?: number (default 120 s); keepDatabase?: boolean }
+//   interface StartOptions { nodeArgs?: string[] (e.g. ['--cpu-prof']); readyTimeoutMs?: number (default 120 s); keepDatabase?: boolean;
+//                            inspect?: boolean (--inspect on a free 127.0.0.1 port, so memory({ gc: true }) can force a GC) }
 //   interface BaselineRoute { method: 'GET'|'POST'|'PATCH'|'PUT'|'DELETE'; path; body?: string|Buffer (bytes answered);
 //                             file?: string (bytes answered, read from a file); status?: number (default 200);
 //                             headers?: Record<string,string> (content-type defaults to application/json; charset=utf-8);
@@ -79,7 +83,7 @@ export async function freePort(): Promise<number> {
 
 export interface ServerMemory {
   rssBytes: number;
-  /** V8 heap in use (prom-client's nodejs_heap_size_used_bytes from GET /metrics); NaN if unavailable. */
+  /** V8 heap in use: after a full GC through the inspector with { gc: true }, else prom-client's nodejs_heap_size_used_bytes (NaN if unavailable). */
   heapUsedBytes: number;
 }
 
@@ -88,13 +92,55 @@ export interface Server {
   port: number;
   process: ChildProcess;
   stop: () => Promise<void>;
-  memory: () => Promise<ServerMemory>;
+  memory: (options?: { gc?: boolean }) => Promise<ServerMemory>;
 }
 
 export interface StartOptions {
   nodeArgs?: string[];
   readyTimeoutMs?: number;
   keepDatabase?: boolean;
+  inspect?: boolean;
+}
+
+/** One DevTools-protocol session with a child's inspector (Node's global WebSocket). */
+class Inspector {
+  private next = 1;
+  private readonly waiting = new Map<number, (result: unknown) => void>();
+
+  private readonly socket: WebSocket;
+
+  private constructor(socket: WebSocket) {
+    this.socket = socket;
+    socket.addEventListener('message', (event) => {
+      const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown };
+      if (message.id !== undefined) this.waiting.get(message.id)?.(message.result);
+    });
+  }
+
+  static async connect(port: number): Promise<Inspector> {
+    const [target] = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+    const socket = new WebSocket(target.webSocketDebuggerUrl);
+    await new Promise((resolve, reject) => {
+      socket.addEventListener('open', resolve, { once: true });
+      socket.addEventListener('error', reject, { once: true });
+    });
+    return new Inspector(socket);
+  }
+
+  send<T>(method: string): Promise<T> {
+    const id = this.next++;
+    return new Promise<T>((resolve) => {
+      this.waiting.set(id, (result) => {
+        this.waiting.delete(id);
+        resolve(result as T);
+      });
+      this.socket.send(JSON.stringify({ id, method }));
+    });
+  }
+
+  close(): void {
+    this.socket.close();
+  }
 }
 
 export function processMemory(pid: number): { rssBytes: number } {
@@ -119,12 +165,25 @@ export async function startServer(env: Record<string, string>, port: number, opt
 }
 
 async function spawnServer(env: NodeJS.ProcessEnv, port: number, options: StartOptions): Promise<Server> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), MAIN], {
+  const inspectPort = options.inspect ? await freePort() : 0;
+  const inspectArgs = options.inspect ? [`--inspect=127.0.0.1:${inspectPort}`] : [];
+  const child = spawn(process.execPath, [...inspectArgs, ...(options.nodeArgs ?? []), MAIN], {
     env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', options.inspect ? 'pipe' : 'inherit'],
+  });
+  // The inspector announces itself on stderr: only the server's own lines are passed on.
+  child.stderr?.on('data', (chunk: Buffer) => {
+    const lines = chunk
+      .toString()
+      .split('\n')
+      .filter((l) => l && !/^(Debugger (listening|attached|ending)|For help, see: https:\/\/nodejs.org)/.test(l));
+    if (lines.length) process.stderr.write(lines.join('\n') + '\n');
   });
   const url = `http://127.0.0.1:${port}`;
+  let inspector: Inspector | undefined;
   const stop = async () => {
+    // A process with a debugger attached waits for it to leave before it exits.
+    inspector?.close();
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
     await once(child, 'exit');
@@ -143,15 +202,21 @@ async function spawnServer(env: NodeJS.ProcessEnv, port: number, options: StartO
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  if (options.inspect) inspector = await Inspector.connect(inspectPort);
   return {
     url,
     port,
     process: child,
     stop,
-    memory: async () => ({
-      rssBytes: processMemory(child.pid!).rssBytes,
-      heapUsedBytes: await metricValue(url, 'nodejs_heap_size_used_bytes'),
-    }),
+    memory: async ({ gc = false } = {}) => {
+      if (!gc)
+        return { rssBytes: processMemory(child.pid!).rssBytes, heapUsedBytes: await metricValue(url, 'nodejs_heap_size_used_bytes') };
+      if (!inspector) throw new Error('memory({ gc: true }) needs the server started with { inspect: true }');
+      await inspector.send('HeapProfiler.collectGarbage');
+      await inspector.send('HeapProfiler.collectGarbage');
+      const { usedSize } = await inspector.send<{ usedSize: number }>('Runtime.getHeapUsage');
+      return { rssBytes: processMemory(child.pid!).rssBytes, heapUsedBytes: usedSize };
+    },
   };
 }
 
