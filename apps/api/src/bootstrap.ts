@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { AppConfig, ErrorFilter, RequestValidationPipe, requestIdOf, type TrustProxy } from '@superflag/core';
+import { AppConfig, ErrorFilter, RequestValidationPipe, requestIdOf, serveDirectRoutes, type TrustProxy } from '@superflag/core';
 import { type LogLevel, Logger as NestLogger } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream, LevelWithSilent } from 'pino';
@@ -93,12 +93,17 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     );
   }
   // Body-parsing failures (malformed JSON, oversized bodies) reach this filter too, wrapped by Nest's Fastify adapter.
-  app.useGlobalFilters(new ErrorFilter());
+  const errors = new ErrorFilter();
+  app.useGlobalFilters(errors);
   app.useGlobalPipes(new RequestValidationPipe());
+  // The runtime hot path (@DirectRoute(): config, evaluation) is called by Fastify without Nest's per-request
+  // pipeline; the routes are still Nest's, so the OpenAPI document below describes them like any other.
+  const directRoutesServed = serveDirectRoutes(app, adapter.getInstance(), errors);
   if (config.DOCS_ENABLED) {
     SwaggerModule.setup('docs', app, openApiDocument(app), { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
   }
   await app.init();
+  directRoutesServed();
   await adapter.getInstance().ready();
   return app;
 }

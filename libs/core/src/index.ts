@@ -20,6 +20,7 @@ export * from './database/run-migrations';
 export * from './core.module';
 export * from './events/cluster-bus';
 export * from './http/request-context';
+export * from './http/direct-routes';
 export * from './logging/logging.module';
 export * from './metrics/metrics.service';
 export * from './shutdown/http-drain';

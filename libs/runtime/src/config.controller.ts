@@ -10,7 +10,7 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiData, ApiErrors, Public } from '@superflag/core';
+import { ApiData, ApiErrors, DirectRoute, Public } from '@superflag/core';
 import { etagMatches } from '@superflag/flags';
 import type { KeyType, VerifiedKey } from '@superflag/keys';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -39,7 +39,9 @@ export class ConfigController {
     private readonly streams: ConfigStreams,
   ) {}
 
+  /** The hot path: served by Fastify without Nest's pipeline (DirectRoute); RuntimeAccess does every check. */
   @Get()
+  @DirectRoute()
   @ApiOperation({
     summary: 'The key\'s environment\'s flag values, served from memory. ETag `"<version>-<type>-<environment tag>"`; If-None-Match → 304',
   })

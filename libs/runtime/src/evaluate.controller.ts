@@ -1,10 +1,10 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { ApiData, ApiErrors, badRequest, Public } from '@superflag/core';
+import { ApiData, ApiErrors, badRequest, DirectRoute, Public } from '@superflag/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EvaluatedFlagDto, EvaluationDto, EvaluationRequestDto } from './dto/evaluation.dto';
 import { evaluate, InvalidContextError, parseContext } from './evaluation';
-import { RuntimeAccess } from './runtime-access';
+import { type RuntimeCall, RuntimeAccess } from './runtime-access';
 
 @ApiTags('Runtime evaluation')
 @ApiSecurity('key')
@@ -14,7 +14,9 @@ import { RuntimeAccess } from './runtime-access';
 export class EvaluateController {
   constructor(private readonly access: RuntimeAccess) {}
 
+  /** Served by Fastify without Nest's pipeline (DirectRoute); synchronous whenever RuntimeAccess is. */
   @Post()
+  @DirectRoute()
   @HttpCode(200)
   @ApiOperation({
     summary: "Evaluate every flag the key may see for a context: user override → company override → rollout → the flag's value",
@@ -22,17 +24,22 @@ export class EvaluateController {
   @ApiBody({ type: EvaluationRequestDto })
   @ApiData(EvaluationDto)
   @ApiErrors(400, 401, 429)
-  async evaluate(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
-    const { key, snapshot } = await this.access.enter(request, reply);
-    let context;
-    try {
-      context = parseContext((body as { context?: unknown } | undefined)?.context);
-    } catch (err) {
-      if (err instanceof InvalidContextError) throw badRequest(err.message);
-      throw err;
-    }
-    const flags: Record<string, unknown> = {};
-    for (const flag of snapshot.flagsFor(key.type)) flags[flag.key] = evaluate(flag, context);
-    return { data: { version: snapshot.version, flags } };
+  evaluate(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
+    const call = this.access.enter(request, reply);
+    if (call instanceof Promise) return call.then((c) => evaluateAll(c, body));
+    return evaluateAll(call, body);
   }
+}
+
+function evaluateAll({ key, snapshot }: RuntimeCall, body: unknown) {
+  let context;
+  try {
+    context = parseContext((body as { context?: unknown } | undefined)?.context);
+  } catch (err) {
+    if (err instanceof InvalidContextError) throw badRequest(err.message);
+    throw err;
+  }
+  const flags: Record<string, unknown> = {};
+  for (const flag of snapshot.flagsFor(key.type)) flags[flag.key] = evaluate(flag, context);
+  return { data: { version: snapshot.version, flags } };
 }
