@@ -221,7 +221,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (!existsSync(MAIN)) throw new Error(`${MAIN} not found: run \`npm run build\` first (or set SUPERFLAG_DIST to a build; now ${DIST})`);
   const opts: BenchOptions = args.quick ? { quick: true, runs: 1, seconds: 2 } : { quick: false, runs: 3, seconds: 5 };
-  const timeoutS = args.timeoutS || (args.quick ? 120 : 300);
+  const timeoutS = args.timeoutS || (args.quick ? 180 : 420);
   const chosen = SCENARIOS.filter((s) => !args.only || args.only.includes(s.name));
   const info = context();
   const m = info.machine;

@@ -1,7 +1,7 @@
 // A child process of bench/streams.mts: holds SSE streams open on raw sockets (no HTTP client, no SSE parser:
 // the load generator must not be what is measured) and timestamps every `config` event on the system-wide
 // monotonic clock (process.hrtime, CLOCK_MONOTONIC), so the parent can compare them with when it wrote.
-//   parent → child: { type: 'open', port, request, count, concurrency }   request = the raw HTTP request text
+//   parent → child: { type: 'open', port, requests, count, concurrency }   stream i sends requests[i % requests.length] (raw HTTP)
 //   child → parent: { type: 'opened', ok, failed, statuses, openMs, openLatencies }
 //   parent → child: { type: 'expect', events, timeoutMs }   wait until every open stream got `events` config events
 //   child → parent: { type: 'delivered', times, closed }      times[i] = when stream i got that event (null: never)
@@ -22,7 +22,7 @@ interface Stream {
 }
 
 type Command =
-  | { type: 'open'; port: number; request: string; count: number; concurrency: number }
+  | { type: 'open'; port: number; requests: string[]; count: number; concurrency: number }
   | { type: 'expect'; events: number; timeoutMs: number }
   | { type: 'close' };
 
@@ -45,7 +45,7 @@ function onData(stream: Stream, chunk: Buffer, at: number): void {
   stream.tail = Buffer.from(chunk.subarray(Math.max(0, chunk.length - (EVENT.length - 1))));
 }
 
-function open(port: number, request: string, count: number, concurrency: number): void {
+function open(port: number, requests: string[], count: number, concurrency: number): void {
   const started = now();
   const statuses: Record<string, number> = {};
   const openLatencies: number[] = [];
@@ -62,6 +62,7 @@ function open(port: number, request: string, count: number, concurrency: number)
     }
   };
   const start = () => {
+    const request = requests[next % requests.length];
     next++;
     const t0 = now();
     const socket = connect({ port, host: '127.0.0.1', noDelay: true });
@@ -108,7 +109,7 @@ function expect(events: number, timeoutMs: number): void {
 }
 
 process.on('message', (command: Command) => {
-  if (command.type === 'open') open(command.port, command.request, command.count, command.concurrency);
+  if (command.type === 'open') open(command.port, command.requests, command.count, command.concurrency);
   else if (command.type === 'expect') expect(command.events, command.timeoutMs);
   else {
     for (const s of streams) s.socket.destroy();
