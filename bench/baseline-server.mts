@@ -59,3 +59,11 @@ for (const route of routes) {
 }
 await app.listen({ port: Number(port), host: '127.0.0.1' });
 process.send?.({ port: (app.server.address() as { port: number }).port });
+// 'memory' → a full GC (startBaseline forks with --expose-gc), then { rssBytes, heapUsedBytes }.
+process.on('message', (message) => {
+  if (message !== 'memory') return;
+  globalThis.gc?.();
+  globalThis.gc?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  process.send?.({ type: 'memory', rssBytes: rss, heapUsedBytes: heapUsed });
+});

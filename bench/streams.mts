@@ -7,7 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { median, type BenchOptions, type Measurement, type Section } from './report.mts';
-import { account, call, percentile, runtimeKey, startBaseline, startPostgresServer, type Server } from './support.mts';
+import { account, call, percentile, runtimeKey, startBaseline, startPostgresServer, type Server, type ServerMemory } from './support.mts';
 
 const FLAGS = 50;
 const CLIENTS = 2;
@@ -221,11 +221,17 @@ export async function benchStreams(opts: BenchOptions): Promise<Section[]> {
 
   // The baseline: the same number of held responses and an event of the same size, written by bare Fastify.
   const baselineFanOuts: FanOut[] = [];
+  let baselineBefore: ServerMemory;
+  let baselineAfter: ServerMemory;
   const baseline = await startBaseline([{ method: 'GET', path: '/stream', body: event!, sse: true }]);
   clients = new StreamClients();
   try {
+    await sleep(1000);
+    baselineBefore = await baseline.memory();
     const baselineOpened = await clients.open(baseline.port, [streamRequest(baseline.port, '/stream')], count);
     if (baselineOpened.ok !== count) throw new Error(`baseline: only ${baselineOpened.ok} of ${count} streams opened`);
+    await sleep(2000);
+    baselineAfter = await baseline.memory();
     for (let run = 0; run < fanOuts; run++) {
       await sleep(500);
       baselineFanOuts.push(
@@ -281,13 +287,19 @@ export async function benchStreams(opts: BenchOptions): Promise<Section[]> {
       name: 'Server RSS per open stream',
       unit: 'KB',
       samples: [(after!.rssBytes - before!.rssBytes) / count / 1024],
-      detail: `RSS ${mb(before!.rssBytes)} → ${mb(after!.rssBytes)} MB`,
+      baselineName: 'bare Fastify',
+      baselineSamples: [(baselineAfter!.rssBytes - baselineBefore!.rssBytes) / count / 1024],
+      detail: `RSS ${mb(before!.rssBytes)} → ${mb(after!.rssBytes)} MB (baseline ${mb(baselineBefore!.rssBytes)} → ${mb(baselineAfter!.rssBytes)} MB)`,
     },
     {
       name: 'Server V8 heap per open stream (after a full GC)',
       unit: 'KB',
       samples: [(after!.heapUsedBytes - before!.heapUsedBytes) / count / 1024],
-      detail: `heap used ${mb(before!.heapUsedBytes)} → ${mb(after!.heapUsedBytes)} MB`,
+      baselineName: 'bare Fastify',
+      baselineSamples: [(baselineAfter!.heapUsedBytes - baselineBefore!.heapUsedBytes) / count / 1024],
+      detail:
+        `heap used ${mb(before!.heapUsedBytes)} → ${mb(after!.heapUsedBytes)} MB (baseline ${mb(baselineBefore!.heapUsedBytes)} → ` +
+        `${mb(baselineAfter!.heapUsedBytes)} MB)`,
     },
   ];
   return [
@@ -298,8 +310,8 @@ export async function benchStreams(opts: BenchOptions): Promise<Section[]> {
         `${Math.ceil(count / keyCount)} streams each; ${FLAGS} flags, all client-enabled; LIMIT_STREAMS raised to ${count + 100}) on one replica on PostgreSQL + Redis, held by ${CLIENTS} client processes on raw ` +
         `sockets that timestamp each \`config\` event on the system's monotonic clock. Then ${fanOuts === 1 ? 'one flag write' : `${fanOuts} flag writes, one per run`} ` +
         '(`PATCH /api/v1/flags`), timed from the start of the request to the arrival of the new event on every stream. ' +
-        'Memory: the server process before opening the streams and 2 s after the last opened, each after a full GC through ' +
-        'the inspector (RSS from /proc, heap used from V8). Baseline: bare Fastify holding as many responses, writing the same ' +
+        'Memory: the server process before opening the streams and 2 s after the last opened, each after a full GC (through ' +
+        'the inspector; the baseline with --expose-gc; RSS from /proc, heap used from V8). Baseline: bare Fastify holding as many responses, writing the same ' +
         'event bytes to each, received by the same clients; ratio = service / baseline (above 1: slower). Every process ' +
         'shares the cores, so on 2 cores the clients and the kernel take a good part of the delivery time.',
       rows,

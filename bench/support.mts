@@ -29,7 +29,7 @@
 //                             etag?: string (sent as ETag; a matching If-None-Match gets 304);
 //                             sse?: boolean (GET held open as an event stream, sent the bytes on open and on every
 //                             `POST /__publish`, which answers 204 once it has written them to every open stream) }
-//   startBaseline(routes, port?): Promise<{ url, port, process, stop() }>
+//   startBaseline(routes, port?): Promise<{ url, port, process, stop(), memory(): Promise<ServerMemory> (after a full GC) }>
 //                                          bare Fastify 5 in a child process (bench/baseline-server.mts) answering each
 //                                          route with fixed bytes; JSON request bodies are parsed like the service does
 //   call(url, method, path, token?, body?) JSON call; throws on non-2xx
@@ -285,6 +285,8 @@ export interface Baseline {
   port: number;
   process: ChildProcess;
   stop: () => Promise<void>;
+  /** RSS and heap used after a full GC. */
+  memory: () => Promise<ServerMemory>;
 }
 
 /** Bare Fastify answering `routes` with fixed bytes, in its own process (so it gets a core like the service). */
@@ -299,6 +301,7 @@ export async function startBaseline(routes: BaselineRoute[], port = 0): Promise<
   writeFileSync(specFile, JSON.stringify(spec));
   const child = fork(new URL('./baseline-server.mts', import.meta.url).pathname, [String(port), '--routes', specFile], {
     stdio: 'inherit',
+    execArgv: [...process.execArgv, '--expose-gc'],
   });
   const [message] = (await Promise.race([
     once(child, 'message'),
@@ -316,6 +319,18 @@ export async function startBaseline(routes: BaselineRoute[], port = 0): Promise<
         await once(child, 'exit');
       }
       rmSync(dir, { recursive: true, force: true });
+    },
+    memory: async () => {
+      const reply = new Promise<ServerMemory>((resolve) => {
+        const onMessage = (m: { type?: string } & ServerMemory) => {
+          if (m.type !== 'memory') return;
+          child.off('message', onMessage);
+          resolve({ rssBytes: m.rssBytes, heapUsedBytes: m.heapUsedBytes });
+        };
+        child.on('message', onMessage);
+      });
+      child.send('memory');
+      return reply;
     },
   };
 }
