@@ -31,6 +31,30 @@ export class FlagTargetStore {
       .getMany();
   }
 
+  /** One user's or one company's overrides of the flags of an environment (Reflag's flags of an entity). */
+  ofTarget(tx: Transaction, environmentId: string, targetType: TargetType, targetId: string): Promise<FlagTarget[]> {
+    return this.transactions
+      .manager(tx)
+      .createQueryBuilder(FlagTarget, 't')
+      .innerJoin(Flag, 'f', 'f.id = t.flag_id')
+      .where('f.environment_id = :environmentId', { environmentId })
+      .andWhere('t.target_type = :targetType AND t.target_id = :targetId', { targetType, targetId })
+      .getMany();
+  }
+
+  /** The overrides of some flags, by (type, id) within each flag. */
+  async ofFlags(tx: Transaction, flagIds: string[]): Promise<FlagTarget[]> {
+    if (flagIds.length === 0) return [];
+    return this.transactions
+      .manager(tx)
+      .createQueryBuilder(FlagTarget, 't')
+      .where('t.flag_id IN (:...flagIds)', { flagIds })
+      .orderBy('t.flag_id', 'ASC')
+      .addOrderBy('t.target_type', 'ASC')
+      .addOrderBy('t.target_id', 'ASC')
+      .getMany();
+  }
+
   /** Overrides per flag id (flags without any are absent). */
   async countsOf(tx: Transaction, flagIds: string[]): Promise<Map<string, number>> {
     if (flagIds.length === 0) return new Map();

@@ -23,6 +23,6 @@ import { VersionedWrite } from './versioned-write';
   imports: [TypeOrmModule.forFeature([Flag, FlagChange, FlagTarget]), EnvironmentsModule],
   controllers: [FlagsController, ChangesController, TargetsController],
   providers: [FlagStore, FlagTargetStore, FlagChangeStore, VersionedWrite, FlagsService, TargetsService, HistoryService],
-  exports: [FlagsService],
+  exports: [FlagsService, TargetsService],
 })
 export class FlagsModule {}

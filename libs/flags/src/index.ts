@@ -7,4 +7,5 @@ export { flagView } from './flag-state';
 export * from './flag-values';
 export * from './etag';
 export type { Flag } from './flag.entity';
+export type { FlagTarget } from './flag-target.entity';
 export type { FlagChange, FlagDiff, TargetDiff, ChangeDiff, ChangeAction } from './flag-change.entity';

@@ -1,45 +1,19 @@
-import { Body, Controller, Get, Headers, Param, Patch, Query } from '@nestjs/common';
-import { ApiExtraModels, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, RequireScopes } from '@superflag/auth';
-import { ApiData, ApiErrors, badRequest, listBody, NEXT_CURSOR_DOC, pageRequest, QuotaExempt } from '@superflag/core';
-import { FlagStateDto, FlagTargetsDto, SpecificTargetsDto, TARGET_CURSOR, TargetsQueryDto, TargetsResultDto } from './dto/flag.dto';
-import { parseIfMatch } from './flag-values';
+import { ApiData, ApiErrors, listBody, NEXT_CURSOR_DOC, pageRequest } from '@superflag/core';
+import { FlagStateDto, FlagTargetsDto, TARGET_CURSOR, TargetsQueryDto } from './dto/flag.dto';
 import { TargetsService } from './targets.service';
 
-/** Per-user and per-company overrides: Reflag's "specific targets" endpoint at its exact path, and a read route. */
+/**
+ * Reading a flag's per-user and per-company overrides. Writing them is Reflag's "specific targets" endpoint, at
+ * Reflag's path and in its shapes: libs/reflag.
+ */
 @ApiTags('Targeting')
 @ApiExtraModels(FlagStateDto)
 @Controller()
 export class TargetsController {
   constructor(private readonly targets: TargetsService) {}
-
-  @Patch('api/apps/:appId/flags/specific-targets/:envId')
-  @RequireScopes('flags:write')
-  @QuotaExempt()
-  @ApiHeader({ name: 'If-Match', required: false, description: 'Optimistic concurrency: `"<version>"`' })
-  @ApiOperation({
-    summary: 'Turn flags on or off for specific companies or users (Reflag-compatible); all updates or none, one version',
-    description:
-      'Each update names exactly one of `companyId` / `userId`; `value: null` removes that override. Environment by id, as in Reflag.',
-  })
-  @ApiData(TargetsResultDto)
-  @ApiErrors(400, 404, 409, 412, 413)
-  async specificTargets(
-    @CurrentPrincipal() principal: Principal,
-    @Param('appId') appId: string,
-    @Param('envId') envId: string,
-    @Body() body: SpecificTargetsDto,
-    @Headers('if-match') ifMatch: string | undefined,
-  ) {
-    const header = parseIfMatch(ifMatch);
-    if (body.expectedVersion !== undefined && header !== undefined && body.expectedVersion !== header)
-      throw badRequest('expectedVersion and If-Match disagree');
-    const result = await this.targets.update(principal, { appId, env: envId }, body.updates, {
-      changeDescription: body.changeDescription,
-      expectedVersion: body.expectedVersion ?? header,
-    });
-    return { data: result };
-  }
 
   @Get('api/v1/flags/:key/targets')
   @RequireScopes('flags:read')

@@ -1,1 +1,3 @@
 export * from './reflag.module';
+export * from './reflag.service';
+export * from './reflag-error';

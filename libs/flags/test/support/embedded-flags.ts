@@ -86,7 +86,7 @@ export async function embeddedFlags(limits: { LIMIT_FLAGS_PER_ENV?: number; LIMI
     versioned,
     changes: changeStore,
     flags: new FlagsService(flagStore, targetStore, versioned, transactions, environments, ids, config),
-    targets: new TargetsService(flagStore, targetStore, versioned, environments, config),
+    targets: new TargetsService(flagStore, targetStore, versioned, environments, config, transactions),
     history: new HistoryService(flagStore, targetStore, changeStore, versioned, environments, ids, config),
     /** A new, empty environment at version 0, as the ref writes take. */
     async environment(): Promise<{ appId: string; env: string }> {
