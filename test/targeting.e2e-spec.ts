@@ -11,6 +11,9 @@ describe('targeting: specific targets (Reflag-compatible)', () => {
     await s.flag('production', { key: 'new-checkout-flow', type: 'bool', value: false, clientEnabled: true });
   });
 
+  const reflagError = (code: string, message: string) => ({ error: { code, message } });
+  const iso = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+
   const evaluateFor = async (key: { auth: { Authorization: string } }, context: Record<string, unknown>) =>
     (await s.http().post('/api/v1/evaluate').set(key.auth).send({ context }).expect(200)).body.data;
 
@@ -37,7 +40,12 @@ describe('targeting: specific targets (Reflag-compatible)', () => {
     });
     expect(response.status).toBe(200);
     const body = await response.json();
-    expect(body).toEqual({ data: { version: 2, updated: 1 } });
+    // Reflag's answer: the targeting of every flag the request touched, as of the new version.
+    expect(body).toEqual({
+      data: [
+        { flagKey: 'new-checkout-flow', version: 2, updatedAt: iso, specificTargets: { true: { companyIds: ['acme-corp'], userIds: [] } } },
+      ],
+    });
 
     const targets = await s
       .http()
@@ -83,7 +91,14 @@ describe('targeting: specific targets (Reflag-compatible)', () => {
         ],
       })
       .expect(200);
-    expect(res.body.data).toEqual({ version: 2, updated: 2 });
+    expect(res.body.data).toEqual([
+      {
+        flagKey: 'beta',
+        version: 2,
+        updatedAt: iso,
+        specificTargets: { '"company"': { companyIds: ['acme'], userIds: [] }, '"user"': { companyIds: [], userIds: ['u1'] } },
+      },
+    ]);
     const key = await s.key('staging', 'sdk', a);
     expect((await evaluateFor(key, { userId: 'u1', companyId: 'acme' })).flags.beta).toMatchObject({
       value: 'user',
@@ -123,7 +138,7 @@ describe('targeting: specific targets (Reflag-compatible)', () => {
           ],
         }).expect(400)
       ).body,
-    ).toEqual({ error: 'Invalid value for flag type number: n', key: 'n' });
+    ).toEqual(reflagError('invalid_request', 'Invalid value for flag type number: n'));
     expect(
       (
         await patch({
@@ -133,16 +148,16 @@ describe('targeting: specific targets (Reflag-compatible)', () => {
           ],
         }).expect(404)
       ).body,
-    ).toMatchObject({ error: 'Flag not found: ghost', key: 'ghost' });
-    expect((await patch({ updates: [{ flagKey: 'n', value: 2 }] }).expect(400)).body.error).toBe(
+    ).toEqual(reflagError('not_found', 'Flag not found: ghost'));
+    expect((await patch({ updates: [{ flagKey: 'n', value: 2 }] }).expect(400)).body.error.message).toBe(
       'updates[0] must have exactly one of userId or companyId',
     );
-    expect((await patch({ updates: [{ flagKey: 'n', value: 2, userId: 'u', companyId: 'c' }] }).expect(400)).body.error).toBe(
+    expect((await patch({ updates: [{ flagKey: 'n', value: 2, userId: 'u', companyId: 'c' }] }).expect(400)).body.error.message).toBe(
       'updates[0] must have exactly one of userId or companyId',
     );
-    expect((await patch({ updates: [] }).expect(400)).body.error).toBe('updates must contain at least 1 elements');
-    expect((await patch({}).expect(400)).body.error).toBe('updates is required');
-    expect((await patch({ updates: [{ flagKey: 'n', value: 2, userId: 'x'.repeat(257) }] }).expect(400)).body.error).toMatch(
+    expect((await patch({ updates: [] }).expect(400)).body.error.message).toBe('updates must contain at least 1 elements');
+    expect((await patch({}).expect(400)).body.error.message).toBe('updates is required');
+    expect((await patch({ updates: [{ flagKey: 'n', value: 2, userId: 'x'.repeat(257) }] }).expect(400)).body.error.message).toMatch(
       /userId must be shorter/,
     );
     const targets = await s.http().get('/api/v1/flags/n/targets').query({ appId: a.id, env: 'production' }).set(s.user.auth).expect(200);
@@ -159,7 +174,7 @@ describe('targeting: specific targets (Reflag-compatible)', () => {
       .set(stranger.auth)
       .send({ updates: [{ flagKey: 'new-checkout-flow', value: true, userId: 'me' }] })
       .expect(404);
-    expect(res.body).toEqual({ error: 'App not found' });
+    expect(res.body).toEqual(reflagError('not_found', 'App not found'));
     const other = await s.newApp();
     const wrongEnv = await s
       .http()
@@ -167,7 +182,7 @@ describe('targeting: specific targets (Reflag-compatible)', () => {
       .set(s.user.auth)
       .send({ updates: [{ flagKey: 'new-checkout-flow', value: true, userId: 'me' }] })
       .expect(404);
-    expect(wrongEnv.body).toEqual({ error: 'Environment not found' });
+    expect(wrongEnv.body).toEqual(reflagError('not_found', 'Environment not found'));
   });
 
   it('restores overrides with a rollback, including those of a deleted flag', async () => {
