@@ -68,6 +68,52 @@ describe('monthly quotas', () => {
     expect(usage.body).toEqual({ data: { month: new Date().toISOString().slice(0, 7), used: 6, limit: 20, plan: 'free' } });
   });
 
+  it('neither counts nor refuses with 429 a request the validation pipe refuses: it gets its 400', async () => {
+    const app = await s.newApp();
+    const q = { appId: app.id, env: 'development' };
+    const used = async () => (await s.http().get('/api/v1/usage').query(q).set(s.user.auth).expect(200)).body.data.used as number;
+    const malformed = async () => {
+      // Each names the environment (appId + env) well enough to be counted, and breaks a rule of its DTO.
+      const unknownField = await s
+        .http()
+        .patch('/api/v1/flags')
+        .set(s.user.auth)
+        .send({ ...q, key: 'f', value: true, bogus: 1 });
+      expect(unknownField.status).toBe(400);
+      expect(unknownField.body.error).toBe('Unknown field: bogus');
+      const wrongType = await s
+        .http()
+        .patch('/api/v1/flags')
+        .set(s.user.auth)
+        .send({ ...q, key: 'f', clientEnabled: 'yes' });
+      expect(wrongType.status).toBe(400);
+      expect(wrongType.body.error).toBe('clientEnabled must be a boolean value');
+      const badQuery = await s
+        .http()
+        .get('/api/v1/flags')
+        .query({ ...q, bogus: '1' })
+        .set(s.user.auth);
+      expect(badQuery.status).toBe(400);
+      expect(badQuery.body.error).toBe('Unknown field: bogus');
+    };
+    await s.flag('development', { key: 'f', type: 'bool', value: false }, app); // 1
+    await malformed();
+    expect(await used()).toBe(1);
+    for (let i = 2; i <= 20; i++) await s.http().get('/api/v1/flags').query(q).set(s.user.auth).expect(200);
+    expect((await s.http().get('/api/v1/flags').query(q).set(s.user.auth).expect(429)).body).toEqual({ error: 'Monthly quota exceeded' });
+    // Over quota, a malformed request is still answered with what is wrong with it, and still costs nothing.
+    await malformed();
+    expect(await used()).toBe(20);
+    // The kill switch is still counted and served.
+    await s
+      .http()
+      .patch('/api/v1/flags')
+      .set(s.user.auth)
+      .send({ ...q, key: 'f', value: true })
+      .expect(200);
+    expect(await used()).toBe(21);
+  });
+
   it('reports usage for every environment of an app', async () => {
     const app = await s.newApp();
     const key = await s.key('development', 'sdk', app);

@@ -1,8 +1,10 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { type ArgumentMetadata, CanActivate, ExecutionContext, Injectable, SetMetadata, type Type } from '@nestjs/common';
+import { PARAMTYPES_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { Reflector } from '@nestjs/core';
 import type { AppRight } from '@superflag/apps';
 import { type Principal, REQUIRED_SCOPES } from '@superflag/auth';
-import { QUOTA_EXEMPT, storableProblem } from '@superflag/core';
+import { QUOTA_EXEMPT, RequestValidationPipe, storableProblem } from '@superflag/core';
 import { EnvironmentsService } from '@superflag/environments';
 import type { FastifyReply } from 'fastify';
 import { applyQuotaDecision } from './quota-http';
@@ -18,6 +20,46 @@ interface ManagementRequest {
   params?: Record<string, unknown>;
   query?: Record<string, unknown>;
   body?: unknown;
+}
+
+/** One argument of a route the global validation pipe checks: where its value comes from and its DTO. */
+interface ValidatedArgument {
+  source: 'body' | 'query' | 'params';
+  metadata: ArgumentMetadata;
+}
+
+/** What counting needs to know about a route, read from its metadata once. */
+interface CountedRoute {
+  uncounted: boolean;
+  right: AppRight;
+  exempt: boolean;
+  validated: ValidatedArgument[];
+}
+
+const SOURCES: Partial<Record<RouteParamtypes, ValidatedArgument['source']>> = {
+  [RouteParamtypes.BODY]: 'body',
+  [RouteParamtypes.QUERY]: 'query',
+  [RouteParamtypes.PARAM]: 'params',
+};
+const METADATA_TYPES = { body: 'body', query: 'query', params: 'param' } as const;
+
+/**
+ * The @Body/@Query/@Param arguments of a handler as Nest hands them to the global pipe (the same metatype and
+ * field name), from the route's own metadata.
+ */
+function validatedArguments(controller: Type<unknown>, handler: (...args: never[]) => unknown): ValidatedArgument[] {
+  const args: Record<string, { index: number; data?: unknown }> = Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler.name) ?? {};
+  const types: unknown[] = Reflect.getMetadata(PARAMTYPES_METADATA, controller.prototype as object, handler.name) ?? [];
+  const out: ValidatedArgument[] = [];
+  for (const [key, { index, data }] of Object.entries(args)) {
+    const source = SOURCES[Number(key.split(':')[0]) as RouteParamtypes];
+    if (!source) continue;
+    out.push({
+      source,
+      metadata: { type: METADATA_TYPES[source], metatype: types[index] as Type<unknown> | undefined, data: data as string | undefined },
+    });
+  }
+  return out;
 }
 
 /**
@@ -58,13 +100,18 @@ export function namedEnvironment(request: ManagementRequest): { appId: string; e
 /**
  * Counts every management request naming an environment against that environment's monthly quota, once the
  * caller is known to be a member whose role allows the route (runs after the auth and burst guards, so a
- * request they refuse costs nothing). Sets X-RateLimit-* on the response; 429 `Monthly quota exceeded` when
+ * request they refuse costs nothing). Guards run before pipes, so the request is first put through the same
+ * validation the global pipe will apply to its arguments: a request the pipe refuses is neither counted nor,
+ * over quota, refused with 429; it gets its 400. Sets X-RateLimit-* on the response; 429 `Monthly quota exceeded` when
  * the month is spent, except on @QuotaExempt() routes (the kill switch), which are counted and never refused.
  * Unknown apps and environments, and callers without the right, pass uncounted: the handler answers them.
  * Runtime routes (no principal) pass at once, synchronously: they are counted by RuntimeAccess.
  */
 @Injectable()
 export class QuotaGuard implements CanActivate {
+  private readonly routes = new WeakMap<object, CountedRoute>();
+  private readonly validation = new RequestValidationPipe();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly environments: EnvironmentsService,
@@ -74,25 +121,53 @@ export class QuotaGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<ManagementRequest>();
     if (!request.principal) return true;
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(QUOTA_UNCOUNTED, targets)) return true;
+    const route = this.routeOf(context);
+    if (route.uncounted) return true;
     const named = namedEnvironment(request);
     if (!named) return true;
-    const right = rightOfScopes(this.reflector.getAllAndOverride<string[]>(REQUIRED_SCOPES, targets));
-    const exempt = this.reflector.getAllAndOverride<boolean>(QUOTA_EXEMPT, targets) === true;
-    return this.count(request.principal, named, right, exempt, context.switchToHttp().getResponse<FastifyReply>());
+    return this.count(request, request.principal, named, route, context.switchToHttp().getResponse<FastifyReply>());
+  }
+
+  private routeOf(context: ExecutionContext): CountedRoute {
+    const handler = context.getHandler();
+    let route = this.routes.get(handler);
+    if (!route) {
+      const targets = [handler, context.getClass()];
+      route = {
+        uncounted: this.reflector.getAllAndOverride<boolean>(QUOTA_UNCOUNTED, targets) === true,
+        right: rightOfScopes(this.reflector.getAllAndOverride<string[]>(REQUIRED_SCOPES, targets)),
+        exempt: this.reflector.getAllAndOverride<boolean>(QUOTA_EXEMPT, targets) === true,
+        validated: validatedArguments(context.getClass(), handler as (...args: never[]) => unknown),
+      };
+      this.routes.set(handler, route);
+    }
+    return route;
   }
 
   private async count(
+    request: ManagementRequest,
     principal: Principal,
     named: { appId: string; env: string },
-    right: AppRight,
-    exempt: boolean,
+    route: CountedRoute,
     reply: FastifyReply,
   ): Promise<boolean> {
-    const found = await this.environments.findAuthorized(principal, named.appId, named.env, right);
+    if (!(await this.passesValidation(request, route))) return true;
+    const found = await this.environments.findAuthorized(principal, named.appId, named.env, route.right);
     if (!found) return true;
-    applyQuotaDecision(await this.quotas.consume(found.environment.id, found.plan, exempt), reply);
+    applyQuotaDecision(await this.quotas.consume(found.environment.id, found.plan, route.exempt), reply);
     return true;
+  }
+
+  /** Whether the global pipe will accept every validated argument (it runs again on them afterwards; this keeps no result). */
+  private async passesValidation(request: ManagementRequest, route: CountedRoute): Promise<boolean> {
+    try {
+      for (const { source, metadata } of route.validated) {
+        const whole = request[source] as Record<string, unknown> | undefined;
+        await this.validation.transform(metadata.data ? whole?.[metadata.data] : whole, metadata);
+      }
+      return true;
+    } catch {
+      return false;
+    }
   }
 }
