@@ -2,7 +2,8 @@
 // write: how long until every stream has the new `config` event, what the streams cost in server memory, how
 // long they take to open. Beside it, the same fan-out by a bare Fastify server writing the same bytes to N
 // held responses (bench/baseline-server.mts, `sse: true`): the ceiling for Node on this machine.
-// The streams are held by two child processes on raw sockets (bench/stream-client.mts).
+// The streams are held by two child processes on raw sockets (bench/stream-client.mts); StreamClients and
+// streamRequest are exported for other scenarios that watch streams (e.g. propagation across replicas).
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -38,7 +39,7 @@ interface FanOut {
 }
 
 /** Two processes holding `count` streams between them, opened and watched together. */
-class StreamClients {
+export class StreamClients {
   private readonly children: ChildProcess[] = [];
 
   constructor() {
@@ -113,7 +114,7 @@ class StreamClients {
   }
 }
 
-const streamRequest = (port: number, path: string, key?: string) =>
+export const streamRequest = (port: number, path: string, key?: string) =>
   `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${key ? `Authorization: Bearer ${key}\r\n` : ''}Accept: text/event-stream\r\n\r\n`;
 
 async function flagsFor(server: Server, token: string, appId: string, env: string): Promise<void> {
