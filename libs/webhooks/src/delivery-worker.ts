@@ -104,7 +104,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const secret = this.secrets.open(delivery.secretEncrypted, delivery.webhookId);
     const outcome: AttemptOutcome =
       secret === null
-        ? { ok: false, responseCode: null, durationMs: 0, error: 'the signing secret cannot be decrypted (was WEBHOOK_SECRET_KEY changed?)' }
+        ? {
+            ok: false,
+            responseCode: null,
+            durationMs: 0,
+            error: 'the signing secret cannot be decrypted (was WEBHOOK_SECRET_KEY changed?)',
+          }
         : await deliver({
             url: delivery.url,
             messageId: delivery.id,
@@ -122,7 +127,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       error: outcome.error,
     };
     if (outcome.ok) return this.store.finish(delivery.id, record, { status: 'succeeded' });
-    if (delivery.attempt >= this.config.WEBHOOK_MAX_ATTEMPTS || secret === null) return this.store.finish(delivery.id, record, { status: 'failed' });
+    if (delivery.attempt >= this.config.WEBHOOK_MAX_ATTEMPTS || secret === null)
+      return this.store.finish(delivery.id, record, { status: 'failed' });
     const retryInMs = retryDelayMs(delivery.attempt, this.config.WEBHOOK_RETRY_BASE_MS);
     await this.store.finish(delivery.id, record, { status: 'pending', retryInMs });
     this.wakeIn(retryInMs);

@@ -171,7 +171,9 @@ export class DeliveryStore {
   async purge(days: number): Promise<number> {
     const rows = await this.transactions
       .manager()
-      .query(`DELETE FROM webhook_deliveries WHERE status <> 'pending' AND updated_at < now() - $1 * interval '1 day' RETURNING id`, [days]);
+      .query(`DELETE FROM webhook_deliveries WHERE status <> 'pending' AND updated_at < now() - $1 * interval '1 day' RETURNING id`, [
+        days,
+      ]);
     return returnedRows(rows).length;
   }
 }

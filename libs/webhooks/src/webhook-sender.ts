@@ -24,7 +24,11 @@ export interface AttemptOutcome {
   error: string | null;
 }
 
-export type Resolver = (hostname: string, options: { all: true }, callback: (err: Error | null, addresses: LookupAddress[]) => void) => void;
+export type Resolver = (
+  hostname: string,
+  options: { all: true },
+  callback: (err: Error | null, addresses: LookupAddress[]) => void,
+) => void;
 
 const systemResolver: Resolver = (hostname, options, callback) =>
   dnsLookup(hostname, options, (err, addresses) => callback(err, addresses ?? []));

@@ -59,7 +59,9 @@ export class WebhookStore {
 
   /** An app's webhooks, oldest first (at most LIMIT_WEBHOOKS_PER_APP of them: no paging). */
   async list(appId: string): Promise<Webhook[]> {
-    const rows = await this.transactions.manager().query(`SELECT ${COLUMNS} FROM webhooks WHERE app_id = $1 ORDER BY created_at, id`, [appId]);
+    const rows = await this.transactions
+      .manager()
+      .query(`SELECT ${COLUMNS} FROM webhooks WHERE app_id = $1 ORDER BY created_at, id`, [appId]);
     return returnedRows<WebhookRow>(rows).map(fromRow);
   }
 

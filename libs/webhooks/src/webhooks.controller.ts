@@ -74,7 +74,8 @@ export class WebhooksController {
   @Get(':webhookId/deliveries')
   @RequireScopes('apps:read')
   @ApiOperation({
-    summary: "A webhook's deliveries with every attempt (status, response code, duration, error), newest first, 50 a page unless `limit` says otherwise",
+    summary:
+      "A webhook's deliveries with every attempt (status, response code, duration, error), newest first, 50 a page unless `limit` says otherwise",
   })
   @ApiData(DeliveryDto, { isArray: true, extra: NEXT_CURSOR_DOC })
   @ApiErrors(400, 404)

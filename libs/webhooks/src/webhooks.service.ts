@@ -37,7 +37,10 @@ export function validEvents(events: readonly string[] | undefined): string[] | n
   if (events === undefined) return null;
   if (events.length === 0) throw badRequest('events must name at least one event (leave it out to receive every event)');
   const unknown = events.filter((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e));
-  if (unknown.length > 0) throw badRequest(`Unknown event ${unknown.map((e) => JSON.stringify(e)).join(', ')}: events must be among ${WEBHOOK_EVENTS.join(', ')}`);
+  if (unknown.length > 0)
+    throw badRequest(
+      `Unknown event ${unknown.map((e) => JSON.stringify(e)).join(', ')}: events must be among ${WEBHOOK_EVENTS.join(', ')}`,
+    );
   return WEBHOOK_EVENTS.filter((e) => events.includes(e));
 }
 

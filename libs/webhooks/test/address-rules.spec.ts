@@ -45,12 +45,21 @@ describe('webhook address rules', () => {
     expect(forbiddenAddressReason(address)).toBe(reason);
   });
 
-  it.each(['8.8.8.8', '1.1.1.1', '93.184.215.14', '100.63.255.255', '100.128.0.0', '172.15.255.255', '172.32.0.0', '2606:4700:4700::1111', '2a00:1450:4001:81b::200e', '::ffff:8.8.8.8', '64:ff9b::808:808'])(
-    'allows the public address %s',
-    (address) => {
-      expect(forbiddenAddressReason(address)).toBeNull();
-    },
-  );
+  it.each([
+    '8.8.8.8',
+    '1.1.1.1',
+    '93.184.215.14',
+    '100.63.255.255',
+    '100.128.0.0',
+    '172.15.255.255',
+    '172.32.0.0',
+    '2606:4700:4700::1111',
+    '2a00:1450:4001:81b::200e',
+    '::ffff:8.8.8.8',
+    '64:ff9b::808:808',
+  ])('allows the public address %s', (address) => {
+    expect(forbiddenAddressReason(address)).toBeNull();
+  });
 
   it('reads the IPv4 address inside mapped and NAT64 IPv6 addresses', () => {
     expect(embeddedIPv4('::ffff:127.0.0.1')).toBe('127.0.0.1');
@@ -84,9 +93,7 @@ describe('guarded lookup (the address a delivery connects to)', () => {
       );
   const look = (resolve: Resolver, allowPrivate: boolean, options: { all?: boolean; family?: number } = {}) =>
     new Promise<{ err: NodeJS.ErrnoException | null; address: unknown; family?: number }>((done) =>
-      guardedLookup(allowPrivate, resolve)('hooks.example.com', options as never, (err, address, family) =>
-        done({ err, address, family }),
-      ),
+      guardedLookup(allowPrivate, resolve)('hooks.example.com', options as never, (err, address, family) => done({ err, address, family })),
     );
 
   it('hands over the public address it checked', async () => {

@@ -72,7 +72,10 @@ describe('webhook events', () => {
       actor: { type: 'user' as const, id: 'usr_1' },
       description: null,
     };
-    expect(eventData({ name: 'flag.changed', payload }, { environmentName: 'production' })).toEqual({ ...payload, environmentName: 'production' });
+    expect(eventData({ name: 'flag.changed', payload }, { environmentName: 'production' })).toEqual({
+      ...payload,
+      environmentName: 'production',
+    });
     expect(eventData({ name: 'key.revoked', payload: { appId: 'app_1', environmentId: 'env_1', keyId: 'key_1', actor: null } })).toEqual({
       appId: 'app_1',
       environmentId: 'env_1',

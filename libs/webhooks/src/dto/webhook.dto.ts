@@ -66,7 +66,7 @@ export class DeliveryDto {
   @ApiProperty({ example: 200, nullable: true, type: Number, description: "The last attempt's response status" })
   responseCode!: number | null;
   @ApiProperty({ example: 84, nullable: true, type: Number, description: "The last attempt's duration" }) durationMs!: number | null;
-  @ApiProperty({ example: null, nullable: true, type: String, description: "Why the last attempt failed" }) error!: string | null;
+  @ApiProperty({ example: null, nullable: true, type: String, description: 'Why the last attempt failed' }) error!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When the next attempt is due (pending only)' })
   nextAttemptAt!: string | null;
   @ApiProperty({ type: DeliveryAttemptDto, isArray: true, description: 'Every attempt, oldest first' })
