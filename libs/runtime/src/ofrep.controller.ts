@@ -6,6 +6,7 @@ import {
   ApiNotModifiedResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiProduces,
   ApiQuery,
   ApiResponse,
@@ -208,6 +209,7 @@ export class OfrepController {
   @Options('evaluate/flags/:key')
   @HttpCode(204)
   @ApiOperation({ summary: 'CORS preflight' })
+  @ApiParam({ name: 'key', description: 'A flag key' })
   @ApiNoContentResponse({ description: 'CORS headers' })
   preflightOne(@Res({ passthrough: true }) reply: FastifyReply): void {
     reply.headers(PREFLIGHT);
