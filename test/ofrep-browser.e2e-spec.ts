@@ -77,9 +77,10 @@ describe('OFREP in a real browser (OpenFeature web SDK + OFREP web provider, chr
   it('gets a change through the event stream within 1 s, with polling off', async () => {
     const before = Date.now();
     await patch('banner', true);
+    const acknowledged = Date.now();
     await page.waitForFunction(() => ofrep.boolean('banner', false).value === true, { timeout: 1_000, polling: 10 });
     const elapsed = Date.now() - before;
-    console.log(`change seen by the page ${elapsed} ms after the PATCH was sent`);
+    console.log(`change seen by the page ${elapsed} ms after the PATCH was sent (${Date.now() - acknowledged} ms after its answer)`);
     expect(elapsed).toBeLessThan(1_000);
     const changed = await page.evaluate(() => ofrep.seen.filter((e) => e.event === 'PROVIDER_CONFIGURATION_CHANGED'));
     expect(changed).toEqual([expect.objectContaining({ flagsChanged: ['banner'] })]);
@@ -119,7 +120,10 @@ describe('OFREP in a real browser (OpenFeature web SDK + OFREP web provider, chr
     await page.evaluate(() => ofrep.setContext({ targetingKey: 'user-2' }));
     const errors = await page.evaluate(() => ofrep.seen.filter((e) => e.event === 'PROVIDER_ERROR'));
     expect(errors).toEqual([expect.objectContaining({ status: 'ERROR', message: expect.stringMatching(/unauthorized/i) })]);
-    expect(bulkResponses(before).map((r) => r.status)).toEqual([401, 401]);
+    // That one, and the re-fetch before it (and any retry of the provider's since): all refused.
+    const statuses = bulkResponses(before).map((r) => r.status);
+    expect(statuses.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(statuses)).toEqual(new Set([401]));
 
     // A page loaded with the revoked key does not start: its provider is in error from the first request.
     const since = Date.now();
