@@ -43,6 +43,10 @@ interface RouteSpec {
   ok: number;
   /** The 404 body for an app the caller cannot see, when not "App not found". */
   notFound?: string;
+  /** A Reflag-compatible route (libs/reflag): errors in Reflag's shape, `{"error":{"code","message"}}`. */
+  reflag?: boolean;
+  /** The success body, when not `{"data": …}` (Reflag answers some objects bare). */
+  okBody?: unknown;
   send: (w: World) => Test;
 }
 
@@ -168,6 +172,87 @@ const ROUTES: RouteSpec[] = [
       http()
         .patch(`/api/apps/${w.app.id}/flags/specific-targets/${w.app.envs.production}`)
         .send({ updates: [{ flagKey: w.flagKey, value: true, companyId: 'acme-corp' }] }),
+    reflag: true,
+  },
+  {
+    route: 'GET /api/apps/{appId}',
+    scope: 'apps:read',
+    right: 'read',
+    ok: 200,
+    reflag: true,
+    okBody: expect.objectContaining({ id: expect.any(String), environments: expect.any(Array) }),
+    send: (w) => http().get(`/api/apps/${w.app.id}`),
+  },
+  {
+    route: 'GET /api/apps/{appId}/environments',
+    scope: 'apps:read',
+    right: 'read',
+    ok: 200,
+    reflag: true,
+    send: (w) => http().get(`/api/apps/${w.app.id}/environments`),
+  },
+  {
+    route: 'GET /api/apps/{appId}/flags',
+    scope: 'flags:read',
+    right: 'read',
+    ok: 200,
+    reflag: true,
+    send: (w) => http().get(`/api/apps/${w.app.id}/flags`),
+  },
+  {
+    route: 'GET /api/apps/{appId}/features',
+    scope: 'flags:read',
+    right: 'read',
+    ok: 200,
+    reflag: true,
+    send: (w) => http().get(`/api/apps/${w.app.id}/features`).query({ envId: w.app.envs.production, includeRemoteConfigs: 'true' }),
+  },
+  {
+    route: 'GET /api/apps/{appId}/flags/{flagKey}/targeting/{envId}',
+    scope: 'flags:read',
+    right: 'read',
+    ok: 200,
+    reflag: true,
+    okBody: expect.objectContaining({ flagKey: expect.any(String), specificTargets: expect.any(Object) }),
+    send: (w) => http().get(`/api/apps/${w.app.id}/flags/${w.flagKey}/targeting/${w.app.envs.production}`),
+  },
+  {
+    route: 'GET /api/apps/{appId}/envs/{envId}/companies/{companyId}/flags',
+    scope: 'flags:read',
+    right: 'read',
+    ok: 200,
+    reflag: true,
+    send: (w) => http().get(`/api/apps/${w.app.id}/envs/${w.app.envs.production}/companies/acme-corp/flags`),
+  },
+  {
+    route: 'PATCH /api/apps/{appId}/envs/{envId}/companies/{companyId}/flags',
+    scope: 'flags:write',
+    right: 'write',
+    ok: 200,
+    reflag: true,
+    send: (w) =>
+      http()
+        .patch(`/api/apps/${w.app.id}/envs/${w.app.envs.production}/companies/acme-corp/flags`)
+        .send({ updates: [{ flagKey: w.flagKey, specificTargetValue: true }] }),
+  },
+  {
+    route: 'GET /api/apps/{appId}/envs/{envId}/users/{userId}/flags',
+    scope: 'flags:read',
+    right: 'read',
+    ok: 200,
+    reflag: true,
+    send: (w) => http().get(`/api/apps/${w.app.id}/envs/${w.app.envs.production}/users/user-42/flags`),
+  },
+  {
+    route: 'PATCH /api/apps/{appId}/envs/{envId}/users/{userId}/flags',
+    scope: 'flags:write',
+    right: 'write',
+    ok: 200,
+    reflag: true,
+    send: (w) =>
+      http()
+        .patch(`/api/apps/${w.app.id}/envs/${w.app.envs.production}/users/user-42/flags`)
+        .send({ updates: [{ flagKey: w.flagKey, specificTargetValue: true }] }),
   },
   {
     route: 'GET /api/v1/flags/{key}/targets',
@@ -267,23 +352,27 @@ const ROUTES: RouteSpec[] = [
 ];
 
 /** Routes a mgmt_ key may call that are not about one app, tested on their own below. */
-const NOT_APP_SCOPED = ['GET /api/v1/apps'];
+const NOT_APP_SCOPED = ['GET /api/v1/apps', 'GET /api/bootstrap', 'GET /api/apps'];
 
 const mutates = (r: RouteSpec) => !r.route.startsWith('GET ');
 
 interface Expectation {
   status: number;
-  body?: { error: string };
+  body?: unknown;
 }
 
+/** The error body of the route's family: the project's `{"error": message}`, or Reflag's on its routes. */
+const errorBody = (r: RouteSpec, status: 403 | 404, message: string) =>
+  r.reflag ? { error: { code: status === 404 ? 'not_found' : 'unauthorized', message } } : { error: message };
+
 function expected(r: RouteSpec, who: Who, target: 'own app' | 'foreign app'): Expectation {
-  if (target === 'foreign app' || who === 'non-member') return { status: 404, body: { error: r.notFound ?? 'App not found' } };
-  if (!RIGHTS[who].includes(r.right)) return { status: 403, body: { error: 'Insufficient permissions' } };
+  if (target === 'foreign app' || who === 'non-member') return { status: 404, body: errorBody(r, 404, r.notFound ?? 'App not found') };
+  if (!RIGHTS[who].includes(r.right)) return { status: 403, body: errorBody(r, 403, 'Insufficient permissions') };
   return { status: r.ok };
 }
 
 function expectedForScope(r: RouteSpec, scope: Scope): Expectation {
-  if (r.scope !== scope) return { status: 403, body: { error: 'Insufficient permissions' } };
+  if (r.scope !== scope) return { status: 403, body: errorBody(r, 403, 'Insufficient permissions') };
   return expected(r, 'mgmt key', 'own app');
 }
 
@@ -356,7 +445,7 @@ async function check(r: RouteSpec, w: World, owner: TestUser, auth: { Authorizat
   const res = await r.send(w).set(auth);
   expect({ status: res.status, body: res.body }).toEqual({
     status: want.status,
-    body: want.body ?? expect.objectContaining({ data: expect.anything() }),
+    body: want.body ?? r.okBody ?? expect.objectContaining({ data: expect.anything() }),
   });
   if (!before) return;
   const after = await snapshot(w, owner);
