@@ -33,6 +33,8 @@ interface World {
   victimKeyId: string;
   /** mgmt_ keys with exactly one scope. */
   scoped: Record<Scope, TestManagementKey>;
+  /** A webhook (to a closed local port), created last so it hears none of the world's set-up. */
+  webhookId: string;
 }
 
 interface RouteSpec {
@@ -51,7 +53,16 @@ interface RouteSpec {
 }
 
 // Burst limits off: one token makes a few thousand requests here.
-const s = TestSession.perSuite({ BURST_TOKEN_LIMIT: '0' }, { user: false });
+const s = TestSession.perSuite(
+  // Webhooks to 127.0.0.1 (a closed port): allowed, one attempt each.
+  {
+    BURST_TOKEN_LIMIT: '0',
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    WEBHOOK_SECRET_KEY: 'access-matrix-webhook-key-32-characters',
+    WEBHOOK_MAX_ATTEMPTS: '1',
+  },
+  { user: false },
+);
 const http = () => s.http();
 
 const ROUTES: RouteSpec[] = [
@@ -343,6 +354,41 @@ const ROUTES: RouteSpec[] = [
     send: (w) => http().get(`/api/v1/apps/${w.app.id}/audit`),
   },
   {
+    route: 'GET /api/v1/apps/{id}/webhooks',
+    scope: 'apps:read',
+    right: 'manage',
+    ok: 200,
+    send: (w) => http().get(`/api/v1/apps/${w.app.id}/webhooks`),
+  },
+  {
+    route: 'POST /api/v1/apps/{id}/webhooks',
+    scope: 'apps:write',
+    right: 'manage',
+    ok: 201,
+    send: (w) => http().post(`/api/v1/apps/${w.app.id}/webhooks`).send({ url: 'http://127.0.0.1:9/new' }),
+  },
+  {
+    route: 'DELETE /api/v1/apps/{id}/webhooks/{webhookId}',
+    scope: 'apps:write',
+    right: 'manage',
+    ok: 200,
+    send: (w) => http().delete(`/api/v1/apps/${w.app.id}/webhooks/${w.webhookId}`),
+  },
+  {
+    route: 'GET /api/v1/apps/{id}/webhooks/{webhookId}/deliveries',
+    scope: 'apps:read',
+    right: 'manage',
+    ok: 200,
+    send: (w) => http().get(`/api/v1/apps/${w.app.id}/webhooks/${w.webhookId}/deliveries`),
+  },
+  {
+    route: 'POST /api/v1/apps/{id}/webhooks/{webhookId}/test',
+    scope: 'apps:write',
+    right: 'manage',
+    ok: 201,
+    send: (w) => http().post(`/api/v1/apps/${w.app.id}/webhooks/${w.webhookId}/test`),
+  },
+  {
     route: 'GET /api/v1/usage',
     scope: 'flags:read',
     right: 'read',
@@ -402,7 +448,8 @@ async function aWorld(owner: TestUser, withMembers: boolean): Promise<World> {
   const scoped = Object.fromEntries(
     await Promise.all(SCOPES.map(async (scope) => [scope, await aManagementKey(s, owner, app, { scopes: [scope] })])),
   ) as Record<Scope, TestManagementKey>;
-  return { app, flagKey: flag.key, runtimeKeyId: runtimeKey.id, mgmtKey, victimKeyId: victim.id, scoped };
+  const webhook = await http().post(`/api/v1/apps/${app.id}/webhooks`).set(owner.auth).send({ url: 'http://127.0.0.1:9/hook' }).expect(201);
+  return { app, flagKey: flag.key, runtimeKeyId: runtimeKey.id, mgmtKey, victimKeyId: victim.id, scoped, webhookId: webhook.body.data.id };
 }
 
 function credentials(who: Who, w: World): { Authorization: string } {
@@ -436,6 +483,8 @@ async function snapshot(w: World, owner: TestUser): Promise<unknown> {
     get('/api/v1/keys', env),
     get(`/api/v1/apps/${w.app.id}/members`),
     get(`/api/v1/apps/${w.app.id}/api-keys`),
+    get(`/api/v1/apps/${w.app.id}/webhooks`),
+    get(`/api/v1/apps/${w.app.id}/webhooks/${w.webhookId}/deliveries`),
   ]);
 }
 

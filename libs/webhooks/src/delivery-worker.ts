@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { AppConfig, Clock } from '@superflag/core';
 import { retryDelayMs } from './backoff';
 import { type AttemptRecord, type ClaimedDelivery, DeliveryStore } from './delivery.store';
+import { reasonOf } from './sql-rows';
 import { type AttemptOutcome, deliver } from './webhook-sender';
 import { WebhookSecrets } from './webhook-secrets';
 
@@ -80,7 +81,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       this.failing = false;
     } catch (err) {
       // Once per outage: the poll keeps trying.
-      if (!this.failing) this.logger.warn(`Cannot claim webhook deliveries: ${err instanceof Error ? err.message : String(err)}`);
+      if (!this.failing) this.logger.warn(`Cannot claim webhook deliveries: ${reasonOf(err)}`);
       this.failing = true;
     }
   }
@@ -90,7 +91,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       .catch((err: unknown) => {
         // The outcome could not be recorded (the database went away): the lease runs out and the delivery is
         // attempted again, with the same webhook-id, by whichever worker claims it then.
-        this.logger.warn(`Webhook delivery ${delivery.id}: outcome not recorded: ${err instanceof Error ? err.message : String(err)}`);
+        this.logger.warn(`Webhook delivery ${delivery.id}: outcome not recorded: ${reasonOf(err)}`);
       })
       .finally(() => {
         this.inFlight.delete(run);

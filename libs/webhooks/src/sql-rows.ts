@@ -1,3 +1,5 @@
+import { databaseUnavailableReason } from '@superflag/core';
+
 /**
  * The rows a raw statement returned. TypeORM hands UPDATE/DELETE … RETURNING over as `[rows, rowCount]` and
  * everything else as the rows, and decides by the command the driver reports, which the embedded engine infers
@@ -10,3 +12,8 @@ export function returnedRows<T>(result: unknown): T[] {
 
 /** A timestamptz as a Date: node-postgres and the embedded engine both give Dates, a string is accepted too. */
 export const asDate = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)));
+
+/** A short reason for a log line: the outage's code when the database is away, never SQL or parameters. */
+export function reasonOf(err: unknown): string {
+  return databaseUnavailableReason(err) ?? (err instanceof Error ? err.name : 'unknown error');
+}

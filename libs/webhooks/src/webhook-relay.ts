@@ -1,6 +1,7 @@
-import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DomainEvents } from '@superflag/core';
 import { DeliveryWorker } from './delivery-worker';
+import { reasonOf } from './sql-rows';
 import { WebhooksService } from './webhooks.service';
 
 /**
@@ -10,6 +11,7 @@ import { WebhooksService } from './webhooks.service';
  */
 @Injectable()
 export class WebhookRelay implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('Webhooks');
   private unsubscribe?: () => void;
   private readonly inFlight = new Set<Promise<unknown>>();
 
@@ -25,6 +27,8 @@ export class WebhookRelay implements OnModuleInit, OnModuleDestroy {
       this.inFlight.add(write);
       try {
         if ((await write).length > 0) this.worker.wake();
+      } catch (err) {
+        this.logger.warn(`The deliveries of a ${event.name} event of app ${event.payload.appId} were not written: ${reasonOf(err)}`);
       } finally {
         this.inFlight.delete(write);
       }
