@@ -106,6 +106,24 @@ describe('OFREP in a real browser (OpenFeature web SDK + OFREP web provider, chr
     expect(await page.evaluate(() => ofrep.boolean('banner', false))).toMatchObject({ value: true });
   });
 
+  it('starts a reloaded page from the copy the provider kept (its default cache), revalidated with 304, and pushes to it', async () => {
+    const since = Date.now();
+    await page.reload();
+    expect(await page.evaluate((url, key) => ofrep.start(url, key, { targetingKey: 'user-1' }), api, pub.key)).toBe('ok');
+    expect(await page.evaluate(() => ofrep.boolean('banner', false))).toMatchObject({ value: true, reason: 'CACHED' });
+    // Its background re-validation sends the ETag it kept: nothing it sees changed, so 304.
+    const revalidated = await until(
+      () => bulkResponses(since),
+      (r) => r.length > 0,
+      2_000,
+    );
+    expect(revalidated).toEqual([expect.objectContaining({ status: 304 })]);
+    // The stream it reconnected from the kept eventStreams carries the next change.
+    await page.waitForFunction(() => ofrep.sse.opened === 1, { timeout: 5_000 });
+    await patch('greeting', 'bonjour');
+    await page.waitForFunction(() => ofrep.string('greeting', 'fallback').value === 'bonjour', { timeout: 1_000, polling: 10 });
+  });
+
   it('gets 401 once its key is revoked: the stream says re-fetch, and the provider goes to ERROR', async () => {
     const before = Date.now();
     await s.http().delete('/api/v1/keys').query({ keyId: pub.id }).set(s.user.auth).expect(200);
@@ -125,7 +143,8 @@ describe('OFREP in a real browser (OpenFeature web SDK + OFREP web provider, chr
     expect(statuses.length).toBeGreaterThanOrEqual(2);
     expect(new Set(statuses)).toEqual(new Set([401]));
 
-    // A page loaded with the revoked key does not start: its provider is in error from the first request.
+    // A page loaded again with the revoked key does not start: its provider is in error from the first request (it
+    // has no flags of user-1 in localStorage to start from: the context change above dropped them).
     const since = Date.now();
     await page.reload();
     expect(await page.evaluate((url, key) => ofrep.start(url, key, { targetingKey: 'user-1' }), api, pub.key)).toMatch(/^failed: /);

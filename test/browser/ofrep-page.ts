@@ -50,15 +50,9 @@ for (const event of [ProviderEvents.Ready, ProviderEvents.Error, ProviderEvents.
 const ofrep = {
   seen,
   sse,
-  /** Polling off: changes can only come through the event stream. */
+  /** The README's snippet, with polling explicitly off: changes can only come through the event stream. */
   async start(baseUrl: string, key: string, context: EvaluationContext): Promise<string> {
-    const provider = new OFREPWebProvider({
-      baseUrl,
-      headers: [['Authorization', `Bearer ${key}`]],
-      pollInterval: 0,
-      changeDetection: 'sse',
-      cacheMode: 'disabled',
-    });
+    const provider = new OFREPWebProvider({ baseUrl, headers: [['Authorization', `Bearer ${key}`]], pollInterval: 0 });
     try {
       await OpenFeature.setProviderAndWait(provider, context);
       return 'ok';
