@@ -15,12 +15,13 @@ import { ManagementKeysService } from './management-keys.service';
 import { MembersController } from './members.controller';
 import { MemberStore } from './member.store';
 import { MembersService } from './members.service';
+import { MembershipCache } from './membership-cache';
 
 /** Apps, who may act on them (members and the app's mgmt_ keys) and the audit of that access. */
 @Module({
   imports: [TypeOrmModule.forFeature([App, AppMember, AuditEvent, ManagementKey]), AuthModule],
   controllers: [AppsController, MembersController, ManagementKeysController],
-  providers: [AppsService, MembersService, ManagementKeysService, ManagementKeyStore, AppStore, MemberStore, AuditLog],
-  exports: [AppsService, AuditLog],
+  providers: [AppsService, MembersService, MembershipCache, ManagementKeysService, ManagementKeyStore, AppStore, MemberStore, AuditLog],
+  exports: [AppsService, AuditLog, MembershipCache],
 })
 export class AppsModule {}

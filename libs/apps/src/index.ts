@@ -8,3 +8,4 @@ export { appView } from './app.view';
 export { withMembership } from './membership-query';
 export { eventActor } from './event-actor';
 export { AppDto, AppNameDto } from './dto/app.dto';
+export { MembershipCache, type CachedAccess, MEMBERSHIP_TTL_MS } from './membership-cache';

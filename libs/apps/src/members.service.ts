@@ -8,6 +8,7 @@ import { AuditLog } from './audit-log';
 import { eventActor } from './event-actor';
 import { ManagementKeysService } from './management-keys.service';
 import { MemberStore } from './member.store';
+import { MembershipCache } from './membership-cache';
 
 export interface MemberWithEmail {
   member: AppMember;
@@ -27,6 +28,7 @@ export class MembersService {
     private readonly auditLog: AuditLog,
     private readonly managementKeys: ManagementKeysService,
     private readonly events: DomainEvents,
+    private readonly membership: MembershipCache,
   ) {}
 
   /** Members in the order they joined: all of them, or one page. */
@@ -47,12 +49,13 @@ export class MembersService {
       await this.auditLog.record(tx, appId, principal, 'member.added', { userId: user.id, email: user.email, role });
       return { member, email: user.email };
     });
+    this.membership.forgetApp(appId);
     this.events.emit('member.added', { appId, userId: added.member.userId, role, actor: eventActor(principal) });
     return added;
   }
 
   async updateRole(principal: Principal, appId: string, userId: string, role: AppRole): Promise<MemberWithEmail> {
-    return this.change(principal, appId, async (tx) => {
+    const changed = await this.change(principal, appId, async (tx) => {
       const member = await this.memberOf(appId, userId, tx);
       const email = await this.emailOf(userId, tx);
       if (member.role === role) return { member, email };
@@ -62,6 +65,8 @@ export class MembersService {
       member.role = role;
       return { member, email };
     });
+    this.membership.forgetApp(appId);
+    return changed;
   }
 
   /**
@@ -81,6 +86,7 @@ export class MembersService {
       });
       return this.managementKeys.revokeCreatedBy(principal, appId, userId, tx);
     });
+    this.membership.forgetApp(appId);
     await this.managementKeys.forgetRevoked(revoked);
     this.events.emit('member.removed', { appId, userId, actor: eventActor(principal) });
   }

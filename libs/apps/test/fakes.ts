@@ -7,6 +7,7 @@ import { AppsService } from '../src/apps.service';
 import type { AuditLog } from '../src/audit-log';
 import type { MemberStore } from '../src/member.store';
 import { MembersService } from '../src/members.service';
+import { MembershipCache } from '../src/membership-cache';
 
 type Public<T> = Pick<T, keyof T>;
 
@@ -133,6 +134,7 @@ export function createFakeApps(options: { appsPerUser?: number; users?: Record<s
     config as never,
   );
   const managementKeys = { revokeCreatedBy: async () => [], forgetRevoked: async () => undefined };
+  const membership = new MembershipCache({ publish: async () => undefined, subscribe: () => undefined } as never);
   const membersService = new MembersService(
     members as never,
     fakeTransactions as never,
@@ -141,8 +143,10 @@ export function createFakeApps(options: { appsPerUser?: number; users?: Record<s
     auditLog as unknown as AuditLog,
     managementKeys as never,
     events,
+    membership,
   );
   return {
+    membership,
     apps: service,
     members: membersService,
     appStore: apps,

@@ -66,10 +66,40 @@ describe('EnvironmentsService rules', () => {
   it('finds an environment for the quota only for members with the right', async () => {
     const fake = environmentsWith();
     const app = await fake.lifecycle.create(owner, 'shop');
-    expect(await fake.environments.findAuthorized(owner, app.id, 'staging', 'manage')).toMatchObject({
-      environment: { name: 'staging' },
+    const staging = await fake.environments.resolve(owner, app.id, 'staging', 'read');
+    expect(await fake.environments.findAuthorized(owner, app.id, 'staging', 'manage')).toEqual({
+      environmentId: staging.id,
+      role: 'owner',
       plan: 'free',
     });
     expect(await fake.environments.findAuthorized(aUser('usr_x'), app.id, 'staging', 'read')).toBeNull();
+  });
+
+  it('answers the quota guard from memory until access to the app changes on this replica', async () => {
+    const fake = environmentsWith({}, { users: { usr_ed: 'ed@example.com' } });
+    const app = await fake.lifecycle.create(owner, 'shop');
+    let lookups = 0;
+    const findForMember = fake.envStore.findForMember.bind(fake.envStore);
+    fake.envStore.findForMember = (...args) => (lookups++, findForMember(...args));
+    await fake.members.add(owner, app.id, 'ed@example.com', 'editor');
+    const ed = aUser('usr_ed');
+    expect(await fake.environments.findAuthorized(ed, app.id, 'staging', 'write')).toMatchObject({ role: 'editor' });
+    expect(await fake.environments.findAuthorized(ed, app.id, 'staging', 'read')).toMatchObject({ role: 'editor' });
+    expect(lookups).toBe(1);
+    await fake.members.updateRole(owner, app.id, 'usr_ed', 'viewer');
+    expect(await fake.environments.findAuthorized(ed, app.id, 'staging', 'write')).toBeNull();
+    expect(lookups).toBe(2);
+    await fake.members.remove(owner, app.id, 'usr_ed');
+    expect(await fake.environments.findAuthorized(ed, app.id, 'staging', 'read')).toBeNull();
+    // No member: asked about every time, so whoever is added next is counted at once.
+    expect(await fake.environments.findAuthorized(ed, app.id, 'staging', 'read')).toBeNull();
+    expect(lookups).toBe(4);
+    // An environment deleted and added again under its name is a new id.
+    await fake.environments.create(owner, app.id, 'qa');
+    const qa = await fake.environments.findAuthorized(owner, app.id, 'qa', 'read');
+    await fake.environments.delete(owner, app.id, 'qa');
+    const again = await fake.environments.create(owner, app.id, 'qa');
+    expect((await fake.environments.findAuthorized(owner, app.id, 'qa', 'read'))?.environmentId).toBe(again.id);
+    expect(again.id).not.toBe(qa?.environmentId);
   });
 });

@@ -57,9 +57,9 @@ export class MemoryEnvironmentStore implements Public<EnvironmentStore> {
 /** EnvironmentsService and AppLifecycle over in-memory stores (apps' fakes included); `overrides` replace store methods. */
 export function environmentsWith(
   overrides: Partial<Public<EnvironmentStore>> = {},
-  options: { envsPerApp?: number; appsPerUser?: number } = {},
+  options: { envsPerApp?: number; appsPerUser?: number; users?: Record<string, string> } = {},
 ) {
-  const fake = createFakeApps({ appsPerUser: options.appsPerUser });
+  const fake = createFakeApps({ appsPerUser: options.appsPerUser, users: options.users });
   const store = new MemoryEnvironmentStore(async (principal, appId) => {
     const found = await fake.appStore.withRole(principal, appId);
     return found && { role: found.role, plan: found.app.plan };
@@ -73,6 +73,8 @@ export function environmentsWith(
     fake.ids as never,
     fake.events,
     config as never,
+    fake.membership,
+    { now: () => new Date() } as never,
   );
   const lifecycle = new AppLifecycle(fake.transactions as never, fake.apps, environments, fake.events);
   return { ...fake, environments, lifecycle, envStore: store };

@@ -154,7 +154,7 @@ export class QuotaGuard implements CanActivate {
     if (!(await this.passesValidation(request, route))) return true;
     const found = await this.environments.findAuthorized(principal, named.appId, named.env, route.right);
     if (!found) return true;
-    applyQuotaDecision(await this.quotas.consume(found.environment.id, found.plan, route.exempt), reply);
+    applyQuotaDecision(await this.quotas.consume(found.environmentId, found.plan, route.exempt), reply);
     return true;
   }
 

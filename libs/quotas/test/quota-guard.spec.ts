@@ -26,7 +26,7 @@ function guarded(limit: number) {
     findAuthorized: async (principal: { userId: string }, appId: string, env: string, right: string) => {
       lookups.push(`${appId}/${env}/${right}`);
       const allowed = principal.userId === 'usr_owner' || (principal.userId === 'usr_viewer' && right === 'read');
-      return allowed && appId === 'app_1' && env === 'production' ? { environment: ENV, role: 'owner', plan: 'free' } : null;
+      return allowed && appId === 'app_1' && env === 'production' ? { environmentId: ENV.id, role: 'owner', plan: 'free' } : null;
     },
   };
   const guard = new QuotaGuard(new Reflector(), environments as never, quotas);
