@@ -50,9 +50,10 @@ export function registerTargetsCommands(program: Command): void {
         },
       }),
     );
+    // Reflag's answer: the targeting of each flag the write touched (here one), with the environment's new version.
     session.out.result(data, () =>
       session.out.success(
-        `${flag} = ${formatFlagValue(value)} for ${'companyId' in target ? `company ${target.companyId}` : `user ${target.userId}`} in ${describeTarget(env)} (version ${data.version})`,
+        `${flag} = ${formatFlagValue(value)} for ${'companyId' in target ? `company ${target.companyId}` : `user ${target.userId}`} in ${describeTarget(env)} (version ${data[0].version})`,
       ),
     );
   });
@@ -73,7 +74,7 @@ export function registerTargetsCommands(program: Command): void {
       }),
     );
     session.out.result(data, () =>
-      session.out.success(`Removed the target from ${flag} in ${describeTarget(env)} (version ${data.version})`),
+      session.out.success(`Removed the target from ${flag} in ${describeTarget(env)} (version ${data[0].version})`),
     );
   });
 
