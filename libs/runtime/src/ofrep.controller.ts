@@ -95,14 +95,24 @@ export class OfrepController {
   @ApiHeader({ name: 'If-None-Match', required: false, description: 'An ETag of an earlier answer' })
   @ApiQuery({
     name: 'flagConfigEtag',
+    type: String,
     required: false,
     description:
       'The `etag` of the refetchEvaluation event that prompted this request (OFREP ADR-0008): the answer reflects at least that version, ' +
       'even from a replica that has not heard of the change yet',
     example: '"47-pub-3yqG0c1-Fd"',
   })
-  @ApiQuery({ name: 'flagConfigLastModified', required: false, description: 'Accepted and ignored (this server sends no lastModified)' })
-  @ApiOkResponse({ type: OfrepBulkResponseDto, headers: { ETag: { schema: { type: 'string' } } } })
+  @ApiQuery({
+    name: 'flagConfigLastModified',
+    type: String,
+    required: false,
+    description: 'Accepted and ignored (this server sends no lastModified)',
+  })
+  @ApiOkResponse({
+    type: OfrepBulkResponseDto,
+    description: 'Every flag the key may see, evaluated for the context, and where to hear of changes',
+    headers: { ETag: { schema: { type: 'string' } } },
+  })
   @ApiNotModifiedResponse({ description: 'The answer is the one the ETag given in If-None-Match names' })
   @ApiResponse({ status: 400, type: OfrepErrorDto, description: 'INVALID_CONTEXT' })
   @ApiErrors(401, 429)
@@ -163,9 +173,10 @@ export class OfrepController {
       'dropped past SSE_MAX_BUFFER_BYTES; on revocation a refetchEvaluation (answered 401) then the named `revoked` event; on shutdown the named ' +
       '`reconnect` event. CORS: any origin for pub_ keys.',
   })
-  @ApiQuery({ name: 'key', required: false, description: 'A pub_ key' })
+  @ApiQuery({ name: 'key', type: String, required: false, description: 'A pub_ key' })
   @ApiQuery({
     name: 'token',
+    type: String,
     required: false,
     description: 'An sdk_ key’s stream token, from the bulk evaluation’s eventStreams (valid one to two hours)',
   })
