@@ -1,6 +1,6 @@
 import { OFREPProvider } from '@openfeature/ofrep-provider';
 import { OpenFeature } from '@openfeature/server-sdk';
-import { hashSecret } from '@superflag/core';
+import { Clock, hashSecret } from '@superflag/core';
 import { streamToken } from '../libs/runtime/src/ofrep-stream-tokens';
 import { replicasPerSuite, sharedServices, startApp, type TestApp } from './support/app';
 import { aFlag, aKey, anApp, aUser } from './support/factories';
@@ -329,6 +329,24 @@ describe('OFREP for browsers: CORS, event streams (ADR-0008), flagConfigEtag', (
     const signed = await connect(`/ofrep/v1/stream?token=${streamToken(keyId, hashSecret(sdk.key), Number(expiry))}`);
     expect(signed.status).toBe(200);
     signed.close();
+  });
+
+  it('mints a new token each window: an expired one is 401, and the next bulk answer (a new ETag, not 304) brings a fresh one', async () => {
+    const first = await s.http().post(BULK).set(sdk.auth).send({ context: {} }).expect(200);
+    const expired = first.body.eventStreams[0].endpoint.requestUri as string;
+    // Two windows on: every token minted before has expired.
+    const later = jest.spyOn(s.get(Clock), 'now').mockReturnValue(new Date(Date.now() + 2 * 3600_000 + 1000));
+    try {
+      expect((await fetch(`${base}${expired}`)).status).toBe(401);
+      const next = await s.http().post(BULK).set(sdk.auth).set('If-None-Match', first.headers.etag).send({ context: {} }).expect(200);
+      expect(next.headers.etag).not.toBe(first.headers.etag);
+      const fresh = next.body.eventStreams[0].endpoint.requestUri as string;
+      expect(fresh).not.toBe(expired);
+      const stream = await connect(fresh);
+      expect(stream.status).toBe(200);
+    } finally {
+      later.mockRestore();
+    }
   });
 
   it("ends a revoked key's OFREP streams with a re-fetch (answered 401) and refuses its token from then on", async () => {
