@@ -68,10 +68,13 @@ const SECRET_HEADERS = ['authorization', 'x-api-key', 'cookie', 'set-cookie'];
 
 /**
  * The process's loggers, on one destination: `root` (Nest's Logger and anything a service logs) censors the
- * REDACTED_PATHS in every record; `requests` writes RequestLog's lines, whose fields are built censored, without
- * paying for path redaction on every request.
+ * REDACTED_PATHS in every record; `requests` decides the level of RequestLog's lines, which RequestLog writes to
+ * the same destination itself (their fields are built censored, so they need no path redaction either).
  */
-export function createLoggers(config: AppConfig, options: LogOptions = {}): { root: Logger; requests: Logger } {
+export function createLoggers(
+  config: AppConfig,
+  options: LogOptions = {},
+): { root: Logger; requests: Logger; destination: DestinationStream } {
   const destination = options.destination ?? pino.destination({ dest: 1, sync: false });
   const common = {
     level: options.level ?? config.LOG_LEVEL,
@@ -81,6 +84,7 @@ export function createLoggers(config: AppConfig, options: LogOptions = {}): { ro
   return {
     root: pino({ ...common, redact: { paths: REDACTED_PATHS, censor: CENSORED } }, destination),
     requests: pino(common, destination),
+    destination,
   };
 }
 
@@ -91,30 +95,59 @@ function censoredHeaders(headers: FastifyRequest['headers']): Record<string, unk
   return copy;
 }
 
+/** `"time":"…"` of the current millisecond, made once per millisecond rather than once per line. */
+let clockMs = -1;
+let clockText = '';
+function isoTimeField(): string {
+  const now = Date.now();
+  if (now !== clockMs) {
+    clockMs = now;
+    clockText = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return clockText;
+}
+
+const MESSAGES = {
+  completed: ',"msg":"request completed"}\n',
+  abandoned: ',"msg":"request abandoned by the client"}\n',
+  failed: ',"msg":"request failed"}\n',
+};
+
 /**
  * One line per request, written when its response closes: request id, method, route pattern, URL (secret
  * query values censored), status and latency; the headers too at debug level (credentials censored). Written
  * from the request hooks (core/http) rather than by pino-http as Nest middleware: on Fastify that middleware
  * runs through @fastify/middie and a child logger per request, which halved the config endpoint's throughput.
+ *
+ * The line is the one pino writes for `logger[level]({requestId, method, route, url, status, latencyMs}, msg)`
+ * (level, time, pid, hostname, the fields, msg: the same keys in the same order), built here as one string and
+ * written to the loggers' destination: pino's generic path (bindings, a serializer per field, the ISO clock
+ * per line) was a sixth of the config endpoint's CPU time. `requests` still decides which levels are written.
  */
 export class RequestLog {
-  constructor(private readonly logger: Logger) {}
+  private readonly base: string;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly destination: DestinationStream,
+  ) {
+    // pino's own serialised bindings of this logger (`,"pid":…,"hostname":"…"`): what its lines carry after the time.
+    this.base = (logger as unknown as Record<symbol, string | undefined>)[pino.symbols.chindingsSym] ?? '';
+  }
 
   write(request: FastifyRequest, reply: FastifyReply, route: string, status: number): void {
     // 503 is a dependency outage or a drain, already reported once by its own warning; a line per request at
     // error level would bury real failures.
     const level = status >= 500 ? (status === 503 ? 'warn' : 'error') : 'info';
     if (!this.logger.isLevelEnabled(level) || UNLOGGED_ROUTES.has(route)) return;
-    const line: Record<string, unknown> = {
-      requestId: request.id,
-      method: request.method,
-      route,
-      url: redactUrl(request.url),
-      status,
-      latencyMs: Math.round(reply.elapsedTime * 100) / 100,
-    };
-    if (this.logger.isLevelEnabled('debug')) line.headers = censoredHeaders(request.headers);
-    this.logger[level](line, status >= 500 ? 'request failed' : status === 499 ? 'request abandoned by the client' : 'request completed');
+    const latencyMs = Math.round(reply.elapsedTime * 100) / 100;
+    let line =
+      `{"level":"${level}"${isoTimeField()}${this.base}` +
+      `,"requestId":${JSON.stringify(request.id)},"method":${JSON.stringify(request.method)},"route":${JSON.stringify(route)}` +
+      `,"url":${JSON.stringify(redactUrl(request.url))},"status":${status},"latencyMs":${latencyMs}`;
+    if (this.logger.isLevelEnabled('debug')) line += `,"headers":${JSON.stringify(censoredHeaders(request.headers))}`;
+    line += status >= 500 ? MESSAGES.failed : status === 499 ? MESSAGES.abandoned : MESSAGES.completed;
+    this.destination.write(line);
   }
 }
 
@@ -128,12 +161,12 @@ export class RequestLog {
 @Module({})
 export class LoggingModule {
   static forRoot(config: AppConfig, options: LogOptions = {}): DynamicModule {
-    const { root, requests } = createLoggers(config, options);
+    const { root, requests, destination } = createLoggers(config, options);
     return {
       module: LoggingModule,
       // No routes: nestjs-pino's per-request middleware is replaced by RequestLog (see there).
       imports: [LoggerModule.forRoot({ pinoHttp: { logger: root, autoLogging: false }, forRoutes: [] })],
-      providers: [{ provide: RequestLog, useValue: new RequestLog(requests) }],
+      providers: [{ provide: RequestLog, useValue: new RequestLog(requests, destination) }],
       exports: [LoggerModule, RequestLog],
     };
   }
