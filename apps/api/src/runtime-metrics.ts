@@ -24,6 +24,16 @@ export class RuntimeMetrics implements OnModuleInit {
       'Runtime config reads that waited for the environment to be loaded from the database',
       () => snapshots.misses,
     );
+    metrics.counter(
+      'superflag_config_load_statements_total',
+      'Statements issued to load environment snapshots (loads asked for together share one, up to 100 environments each)',
+      () => snapshots.loadStatements,
+    );
+    metrics.counter(
+      'superflag_config_loaded_environments_total',
+      'Environment snapshots loaded from the database (first reads, changes, revalidation)',
+      () => snapshots.environmentsLoaded,
+    );
     metrics.gauge(
       'superflag_config_snapshots_stale',
       'Environments served from a snapshot whose last reload from the database failed',

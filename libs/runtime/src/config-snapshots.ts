@@ -105,6 +105,15 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
     this.retainers.push(predicate);
   }
 
+  /** Statements the read model issued to load snapshots, and the environments they loaded (batched: LOAD_BATCH per statement). */
+  get loadStatements(): number {
+    return this.readModel.statements;
+  }
+
+  get environmentsLoaded(): number {
+    return this.readModel.loaded;
+  }
+
   /** Environments cached on this replica. */
   get size(): number {
     return this.entries.size;

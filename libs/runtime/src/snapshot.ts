@@ -6,9 +6,12 @@ import type { RuntimeFlag } from './environment-read-model';
 /** Payloads below this are sent as is: compressing them costs more than it saves. */
 const COMPRESS_MIN_BYTES = 1024;
 
+const BODY_PREFIX = '{"data":';
+
 /**
  * One key type's view of an environment at one version, serialised once and served many times:
- * the JSON body (and its gzip/brotli forms, made on first use), the ETag and the SSE event.
+ * the JSON body (and its gzip/brotli forms, made on first use), the ETag and the SSE event. Only bytes are kept:
+ * the flag values live in the body (a cached environment costs its payload plus little more).
  */
 export class Representation {
   readonly etag: string;
@@ -21,10 +24,12 @@ export class Representation {
     environmentId: string,
     readonly version: number,
     readonly type: KeyType,
-    readonly flags: Record<string, FlagValue>,
+    flags: readonly RuntimeFlag[],
   ) {
     this.etag = runtimeEtag(environmentId, version, type);
-    this.body = Buffer.from(JSON.stringify({ data: { version, flags } }));
+    const values: Record<string, FlagValue> = {};
+    for (const flag of flags) values[flag.key] = flag.value;
+    this.body = Buffer.from(`${BODY_PREFIX}${JSON.stringify({ version, flags: values })}}`);
   }
 
   /** The body in the best encoding the client accepts: brotli, then gzip, else identity. */
@@ -41,9 +46,9 @@ export class Representation {
     return { body: this.body };
   }
 
-  /** The Server-Sent Event carrying this view: `event: config`, `id: <version>`, data = `{version, flags}`. */
+  /** The Server-Sent Event carrying this view: `event: config`, `id: <version>`, data = `{version, flags}` (the body's `data`). */
   sseEvent(): string {
-    this.event ??= `event: config\nid: ${this.version}\ndata: ${JSON.stringify({ version: this.version, flags: this.flags })}\n\n`;
+    this.event ??= `event: config\nid: ${this.version}\ndata: ${this.body.toString('utf8', BODY_PREFIX.length, this.body.length - 1)}\n\n`;
     return this.event;
   }
 }
@@ -52,27 +57,23 @@ export class Representation {
 export class Snapshot {
   readonly pub: Representation;
   readonly sdk: Representation;
-  readonly flagsByKey: ReadonlyMap<string, RuntimeFlag>;
   /** Estimated memory held by this snapshot (what the cache budget counts), computed once. */
   readonly bytes: number;
-  /** The flags each key type may evaluate, in key order. */
-  private readonly visible: Record<KeyType, RuntimeFlag[]>;
+  /** Every flag, in key order (looked up by binary search: no index to keep per cached environment). */
+  private readonly all: readonly RuntimeFlag[];
+  /** The flags pub_ keys may evaluate, in key order. */
+  private readonly clientFlags: readonly RuntimeFlag[];
 
   constructor(
     readonly environmentId: string,
     readonly version: number,
     flags: RuntimeFlag[],
   ) {
-    this.flagsByKey = new Map(flags.map((f) => [f.key, f]));
-    this.visible = { sdk: flags, pub: flags.filter((f) => f.clientEnabled) };
-    this.sdk = new Representation(environmentId, version, 'sdk', Object.fromEntries(flags.map((f) => [f.key, f.value])));
-    this.pub = new Representation(
-      environmentId,
-      version,
-      'pub',
-      Object.fromEntries(flags.filter((f) => f.clientEnabled).map((f) => [f.key, f.value])),
-    );
-    this.bytes = estimateBytes(this, flags);
+    this.all = inKeyOrder(flags);
+    this.clientFlags = this.all.filter((f) => f.clientEnabled);
+    this.sdk = new Representation(environmentId, version, 'sdk', this.all);
+    this.pub = new Representation(environmentId, version, 'pub', this.clientFlags);
+    this.bytes = estimateBytes(this, this.all);
   }
 
   for(type: KeyType): Representation {
@@ -80,14 +81,31 @@ export class Snapshot {
   }
 
   flagsFor(type: KeyType): readonly RuntimeFlag[] {
-    return this.visible[type];
+    return type === 'pub' ? this.clientFlags : this.all;
   }
 
   /** A flag a key of `type` may see (pub keys: clientEnabled flags only). */
   flag(type: KeyType, key: string): RuntimeFlag | undefined {
-    const flag = this.flagsByKey.get(key);
-    return flag && (type === 'sdk' || flag.clientEnabled) ? flag : undefined;
+    const flags = this.all;
+    let lo = 0;
+    let hi = flags.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const k = flags[mid].key;
+      if (k === key) return type === 'sdk' || flags[mid].clientEnabled ? flags[mid] : undefined;
+      if (k < key) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
   }
+}
+
+/** The flags sorted by key (the read model already sorts them: then they are kept as given). */
+function inKeyOrder(flags: RuntimeFlag[]): RuntimeFlag[] {
+  for (let i = 1; i < flags.length; i++) {
+    if (flags[i - 1].key >= flags[i].key) return [...flags].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+  return flags;
 }
 
 /** Per-object overheads (V8 headers, Map slots, property storage): rough, on the side of counting too much. */
@@ -100,7 +118,7 @@ const TARGET_OVERHEAD = 96;
  * gzip/brotli forms, made lazily, so 3× the bodies; plus the flags themselves and their overrides. Made once per
  * load, never on a read.
  */
-function estimateBytes(snapshot: Snapshot, flags: RuntimeFlag[]): number {
+function estimateBytes(snapshot: Snapshot, flags: readonly RuntimeFlag[]): number {
   let bytes = SNAPSHOT_OVERHEAD + 3 * (snapshot.sdk.body.length + snapshot.pub.body.length);
   for (const flag of flags) {
     bytes += FLAG_OVERHEAD + flag.key.length + valueBytes(flag.value);

@@ -238,7 +238,7 @@ describe('ConfigSnapshots within CACHE_MEMORY_MB', () => {
     jest.useRealTimers();
   });
 
-  const valueOf = (s: Snapshot | null) => (s!.sdk.flags.big as string).slice(0, 6);
+  const valueOf = (s: Snapshot | null) => (s!.flag('sdk', 'big')!.value as string).slice(0, 6);
 
   it('estimates each snapshot by its payloads and evicts the least recently read environment past the budget', async () => {
     const a = (await snapshots.get('env_a'))!;
