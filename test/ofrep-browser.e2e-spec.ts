@@ -1,4 +1,5 @@
 import type { Page } from 'puppeteer-core';
+import { ConfigStreams } from '@superflag/runtime';
 import { join } from 'node:path';
 import type { OfrepPage } from './browser/ofrep-page';
 import { bundle, type Chromium, launchChromium, servePage, type StaticSite } from './support/browser';
@@ -13,6 +14,7 @@ interface Seen {
   url: string;
   status: number;
   at: number;
+  lastEventId?: string;
 }
 
 /**
@@ -42,7 +44,15 @@ describe('OFREP in a real browser (OpenFeature web SDK + OFREP web provider, chr
     site = await servePage(script, 'OFREP web provider');
     chromium = await launchChromium();
     page = await chromium.browser.newPage();
-    page.on('response', (r) => responses.push({ method: r.request().method(), url: r.url(), status: r.status(), at: Date.now() }));
+    page.on('response', (r) =>
+      responses.push({
+        method: r.request().method(),
+        url: r.url(),
+        status: r.status(),
+        at: Date.now(),
+        lastEventId: r.request().headers()['last-event-id'],
+      }),
+    );
     await page.goto(site.url);
     console.log(`browser test set-up (app, bundle, chromium): ${Date.now() - started} ms`);
   }, 90_000);
@@ -122,6 +132,23 @@ describe('OFREP in a real browser (OpenFeature web SDK + OFREP web provider, chr
     await page.waitForFunction(() => ofrep.sse.opened === 1, { timeout: 5_000 });
     await patch('greeting', 'bonjour');
     await page.waitForFunction(() => ofrep.string('greeting', 'fallback').value === 'bonjour', { timeout: 1_000, polling: 10 });
+  });
+
+  it('gets a change made while its stream was down (the server said reconnect) once EventSource reconnects with Last-Event-ID', async () => {
+    const since = Date.now();
+    const opened = await page.evaluate(() => ofrep.sse.opened);
+    const { version } = (await s.configFor(pub).expect(200)).body.data;
+    // What every stream gets when its replica shuts down: `event: reconnect`, then the end.
+    s.get(ConfigStreams).beforeApplicationShutdown();
+    await patch('banner', false); // no stream open to announce it: EventSource waits `retry` (2 s) before reconnecting
+    await page.waitForFunction(() => ofrep.boolean('banner', true).value === false, { timeout: 5_000, polling: 10 });
+    expect(await page.evaluate(() => ofrep.sse.opened)).toBe(opened + 1);
+    const reconnected = responses.filter((r) => r.at >= since && new URL(r.url).pathname === '/ofrep/v1/stream');
+    expect(reconnected).toEqual([expect.objectContaining({ status: 200, lastEventId: String(version) })]);
+    // Told at once by the reconnected stream (no polling): the re-fetch names the version it announced.
+    const refetch = bulkResponses(since);
+    expect(refetch).toEqual([expect.objectContaining({ status: 200 })]);
+    expect(new URL(refetch[0].url).searchParams.get('flagConfigEtag')).toMatch(new RegExp(`^"${version + 1}-pub-`));
   });
 
   it('gets 401 once its key is revoked: the stream says re-fetch, and the provider goes to ERROR', async () => {
