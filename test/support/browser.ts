@@ -19,6 +19,8 @@ const CHROMIUM_FLAGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // Containers often give /dev/shm 64 MB, which chromium outgrows; /tmp instead.
+  '--disable-dev-shm-usage',
 ];
 
 /** Bundles a page's script and its npm dependencies (esbuild, at test time) into one IIFE for a <script> tag. */
