@@ -588,7 +588,8 @@ describe('Webhooks', () => {
   describe('shutdown', () => {
     it('lets an attempt in flight finish and record its outcome before the replica closes', async () => {
       const settings = { ...sharedServices(), WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_SECRET_KEY: SECRET_KEY };
-      const [a, b] = await Promise.all([startApp(settings), startApp(settings)]);
+      // B polls once a minute: the delivery A enqueues is A's to claim (A is woken at once).
+      const [a, b] = await Promise.all([startApp(settings), startApp({ ...settings, WEBHOOK_POLL_MS: '60000' })]);
       let aOpen = true;
       try {
         const user = await aUser(a);

@@ -1,4 +1,10 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { AppConfig, Clock } from '@superflag/core';
 import { retryDelayMs } from './backoff';
 import { type AttemptRecord, type ClaimedDelivery, DeliveryStore } from './delivery.store';
@@ -14,11 +20,13 @@ const PURGE_EVERY_MS = 3_600_000;
  * Sends due deliveries, on every replica: claims them from the outbox (DeliveryStore.claim: FOR UPDATE SKIP
  * LOCKED, so each attempt is made by one worker), at most WEBHOOK_CONCURRENCY attempts at a time, then records the
  * outcome and schedules the retry. Woken at once by the relay for deliveries this replica enqueued, otherwise
- * every WEBHOOK_POLL_MS, and at the due time of a retry it scheduled itself. On shutdown it stops claiming and
- * lets the attempts in flight finish (each is bounded by WEBHOOK_TIMEOUT_MS) and record their outcome.
+ * every WEBHOOK_POLL_MS, and at the due time of a retry it scheduled itself. On shutdown it stops claiming when
+ * the HTTP drain begins and lets the attempts in flight finish (each is bounded by WEBHOOK_TIMEOUT_MS) and record
+ * their outcome before the data source closes; what is still pending is another replica's, or this one's after
+ * its restart.
  */
 @Injectable()
-export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
+export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Webhooks');
   private readonly inFlight = new Set<Promise<void>>();
   private stopped = true;
@@ -37,13 +45,19 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
+    // Without a key this replica can sign nothing: it leaves every delivery to replicas that have one.
+    if (this.secrets.keyId === null) return;
     this.stopped = false;
     this.wake();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  beforeApplicationShutdown(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.beforeApplicationShutdown();
     await this.claiming;
     await Promise.allSettled([...this.inFlight]);
   }
@@ -72,7 +86,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         this.claimAgain = false;
         const free = this.config.WEBHOOK_CONCURRENCY - this.inFlight.size;
         if (free <= 0 || this.stopped) return;
-        const claimed = await this.store.claim(free, this.config.WEBHOOK_TIMEOUT_MS + LEASE_MARGIN_MS);
+        const claimed = await this.store.claim(free, this.config.WEBHOOK_TIMEOUT_MS + LEASE_MARGIN_MS, this.secrets.keyId!);
         for (const delivery of claimed) this.start(delivery);
         // A full batch may leave more due: each finished attempt wakes the worker for them.
       } while (this.claimAgain && !this.stopped);

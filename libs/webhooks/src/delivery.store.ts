@@ -104,23 +104,24 @@ export class DeliveryStore {
    * Claims up to `limit` due deliveries for this worker: each gets its attempt number and is pushed `leaseMs`
    * into the future, so no other worker takes it while the attempt runs, and another does once the lease ran
    * out if this replica died mid-attempt. SKIP LOCKED: workers of several replicas claiming at once each get
-   * other rows instead of waiting on each other's.
+   * other rows instead of waiting on each other's. Only deliveries of webhooks whose secret was sealed with
+   * `keyId` (the second field of `v1:<key id>:…`): what this replica cannot sign stays for one that can.
    */
-  async claim(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+  async claim(limit: number, leaseMs: number, keyId: string): Promise<ClaimedDelivery[]> {
     const rows = await this.transactions.manager().query(
       `WITH due AS (
-         SELECT id FROM webhook_deliveries
-          WHERE status = 'pending' AND next_attempt_at <= now()
-          ORDER BY next_attempt_at
+         SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+          WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND split_part(w.secret_encrypted, ':', 2) = $3
+          ORDER BY d.next_attempt_at
           LIMIT $1
-          FOR UPDATE SKIP LOCKED
+          FOR UPDATE OF d SKIP LOCKED
        )
        UPDATE webhook_deliveries d
           SET attempts = d.attempts + 1, next_attempt_at = now() + $2 * interval '1 millisecond', updated_at = now()
          FROM due, webhooks w
         WHERE d.id = due.id AND w.id = d.webhook_id
        RETURNING d.id, d.webhook_id, d.attempts, d.payload, w.url, w.secret_encrypted`,
-      [limit, leaseMs],
+      [limit, leaseMs, keyId],
     );
     return returnedRows<{ id: string; webhook_id: string; attempts: number; payload: string; url: string; secret_encrypted: string }>(
       rows,

@@ -10,13 +10,18 @@ const TAG_BYTES = 16;
  * Webhook signing secrets at rest: AES-256-GCM under a key derived (HKDF-SHA256) from WEBHOOK_SECRET_KEY. A
  * delivery must sign with the secret itself, so unlike tokens it cannot be hashed; encrypting it keeps a database
  * dump from being enough to forge deliveries. The webhook's id is the associated data: a ciphertext copied to
- * another webhook's row does not decrypt there.
+ * another webhook's row does not decrypt there. Each ciphertext names its key (`v1:<key id>:…`, the id a
+ * fingerprint of the key), so a replica claims only the deliveries it can sign (SQL filters on it) and a key
+ * change leaves the old webhooks' deliveries pending instead of failing them on the replicas with the new key.
  */
 export class SecretBox {
   private readonly key: Buffer;
+  /** The key's id: 8 hex characters of a hash of the derived key (says nothing about it). */
+  readonly keyId: string;
 
   constructor(keyMaterial: string) {
     this.key = Buffer.from(hkdfSync('sha256', keyMaterial, 'superflag', 'webhook-secrets', 32));
+    this.keyId = createHash('sha256').update(this.key).digest('hex').slice(0, 8);
   }
 
   seal(secret: string, webhookId: string): string {
@@ -24,13 +29,13 @@ export class SecretBox {
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.from(webhookId));
     const sealed = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
-    return [VERSION, iv.toString('base64'), cipher.getAuthTag().toString('base64'), sealed.toString('base64')].join(':');
+    return [VERSION, this.keyId, iv.toString('base64'), cipher.getAuthTag().toString('base64'), sealed.toString('base64')].join(':');
   }
 
   /** The secret, or null when it was sealed under another key (WEBHOOK_SECRET_KEY changed) or for another webhook. */
   open(sealed: string, webhookId: string): string | null {
-    const [version, iv, tag, data] = sealed.split(':');
-    if (version !== VERSION || !iv || !tag || !data) return null;
+    const [version, keyId, iv, tag, data] = sealed.split(':');
+    if (version !== VERSION || keyId !== this.keyId || !iv || !tag || !data) return null;
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64'), { authTagLength: TAG_BYTES });
       decipher.setAAD(Buffer.from(webhookId));
@@ -39,11 +44,6 @@ export class SecretBox {
     } catch {
       return null;
     }
-  }
-
-  /** A short fingerprint of the key, safe to log, to tell which key a replica uses. */
-  fingerprint(): string {
-    return createHash('sha256').update(this.key).digest('hex').slice(0, 8);
   }
 }
 

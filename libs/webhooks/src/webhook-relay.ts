@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { DomainEvents } from '@superflag/core';
 import { DeliveryWorker } from './delivery-worker';
 import { reasonOf } from './sql-rows';
@@ -10,7 +10,7 @@ import { WebhooksService } from './webhooks.service';
  * not write (the database went away, the process died in between) is lost; everything written is delivered.
  */
 @Injectable()
-export class WebhookRelay implements OnModuleInit, OnModuleDestroy {
+export class WebhookRelay implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Webhooks');
   private unsubscribe?: () => void;
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -35,8 +35,12 @@ export class WebhookRelay implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  /** Stops listening, then lets the writes already started finish while the data source is still open. */
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * Stops listening once the HTTP drain is over (requests still running at SIGTERM commit changes whose events
+   * must not be lost), then lets the writes already started finish: this module's shutdown hooks run before the
+   * global modules', so the data source is still open.
+   */
+  async onApplicationShutdown(): Promise<void> {
     this.unsubscribe?.();
     await Promise.allSettled([...this.inFlight]);
   }

@@ -19,6 +19,11 @@ export class WebhookSecrets {
     return this.box.seal(secret, webhookId);
   }
 
+  /** The id of this replica's key (what its ciphertexts start with), or null when it has none: it cannot sign then. */
+  get keyId(): string | null {
+    return this.box?.keyId ?? null;
+  }
+
   /** The secret, or null when it cannot be decrypted (no key, or another key than the one that sealed it). */
   open(sealed: string, webhookId: string): string | null {
     return this.box?.open(sealed, webhookId) ?? null;

@@ -19,6 +19,10 @@ describe('webhook signing secrets at rest', () => {
     expect(new SecretBox('another key of thirty-two characters!!').open(sealed, 'whk_1')).toBeNull();
     expect(box.open('garbage', 'whk_1')).toBeNull();
     expect(box.seal(secret, 'whk_1')).not.toBe(sealed);
+    // The ciphertext names its key, so replicas claim only what they can sign.
+    expect(sealed.split(':').slice(0, 2)).toEqual(['v1', box.keyId]);
+    expect(box.keyId).toMatch(/^[0-9a-f]{8}$/);
+    expect(new SecretBox('another key of thirty-two characters!!').keyId).not.toBe(box.keyId);
   });
 
   it('makes Standard Webhooks secrets (whsec_ + 32 random bytes) that standardwebhooks verifies with', () => {
