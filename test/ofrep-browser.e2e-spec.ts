@@ -27,7 +27,7 @@ describe('OFREP in a real browser (OpenFeature web SDK + OFREP web provider, chr
   let site: StaticSite;
   let page: Page;
   let api: string;
-  let pub: { id: string; key: string };
+  let pub: { id: string; key: string; auth: { Authorization: string } };
   const responses: Seen[] = [];
   /** The bulk evaluations the page made (POST; each cross-origin POST was preceded by its OPTIONS preflight). */
   const bulkResponses = (since = 0, method = 'POST') =>
