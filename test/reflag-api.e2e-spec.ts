@@ -205,7 +205,7 @@ describe('Reflag Management API compatibility', () => {
         }),
       });
       expect(response.status).toBe(200);
-      const body = await response.json();
+      const body = (await response.json()) as { data: Array<Record<string, unknown>> };
       expect(body).toEqual({
         data: [
           {
