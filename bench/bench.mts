@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { failedSection, renderLine, renderSection, spread, type BenchOptions, type Section } from './report.mts';
+import { failedSection, formatNumber, renderLine, renderSection, spread, type BenchOptions, type Section } from './report.mts';
 import { DIST, machineInfo, MAIN } from './support.mts';
 
 interface Scenario {
@@ -166,7 +166,7 @@ function report(
     '',
     '```sh',
     'npm run bench                           # build, then every scenario, 3 runs each: rewrites BENCHMARKS.md (≤ 10 min)',
-    'npm run bench -- --quick                # 1 run, short loads, small scales (≤ ~2 min): prints, writes $TMPDIR/superflag-BENCHMARKS.quick.md',
+    'npm run bench -- --quick                # 1 run, short loads, small scales (~3 min here): prints, writes $TMPDIR/superflag-BENCHMARKS.quick.md',
     `npm run bench -- --only=${SCENARIOS.map((s) => s.name).join(',')}   # a subset: writes $TMPDIR/superflag-BENCHMARKS.only.md`,
     'SUPERFLAG_DIST=/path/to/dist npx node bench/bench.mts --quick   # an existing build, no rebuild',
     '```',
@@ -200,9 +200,8 @@ function report(
 
 const formatMedian = (samples: number[], unit: string, baseline?: number[]) => {
   const s = spread(samples).median;
-  const shown = Number.isFinite(s) ? `${s >= 100 ? Math.round(s) : s.toFixed(2)} ${unit}` : String(s);
-  if (!baseline) return shown;
-  return `${shown}, ratio ${spread(samples.map((v, i) => v / baseline[i])).median.toFixed(2)}`;
+  const shown = Number.isFinite(s) ? `${formatNumber(s)} ${unit}` : formatNumber(s);
+  return baseline ? `${shown}, ratio ${spread(samples.map((v, i) => v / baseline[i])).median.toFixed(2)}` : shown;
 };
 
 function context() {
