@@ -585,6 +585,45 @@ describe('Webhooks', () => {
     });
   });
 
+  describe('bounded concurrency (WEBHOOK_CONCURRENCY=1)', () => {
+    const s = TestSession.perSuite(
+      {
+        WEBHOOK_ALLOW_PRIVATE: 'true',
+        WEBHOOK_SECRET_KEY: SECRET_KEY,
+        WEBHOOK_CONCURRENCY: '1',
+        WEBHOOK_TIMEOUT_MS: '1000',
+        WEBHOOK_MAX_ATTEMPTS: '1',
+      },
+      { timeoutMs: 60_000 },
+    );
+
+    it('makes one attempt at a time per replica: the next waits for the slow one', async () => {
+      const hooks = [];
+      for (const script of [['hang'], [200]] as Step[][]) {
+        const { path, url } = receiver.path(script);
+        const res = await s.http().post(`/api/v1/apps/${s.appId}/webhooks`).set(s.user.auth).send({ url }).expect(201);
+        receiver.secretFor(path, res.body.data.secret);
+        hooks.push({ id: res.body.data.id as string, path });
+      }
+      const [slow, quick] = hooks;
+      await s.http().post(`/api/v1/apps/${s.appId}/webhooks/${slow.id}/test`).set(s.user.auth).expect(201);
+      const [hung] = await until(
+        () => receiver.at(slow.path),
+        (r) => r.length === 1,
+        5_000,
+      );
+      await s.http().post(`/api/v1/apps/${s.appId}/webhooks/${quick.id}/test`).set(s.user.auth).expect(201);
+      const [answered] = await until(
+        () => receiver.at(quick.path),
+        (r) => r.length === 1,
+        5_000,
+      );
+      expect(answered).toBeDefined();
+      // The only slot was the hanging attempt's until its 1 s timeout.
+      expect(answered.at - hung.at).toBeGreaterThanOrEqual(900);
+    });
+  });
+
   describe('shutdown', () => {
     it('lets an attempt in flight finish and record its outcome before the replica closes', async () => {
       const settings = { ...sharedServices(), WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_SECRET_KEY: SECRET_KEY };
