@@ -26,7 +26,7 @@ interface Run {
  * directory an empty project, PATH only Node's own directory (no browser opener to find) and a preloaded guard
  * that refuses every fetch beyond 127.0.0.1 and records it (the CLI's npm version check is the only one).
  */
-function reflag(args: readonly string[], workdir: string): Promise<Run> {
+function reflag(args: readonly string[], workdir: string, env: Record<string, string> = {}): Promise<Run> {
   const home = join(workdir, 'home');
   const project = join(workdir, 'project');
   const guard = join(workdir, 'no-network.mjs');
@@ -48,7 +48,7 @@ globalThis.fetch = (input, init) => {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', guard, REFLAG_ENTRY, ...args], {
       cwd: project,
-      env: { PATH: dirname(process.execPath), HOME: home, NO_COLOR: '1', FORCE_COLOR: '0', CI: '1' },
+      env: { PATH: dirname(process.execPath), HOME: home, NO_COLOR: '1', FORCE_COLOR: '0', CI: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -159,6 +159,27 @@ describe(`the real Reflag CLI (@reflag/cli ${REFLAG_VERSION})`, () => {
     expect(mine.code).toBe(0);
     expect(tableRows(mine.stdout).map((r) => r[2])).toEqual(['id', s.appId, second.id]);
     expect(readdirSync(join(workdir, 'home'))).toEqual([]);
+  });
+
+  it('runs as in CI: the key from REFLAG_API_KEY; reflag.config.json cannot name an app here, so --appId does', async () => {
+    const project = join(workdir, 'project');
+    const out = join(workdir, 'ci', 'flags.d.ts');
+    const ci = await reflag(['flags', 'types', '--base-url', url, '--appId', s.appId, '--out', out, '--format', 'node'], workdir, {
+      REFLAG_API_KEY: mgmtKey,
+    });
+    expect(ci.code).toBe(0);
+    const generated = readFileSync(out, 'utf8');
+    expect(generated).toContain('declare module "@reflag/node-sdk" {');
+    expect(generated).toContain('"dark-mode": boolean;');
+    // Reflag's config schema wants a 14-character app id; ids here are longer, so the file is refused as a whole.
+    writeFileSync(join(project, 'reflag.config.json'), JSON.stringify({ baseUrl: url, appId: s.appId }));
+    try {
+      const withConfig = await reflag(['flags', 'list'], workdir, { REFLAG_API_KEY: mgmtKey });
+      expect(withConfig.code).toBe(1);
+      expect(withConfig.stderr).toContain('/appId: must NOT have more than 14 characters');
+    } finally {
+      rmSync(join(project, 'reflag.config.json'));
+    }
   });
 
   it('fails cleanly with a bad key, and for an app the key cannot see', async () => {
