@@ -16,6 +16,9 @@ const STORE_TIMEOUT_MS = 50;
 /** Leases unused for this long go back to the shared counter, so `used` stays close to what was served. */
 const IDLE_LEASE_MS = 2_000;
 const HOUSEKEEPING_MS = 1_000;
+/** Counter restores asked for within this window share one PostgreSQL statement, up to RESTORE_BATCH environments. */
+const RESTORE_WINDOW_MS = 2;
+const RESTORE_BATCH = 500;
 
 /**
  * What the quota says about one request; the HTTP layer turns it into X-RateLimit-* headers, or a 429 when it
@@ -112,6 +115,9 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
   private persistTimer?: NodeJS.Timeout;
   /** Requests refused because the month's quota was spent (exported as a metric). */
   rejections = 0;
+  /** Restores waiting for PostgreSQL's count: month → environment → waiters (see durableServed). */
+  private restoring = new Map<string, Map<string, Array<{ resolve: (served: number) => void; reject: (err: unknown) => void }>>>();
+  private restoreTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(QUOTA_STORE) private readonly store: QuotaStore,
@@ -375,7 +381,7 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
     let durable = 0;
     let fromDatabase = false;
     try {
-      durable = (await this.usageStore.served([counter.environmentId], counter.month)).get(counter.environmentId) ?? 0;
+      durable = await this.durableServed(counter.environmentId, counter.month);
       fromDatabase = true;
       this.databaseAnswered();
     } catch (err) {
@@ -398,6 +404,42 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
     } catch (err) {
       this.storeFailed(err as Error);
       return false;
+    }
+  }
+
+  /**
+   * PostgreSQL's count of one environment's month, asked for together with the others asked for within
+   * RESTORE_WINDOW_MS (one statement per month and batch): a replica starting cold restores a counter for every
+   * environment it serves, and must not send one query each.
+   */
+  private durableServed(environmentId: string, month: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      let byEnvironment = this.restoring.get(month);
+      if (!byEnvironment) this.restoring.set(month, (byEnvironment = new Map()));
+      const waiters = byEnvironment.get(environmentId);
+      if (waiters) waiters.push({ resolve, reject });
+      else byEnvironment.set(environmentId, [{ resolve, reject }]);
+      this.restoreTimer ??= setTimeout(() => this.flushRestores(), RESTORE_WINDOW_MS);
+    });
+  }
+
+  private flushRestores(): void {
+    this.restoreTimer = undefined;
+    const batches = this.restoring;
+    this.restoring = new Map();
+    for (const [month, byEnvironment] of batches) {
+      const ids = [...byEnvironment.keys()];
+      for (let i = 0; i < ids.length; i += RESTORE_BATCH) {
+        const chunk = ids.slice(i, i + RESTORE_BATCH);
+        this.usageStore.served(chunk, month).then(
+          (served) => {
+            for (const id of chunk) for (const w of byEnvironment.get(id)!) w.resolve(served.get(id) ?? 0);
+          },
+          (err: unknown) => {
+            for (const id of chunk) for (const w of byEnvironment.get(id)!) w.reject(err);
+          },
+        );
+      }
     }
   }
 

@@ -34,10 +34,15 @@ interface Row {
 const byKey = (a: RuntimeFlag, b: RuntimeFlag) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 /** Most flags have no overrides: they share one empty map instead of two each (memory per cached environment). */
-const NO_TARGETS: ReadonlyMap<string, FlagValue> = new Map();
+export const NO_TARGETS: ReadonlyMap<string, FlagValue> = new Map();
+
+/** One copy of each type name for every flag (rows bring a string each). */
+const TYPES: Record<string, FlagType> = { bool: 'bool', string: 'string', number: 'number', json: 'json' };
 
 /** Environments per statement: one round trip for a burst of first reads, a statement still small enough to plan quickly. */
 export const LOAD_BATCH = 100;
+/** How long the first of a burst of loads waits for the others (cold reads arrive as their key checks answer, not all at once). */
+const LOAD_WINDOW_MS = 2;
 
 interface Waiter {
   resolve: (data: EnvironmentData | null) => void;
@@ -49,7 +54,7 @@ interface Waiter {
  * runtime serves, kept here rather than in the flags lib so the read side can change without touching writes.
  * Called only on a snapshot (re)load, never per request. No access check: callers hold a verified runtime key.
  *
- * Loads asked for in the same turn of the event loop go out together, LOAD_BATCH environments per statement: a
+ * Loads asked for within LOAD_WINDOW_MS of each other go out together, LOAD_BATCH environments per statement: a
  * replica starting cold behind a busy load balancer sees thousands of first reads of different environments at
  * once, and answers them with a few dozen statements rather than one each (the query storm).
  */
@@ -74,7 +79,7 @@ export class EnvironmentReadModel {
       else this.pending.set(environmentId, [{ resolve, reject }]);
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        setTimeout(() => this.flush(), LOAD_WINDOW_MS);
       }
     });
   }
@@ -125,7 +130,7 @@ function runtimeFlag(r: Row): RuntimeFlag {
   const companies = targets.filter((t) => t[0] === 'company');
   return {
     key: r.key!,
-    type: r.type,
+    type: TYPES[r.type] ?? r.type,
     value: r.value,
     clientEnabled: r.client_enabled,
     rollout: r.rollout ?? null,

@@ -1,7 +1,7 @@
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
-import { type FlagValue, runtimeEtag } from '@superflag/flags';
+import { type FlagType, type FlagValue, runtimeEtag } from '@superflag/flags';
 import type { KeyType } from '@superflag/keys';
-import type { RuntimeFlag } from './environment-read-model';
+import { NO_TARGETS, type RuntimeFlag } from './environment-read-model';
 
 /** Payloads below this are sent as is: compressing them costs more than it saves. */
 const COMPRESS_MIN_BYTES = 1024;
@@ -59,44 +59,87 @@ export class Snapshot {
   readonly sdk: Representation;
   /** Estimated memory held by this snapshot (what the cache budget counts), computed once. */
   readonly bytes: number;
-  /** Every flag, in key order (looked up by binary search: no index to keep per cached environment). */
-  private readonly all: readonly RuntimeFlag[];
-  /** The flags pub_ keys may evaluate, in key order. */
-  private readonly clientFlags: readonly RuntimeFlag[];
+  /**
+   * The flags, in key order, as parallel arrays: a cached environment that is only read (GET /config) keeps no
+   * object per flag. Flags with overrides or a rollout keep theirs (`ruled`); evaluation builds the full list on
+   * its first call and keeps it (see flagsFor).
+   */
+  private readonly keys: string[];
+  private readonly values: FlagValue[];
+  private readonly types: FlagType[];
+  private readonly client: Uint8Array;
+  private readonly ruled?: Map<number, RuntimeFlag>;
+  private evaluated?: { sdk: RuntimeFlag[]; pub: RuntimeFlag[] };
 
   constructor(
     readonly environmentId: string,
     readonly version: number,
     flags: RuntimeFlag[],
   ) {
-    this.all = inKeyOrder(flags);
-    this.clientFlags = this.all.filter((f) => f.clientEnabled);
-    this.sdk = new Representation(environmentId, version, 'sdk', this.all);
-    this.pub = new Representation(environmentId, version, 'pub', this.clientFlags);
-    this.bytes = estimateBytes(this, this.all);
+    const sorted = inKeyOrder(flags);
+    const n = sorted.length;
+    this.keys = new Array<string>(n);
+    this.values = new Array<FlagValue>(n);
+    this.types = new Array<FlagType>(n);
+    this.client = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const f = sorted[i];
+      this.keys[i] = f.key;
+      this.values[i] = f.value;
+      this.types[i] = f.type;
+      this.client[i] = f.clientEnabled ? 1 : 0;
+      if (f.rollout || f.users.size > 0 || f.companies.size > 0) (this.ruled ??= new Map()).set(i, f);
+    }
+    this.sdk = new Representation(environmentId, version, 'sdk', sorted);
+    this.pub = new Representation(
+      environmentId,
+      version,
+      'pub',
+      sorted.filter((f) => f.clientEnabled),
+    );
+    this.bytes = estimateBytes(this, sorted);
   }
 
   for(type: KeyType): Representation {
     return type === 'pub' ? this.pub : this.sdk;
   }
 
+  /** The flags a key of `type` may evaluate, in key order (built on the first evaluation of this snapshot, then kept). */
   flagsFor(type: KeyType): readonly RuntimeFlag[] {
-    return type === 'pub' ? this.clientFlags : this.all;
+    if (!this.evaluated) {
+      const sdk = this.keys.map((_, i) => this.flagAt(i));
+      this.evaluated = { sdk, pub: sdk.filter((f) => f.clientEnabled) };
+    }
+    return this.evaluated[type];
   }
 
   /** A flag a key of `type` may see (pub keys: clientEnabled flags only). */
   flag(type: KeyType, key: string): RuntimeFlag | undefined {
-    const flags = this.all;
+    const keys = this.keys;
     let lo = 0;
-    let hi = flags.length - 1;
+    let hi = keys.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const k = flags[mid].key;
-      if (k === key) return type === 'sdk' || flags[mid].clientEnabled ? flags[mid] : undefined;
+      const k = keys[mid];
+      if (k === key) return type === 'sdk' || this.client[mid] === 1 ? (this.evaluated?.sdk[mid] ?? this.flagAt(mid)) : undefined;
       if (k < key) lo = mid + 1;
       else hi = mid - 1;
     }
     return undefined;
+  }
+
+  private flagAt(i: number): RuntimeFlag {
+    return (
+      this.ruled?.get(i) ?? {
+        key: this.keys[i],
+        type: this.types[i],
+        value: this.values[i],
+        clientEnabled: this.client[i] === 1,
+        rollout: null,
+        users: NO_TARGETS,
+        companies: NO_TARGETS,
+      }
+    );
   }
 }
 
@@ -108,27 +151,34 @@ function inKeyOrder(flags: RuntimeFlag[]): RuntimeFlag[] {
   return flags;
 }
 
-/** Per-object overheads (V8 headers, Map slots, property storage): rough, on the side of counting too much. */
-const SNAPSHOT_OVERHEAD = 2048;
-const FLAG_OVERHEAD = 400;
+/**
+ * Per-object overheads (V8 headers, array slots, property storage): rough, on the side of counting too much. Measured
+ * by bench/scale.mts: a cached 50-flag environment holds its two bodies plus ~8 KB (key cache and quota counter included).
+ */
+const SNAPSHOT_OVERHEAD = 1024;
+const FLAG_OVERHEAD = 64;
+/** A flag with overrides or a rollout keeps its object and maps. */
+const RULED_FLAG_OVERHEAD = 400;
 const TARGET_OVERHEAD = 96;
 
 /**
- * What a snapshot holds: each view's JSON body, its SSE event (the same text again) and at most as much again in
- * gzip/brotli forms, made lazily, so 3× the bodies; plus the flags themselves and their overrides. Made once per
- * load, never on a read.
+ * What a snapshot holds: each view's JSON body and, made lazily on use, its SSE event (the same text again) and at
+ * most as much again in gzip/brotli forms, so 3× the bodies; the flags' keys and values; the objects of
+ * flags with rules and their overrides. Evaluation's per-flag objects, made on first use, are not counted. Made once
+ * per load, never on a read.
  */
 function estimateBytes(snapshot: Snapshot, flags: readonly RuntimeFlag[]): number {
   let bytes = SNAPSHOT_OVERHEAD + 3 * (snapshot.sdk.body.length + snapshot.pub.body.length);
   for (const flag of flags) {
     bytes += FLAG_OVERHEAD + flag.key.length + valueBytes(flag.value);
+    if (!flag.rollout && flag.users.size === 0 && flag.companies.size === 0) continue;
+    bytes += RULED_FLAG_OVERHEAD;
     for (const targets of [flag.users, flag.companies]) {
       for (const [id, value] of targets) bytes += TARGET_OVERHEAD + id.length + valueBytes(value);
     }
   }
   return bytes;
 }
-
 function valueBytes(value: FlagValue): number {
   if (typeof value === 'string') return 16 + value.length;
   if (typeof value === 'object' && value !== null) return 64 + 2 * JSON.stringify(value).length;
