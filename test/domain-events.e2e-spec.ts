@@ -173,11 +173,11 @@ describe('Domain events', () => {
       expect(event.payload).toMatchObject({
         appId: app.id,
         environmentId: app.envs.production,
-        version: result.body.data.version,
+        version: result.body.data[0].version,
         keys: [key],
         kind: 'targets',
       });
-      expect(await event.seen).toEqual({ stored: result.body.data.version, served: result.body.data.version });
+      expect(await event.seen).toEqual({ stored: result.body.data[0].version, served: result.body.data[0].version });
     });
 
     it('is emitted once by a rollback, naming the flags it restored', async () => {

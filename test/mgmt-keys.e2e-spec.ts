@@ -278,7 +278,19 @@ describe('the Reflag management API example with a mgmt_ key', () => {
           changeDescription: 'Enabled new checkout flow for Acme Corp in prod',
         }),
       );
-    expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { data: { version: 2, updated: 1 } } });
+    expect({ status: res.status, body: res.body }).toEqual({
+      status: 200,
+      body: {
+        data: [
+          {
+            flagKey: 'new-checkout-flow',
+            version: 2,
+            updatedAt: expect.any(String),
+            specificTargets: { true: { companyIds: ['acme-corp'], userIds: [] } },
+          },
+        ],
+      },
+    });
 
     const targets = await s
       .http()

@@ -56,6 +56,10 @@ function apiError(response: Response, body: unknown): ApiError {
     const { error, details } = body as { error: string; details?: unknown };
     return new ApiError(response.status, error, Array.isArray(details) ? details.map(String) : []);
   }
+  // Reflag's routes (/api/apps/…, used by `targets`) answer Reflag's error body: {error: {code, message}}.
+  const reflag = (body as { error?: { message?: unknown } } | null)?.error;
+  if (typeof reflag === 'object' && reflag !== null && typeof reflag.message === 'string')
+    return new ApiError(response.status, reflag.message);
   // Not the API's error shape: a proxy, a load balancer or another server answered.
   return new ApiError(response.status, `The server answered ${response.status} ${response.statusText}`.trim());
 }
