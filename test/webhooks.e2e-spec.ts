@@ -239,6 +239,20 @@ describe('Webhooks', () => {
       ]);
     });
 
+    it('resolves a host name through the guarded lookup and delivers to it (localhost, allowed here)', async () => {
+      const { user, app } = await s.newUserWithApp();
+      const hook = await aHook(app, user, { host: 'localhost' });
+      await s
+        .http()
+        .post(`${base(app.id)}/${hook.id}/test`)
+        .set(user.auth)
+        .expect(201);
+      const [got] = await arrivals(hook.path, 1);
+      expect(got?.verified).toEqual(expect.objectContaining({ type: 'webhook.test' }));
+      const [delivery] = await deliveriesUntil(app, hook, user, (d) => d[0]?.status === 'succeeded');
+      expect(delivery).toMatchObject({ status: 'succeeded', responseCode: 200 });
+    });
+
     it('sends only the events a webhook subscribed to, each with its own facts', async () => {
       const { user, app } = await s.newUserWithApp();
       const hook = await aHook(app, user, { events: ['key.created', 'member.added'] });
