@@ -15,8 +15,8 @@ const BULK = 1000;
 
 /**
  * The statements of one `PATCH /api/v1/flags` value update, in one transaction, as the service sends them:
- * the environment locked together with the caller's membership, the flag read, its row written, the version
- * raised by one and the change recorded. Parameters are bound the same way (extended protocol, unnamed statements).
+ * the environment locked together with the caller's membership, the flag read, its row written, and the version
+ * raised by one together with the change record (one statement). Parameters are bound the same way (extended protocol, unnamed statements).
  */
 async function bareWrite(
   client: pg.Client,
@@ -42,16 +42,14 @@ async function bareWrite(
         WHERE f.id = v.id`,
       [JSON.stringify([{ id: row.Flag_id, type: row.Flag_type, value, client_enabled: false, description: null, rollout: null }])],
     );
-    const version = await client.query<{ version: number }>(
-      `UPDATE "environments" SET "version" = "version" + 1 WHERE "id" = $1 RETURNING "version"`,
-      [environmentId],
-    );
     await client.query(
-      `INSERT INTO "flag_changes"("id", "environment_id", "version", "action", "diffs", "actor_user_id", "actor_token_id", "actor_app_key_id", "change_description", "rolled_back_to", "created_at") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, DEFAULT) RETURNING "created_at"`,
+      `WITH bumped AS (UPDATE environments SET version = version + 1 WHERE id = $2 RETURNING version)
+       INSERT INTO flag_changes (id, environment_id, version, action, diffs, actor_user_id, actor_token_id, actor_app_key_id, change_description, rolled_back_to)
+       SELECT $1, $2, bumped.version, $3, $4::json, $5, $6, $7, $8, $9 FROM bumped
+       RETURNING version`,
       [
         `chg_bench${Math.random().toString(36).slice(2, 14)}`,
         environmentId,
-        version.rows[0].version,
         'update',
         JSON.stringify([{ key, before: { type: 'number', value: row.Flag_value }, after: { type: 'number', value } }]),
         ids.userId,

@@ -16,6 +16,34 @@ export class FlagChangeStore {
     await this.transactions.manager(tx).insert(FlagChange, change as QueryDeepPartialEntity<FlagChange>);
   }
 
+  /**
+   * Raises the environment's version by exactly 1 and records the change under the new version, in one statement:
+   * one round trip, not two, inside the environment's row lock (which the caller holds: VersionedWrite), where
+   * every round trip is time other writers of the environment wait. The version and its change record are one
+   * fact, so the version column is written here rather than by the environments store. Returns the new version.
+   */
+  async recordNextVersion(tx: Transaction, change: Omit<NewFlagChange, 'version'>): Promise<number> {
+    const rows: Array<{ version: number }> = await this.transactions.manager(tx).query(
+      `WITH bumped AS (UPDATE environments SET version = version + 1 WHERE id = $2 RETURNING version)
+       INSERT INTO flag_changes (id, environment_id, version, action, diffs, actor_user_id, actor_token_id, actor_app_key_id, change_description, rolled_back_to)
+       SELECT $1, $2, bumped.version, $3, $4::json, $5, $6, $7, $8, $9 FROM bumped
+       RETURNING version`,
+      [
+        change.id,
+        change.environmentId,
+        change.action,
+        JSON.stringify(change.diffs),
+        change.actorUserId,
+        change.actorTokenId,
+        change.actorAppKeyId,
+        change.changeDescription,
+        change.rolledBackTo,
+      ],
+    );
+    if (rows.length !== 1) throw new Error(`Environment ${change.environmentId} vanished under its lock`);
+    return rows[0].version;
+  }
+
   /** The changes that produced versions after `version`, newest first: what a rollback to it undoes. */
   after(tx: Transaction, environmentId: string, version: number): Promise<FlagChange[]> {
     return this.transactions

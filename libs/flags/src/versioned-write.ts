@@ -56,12 +56,11 @@ export class VersionedWrite {
         throw new DomainError(412, 'Version conflict', { currentVersion: env.version });
       }
       const { diffs, result, rolledBackTo } = await apply(tx, env);
-      const version = await this.environments.bumpVersion(tx, env);
       const actor = actorOf(principal);
-      await this.changes.record(tx, {
+      // The version bump and the change record in one statement: one round trip less under the lock.
+      const version = await this.changes.recordNextVersion(tx, {
         id: this.ids.next('chg'),
         environmentId: env.id,
-        version,
         action,
         diffs,
         actorUserId: actor.userId,
@@ -70,6 +69,7 @@ export class VersionedWrite {
         changeDescription: options.changeDescription ?? null,
         rolledBackTo: rolledBackTo ?? null,
       });
+      env.version = version;
       return { env, version, diffs, result };
     });
     const { env, version, diffs, result } = committed;
