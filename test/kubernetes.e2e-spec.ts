@@ -277,7 +277,13 @@ describe('deploy/kubernetes', () => {
 
   it('ships Secret placeholders that are obviously not real, as stringData', () => {
     expect(secret.data).toBeUndefined();
-    expect(Object.keys(secret.stringData ?? {}).sort()).toEqual(['ADMIN_EMAIL', 'ADMIN_PASSWORD', 'DATABASE_URL', 'REDIS_URL']);
+    expect(Object.keys(secret.stringData ?? {}).sort()).toEqual([
+      'ADMIN_EMAIL',
+      'ADMIN_PASSWORD',
+      'DATABASE_URL',
+      'REDIS_URL',
+      'WEBHOOK_SECRET_KEY',
+    ]);
     for (const value of Object.values(secret.stringData!)) expect(value).toContain('change-me');
   });
 
