@@ -56,19 +56,6 @@ export class EnvironmentStore {
     return this.transactions.manager().find(Environment, { select: { id: true, version: true }, where: { id: In([...ids]) } });
   }
 
-  /** Raises the version by exactly 1 inside `tx` and returns the new value. */
-  async bumpVersion(id: string, tx: Transaction): Promise<number> {
-    const result = await this.transactions
-      .manager(tx)
-      .createQueryBuilder()
-      .update(Environment)
-      .set({ version: () => 'version + 1' })
-      .where('id = :id', { id })
-      .returning('version')
-      .execute();
-    return (result.raw as Array<{ version: number }>)[0].version;
-  }
-
   /**
    * One query checks membership and loads (and with `lock`, locks FOR UPDATE) an environment named (`production`)
    * or by id (`env_…`): the write path's hot spot. Names may look like ids (`env_qa` fits both patterns): a value

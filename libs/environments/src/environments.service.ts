@@ -122,15 +122,6 @@ export class EnvironmentsService {
   }
 
   /**
-   * Raises the environment's version by exactly 1 and returns the new value. Call it inside the transaction
-   * that holds the row lock from `resolve(…, { tx, lock: true })`, together with the write it versions.
-   */
-  async bumpVersion(tx: Transaction, env: Environment): Promise<number> {
-    env.version = await this.store.bumpVersion(env.id, tx);
-    return env.version;
-  }
-
-  /**
    * An environment of an app the caller may act on with `right`, named (`production`) or by id (`env_…`).
    * Inside a transaction pass it; `lock` takes the row lock (`FOR UPDATE`) that serialises versioned writes.
    * Counting the request against the monthly quota is the request pipeline's (libs/quotas QuotaGuard), not this.
