@@ -194,7 +194,7 @@ export async function benchScale(opts: BenchOptions): Promise<Section[]> {
           goalRatio: 0.5,
         },
         opts,
-        opts.quick ? Math.min(opts.seconds, 2) : Math.min(opts.seconds, 3),
+        Math.min(opts.seconds, 2),
       ),
     );
     return [
