@@ -65,6 +65,17 @@ export class FakeTransactions implements Contract<Transactions> {
     }
   }
 
+  /** A savepoint over the fakes: what `work` changed is undone when it throws. */
+  async savepoint<T>(tx: Transaction, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const restores = this.stores.map((s) => s.snapshot());
+    try {
+      return await work(tx);
+    } catch (err) {
+      for (const restore of restores) restore();
+      throw err;
+    }
+  }
+
   manager(): never {
     throw new Error('the fakes have no entity manager');
   }

@@ -43,45 +43,142 @@ export class VersionedWrite {
     private readonly ids: IdGenerator,
   ) {}
 
-  async run<T>(
+  /** Writes waiting for an environment whose writes are being applied here, by app and environment as named. */
+  private readonly queues = new Map<string, Array<QueuedWrite<unknown>>>();
+
+  /**
+   * Applies one write. Writes to an environment that arrive while another of its writes is in flight on this
+   * replica are combined: the next transaction applies all of them in arrival order (up to MAX_COMBINED), each
+   * behind its own savepoint, then commits once. Each keeps its own access check, expected-version check, version,
+   * change record, result or error and `flag.changed`; what one of them fails leaves the others as they were.
+   * Writers of one environment hold its row lock in turn, so sharing one lock hand-off and one commit is what
+   * lets concurrent writers go faster than one transaction at a time. A write that finds nothing in flight
+   * starts at once, in a transaction of its own.
+   */
+  run<T>(
     principal: Principal,
     ref: EnvRef,
     action: ChangeAction,
     options: WriteOptions,
     apply: (tx: Transaction, env: Environment) => Promise<FlagWrite<T>>,
   ): Promise<{ version: number; result: T }> {
-    const committed = await this.transactions.run(async (tx) => {
-      const env = await this.environments.resolve(principal, ref.appId, ref.env, 'write', { tx, lock: true });
-      if (options.expectedVersion !== undefined && options.expectedVersion !== env.version) {
-        throw new DomainError(412, 'Version conflict', { currentVersion: env.version });
+    return new Promise((resolve, reject) => {
+      const write: QueuedWrite<T> = { principal, ref, action, options, apply, resolve, reject };
+      const key = `${ref.appId}\u0000${ref.env}`;
+      const queue = this.queues.get(key);
+      if (queue) {
+        queue.push(write as QueuedWrite<unknown>);
+        return;
       }
-      const { diffs, result, rolledBackTo } = await apply(tx, env);
-      const actor = actorOf(principal);
-      // The version bump and the change record in one statement: one round trip less under the lock.
-      const version = await this.changes.recordNextVersion(tx, {
-        id: this.ids.next('chg'),
-        environmentId: env.id,
-        action,
-        diffs,
-        actorUserId: actor.userId,
-        actorTokenId: actor.tokenId,
-        actorAppKeyId: actor.appKeyId,
-        changeDescription: options.changeDescription ?? null,
-        rolledBackTo: rolledBackTo ?? null,
-      });
-      env.version = version;
-      return { env, version, diffs, result };
+      const fresh: Array<QueuedWrite<unknown>> = [write as QueuedWrite<unknown>];
+      this.queues.set(key, fresh);
+      void this.drain(key, fresh);
     });
-    const { env, version, diffs, result } = committed;
+  }
+
+  private async drain(key: string, queue: Array<QueuedWrite<unknown>>): Promise<void> {
+    try {
+      while (queue.length > 0) await this.runBatch(queue.splice(0, MAX_COMBINED));
+    } finally {
+      this.queues.delete(key);
+    }
+  }
+
+  private async runBatch(batch: Array<QueuedWrite<unknown>>): Promise<void> {
+    if (batch.length === 1) {
+      const [write] = batch;
+      let committed: Committed<unknown>;
+      try {
+        committed = await this.transactions.run((tx) => this.apply(tx, write));
+      } catch (err) {
+        write.reject(err);
+        return;
+      }
+      this.announce(write, committed);
+      return;
+    }
+    const outcomes: Array<{ committed: Committed<unknown> } | { error: unknown }> = [];
+    try {
+      await this.transactions.run(async (tx) => {
+        for (const write of batch) {
+          try {
+            outcomes.push({ committed: await this.transactions.savepoint(tx, (inner) => this.apply(inner, write)) });
+          } catch (error) {
+            outcomes.push({ error });
+          }
+        }
+      });
+    } catch (err) {
+      // Nothing of the batch was committed: every write fails, those that failed on their own with their own error.
+      batch.forEach((write, i) => {
+        const outcome = outcomes[i];
+        write.reject(outcome && 'error' in outcome ? outcome.error : err);
+      });
+      return;
+    }
+    batch.forEach((write, i) => {
+      const outcome = outcomes[i];
+      if ('error' in outcome) write.reject(outcome.error);
+      else this.announce(write, outcome.committed);
+    });
+  }
+
+  /** One write inside a transaction that holds (or takes here) the environment's row lock. */
+  private async apply<T>(tx: Transaction, write: QueuedWrite<T>): Promise<Committed<T>> {
+    const { principal, ref, options } = write;
+    const env = await this.environments.resolve(principal, ref.appId, ref.env, 'write', { tx, lock: true });
+    if (options.expectedVersion !== undefined && options.expectedVersion !== env.version) {
+      throw new DomainError(412, 'Version conflict', { currentVersion: env.version });
+    }
+    const { diffs, result, rolledBackTo } = await write.apply(tx, env);
+    const actor = actorOf(principal);
+    // The version bump and the change record in one statement: one round trip less under the lock.
+    const version = await this.changes.recordNextVersion(tx, {
+      id: this.ids.next('chg'),
+      environmentId: env.id,
+      action: write.action,
+      diffs,
+      actorUserId: actor.userId,
+      actorTokenId: actor.tokenId,
+      actorAppKeyId: actor.appKeyId,
+      changeDescription: options.changeDescription ?? null,
+      rolledBackTo: rolledBackTo ?? null,
+    });
+    env.version = version;
+    return { env, version, diffs, result };
+  }
+
+  /** After the commit: `flag.changed`, then the caller's answer. */
+  private announce<T>(write: QueuedWrite<T>, { env, version, diffs, result }: Committed<T>): void {
     this.events.emit('flag.changed', {
       appId: env.appId,
       environmentId: env.id,
       version,
       keys: [...new Set(diffs.map((d) => d.key))],
-      kind: action,
-      actor: eventActor(principal),
-      description: options.changeDescription ?? null,
+      kind: write.action,
+      actor: eventActor(write.principal),
+      description: write.options.changeDescription ?? null,
     });
-    return { version, result };
+    write.resolve({ version, result });
   }
+}
+
+/** The most writes one transaction applies for an environment (the rest wait for the next). */
+const MAX_COMBINED = 50;
+
+interface QueuedWrite<T> {
+  principal: Principal;
+  ref: EnvRef;
+  action: ChangeAction;
+  options: WriteOptions;
+  apply: (tx: Transaction, env: Environment) => Promise<FlagWrite<T>>;
+  resolve: (value: { version: number; result: T }) => void;
+  reject: (reason: unknown) => void;
+}
+
+interface Committed<T> {
+  env: Environment;
+  version: number;
+  diffs: ChangeDiff[];
+  result: T;
 }

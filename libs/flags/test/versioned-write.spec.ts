@@ -143,4 +143,68 @@ describe('VersionedWrite on the embedded database', () => {
     expect(heard.at(-1)).toMatchObject({ version: 3, kind: 'rollback', keys: ['a'], description: 'back' });
     expect((await db.flags.get(PRINCIPAL, ref, 'a')).flag.value).toBe(1);
   });
+
+  it('combines writes that arrive while one is in flight: one commit, each its own version, result, error and event', async () => {
+    const ref = await db.environment();
+    await db.flags.create(PRINCIPAL, ref, { key: 'n', type: 'number', value: 0 });
+    log = [];
+    heard = [];
+    const failure = new DomainError(400, 'No');
+    // The first write starts its own transaction; the next five queue behind it and are applied in one more.
+    const writes = [
+      db.flags.update(PRINCIPAL, ref, { key: 'n', value: 1 }),
+      db.flags.update(PRINCIPAL, ref, { key: 'n', value: 2 }),
+      db.versioned.run(PRINCIPAL, ref, 'create', {}, async (tx) => {
+        // Wrote, then failed: its savepoint takes back what it wrote, the others keep theirs.
+        await db.transactions
+          .manager(tx)
+          .query(`INSERT INTO flags (id, environment_id, key, type, value) VALUES ('flg_unit_combined', $1, 'ghost', 'bool', 'true')`, [
+            ref.env,
+          ]);
+        throw failure;
+      }),
+      db.flags.update(PRINCIPAL, ref, { key: 'n', value: 3, expectedVersion: 1 }),
+      db.flags.update(PRINCIPAL, ref, { key: 'n', value: 4 }),
+      db.flags.update(PRINCIPAL, ref, { key: 'missing', value: 4 }),
+    ];
+    const settled = await Promise.allSettled(writes);
+    expect(settled.map((r) => (r.status === 'fulfilled' ? r.value.version : (r.reason as DomainError).status))).toEqual([
+      2, 3, 400, 412, 4, 404,
+    ]);
+    expect((settled[2] as PromiseRejectedResult).reason).toBe(failure);
+    expect((settled[3] as PromiseRejectedResult).reason).toMatchObject({ extra: { currentVersion: 3 } });
+    expect(log).toEqual(['commit', 'event', 'commit', 'event', 'event']);
+    expect(heard.map((e) => e.version)).toEqual([2, 3, 4]);
+    expect(await db.version(ref.env)).toBe(4);
+    expect((await db.flags.get(PRINCIPAL, ref, 'n')).flag.value).toBe(4);
+    expect(await rows(`SELECT key FROM flags WHERE environment_id = $1 ORDER BY key`, [ref.env])).toEqual([{ key: 'n' }]);
+    const recorded = await rows(`SELECT version FROM flag_changes WHERE environment_id = $1 ORDER BY version`, [ref.env]);
+    expect(recorded.map((r) => r.version)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('fails every combined write when their shared commit fails, and announces none', async () => {
+    const ref = await db.environment();
+    await db.flags.create(PRINCIPAL, ref, { key: 'n', type: 'number', value: 0 });
+    heard = [];
+    const run = db.transactions.run;
+    const broken = new Error('commit failed');
+    let calls = 0;
+    // The second transaction (the combined one) throws after its work ran, as a failed COMMIT would.
+    db.transactions.run = (async (work, isolation) => {
+      calls++;
+      if (calls === 2) {
+        await run((tx) => work(tx).then(() => Promise.reject(broken)), isolation);
+      }
+      return run(work, isolation);
+    }) as typeof db.transactions.run;
+    try {
+      const settled = await Promise.allSettled([1, 2, 3].map((value) => db.flags.update(PRINCIPAL, ref, { key: 'n', value })));
+      expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+      expect((settled[1] as PromiseRejectedResult).reason).toBe(broken);
+    } finally {
+      db.transactions.run = run;
+    }
+    expect(heard.map((e) => e.version)).toEqual([2]);
+    expect(await db.version(ref.env)).toBe(2);
+  });
 });

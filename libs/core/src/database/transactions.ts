@@ -26,6 +26,15 @@ export class Transactions {
     return isolation ? this.dataSource.transaction(isolation, inTx) : this.dataSource.transaction(inTx);
   }
 
+  /**
+   * Runs `work` inside `tx` behind a savepoint: when it throws, what it wrote is rolled back and the transaction
+   * goes on (the error is rethrown); when it resolves, its writes stay part of `tx`.
+   */
+  savepoint<T>(tx: Transaction, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    // TypeORM turns a transaction started on a manager already in one into SAVEPOINT / RELEASE / ROLLBACK TO.
+    return (tx as unknown as EntityManager).transaction((manager) => work(manager as unknown as Transaction));
+  }
+
   /** For stores: the manager of `tx`, or outside a transaction the data source's own. */
   manager(tx?: Transaction): EntityManager {
     return tx ? (tx as unknown as EntityManager) : this.dataSource.manager;
