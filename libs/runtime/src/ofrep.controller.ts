@@ -13,7 +13,7 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiErrors, DomainError, Public } from '@superflag/core';
+import { ApiErrors, DirectRoute, DomainError, Public } from '@superflag/core';
 import type { KeyType } from '@superflag/keys';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConfigStreams } from './config-streams';
@@ -82,7 +82,9 @@ export class OfrepController {
     private readonly tokens: OfrepStreamTokens,
   ) {}
 
+  /** A hot path like the config read: served by Fastify without Nest's pipeline (DirectRoute); RuntimeAccess does every check. */
   @Post('evaluate/flags')
+  @DirectRoute()
   @HttpCode(200)
   @ApiOperation({
     summary: 'OFREP bulk evaluation: every flag the key may see, for a context, and the event stream that announces changes',
