@@ -179,7 +179,7 @@ describe('structured logs', () => {
 
   it("writes Nest's own messages as JSON lines through the same logger", () => {
     expect(lines().find((l) => l.context === 'NestApplication')).toEqual(
-      expect.objectContaining({ level: 'info', msg: 'Nest application successfully started' }),
+      expect.objectContaining({ level: 'debug', msg: 'Nest application successfully started' }),
     );
     expect(lines().find((l) => l.context === 'RouterExplorer' && l.msg.includes('/metrics'))).toBeDefined();
   });

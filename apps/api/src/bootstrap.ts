@@ -1,7 +1,15 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { AppConfig, ErrorFilter, RequestValidationPipe, requestIdOf, serveDirectRoutes, type TrustProxy } from '@superflag/core';
+import {
+  AppConfig,
+  ErrorFilter,
+  QuietFrameworkLogger,
+  RequestValidationPipe,
+  requestIdOf,
+  serveDirectRoutes,
+  type TrustProxy,
+} from '@superflag/core';
 import { type LogLevel, Logger as NestLogger } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream, LevelWithSilent } from 'pino';
@@ -86,7 +94,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     bufferLogs: true,
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  // Nest's start-up lines (modules initialised, routes mapped) at debug: `info` starts with what an operator needs.
+  app.useLogger(new QuietFrameworkLogger(app.get(Logger)));
   if (config.TRUST_PROXY === true) {
     new NestLogger('Bootstrap').warn(
       'TRUST_PROXY=true trusts every X-Forwarded-For hop: any client can choose the address login throttling and per-address limits see. Set the number of proxies in front (e.g. 1) or their addresses instead.',

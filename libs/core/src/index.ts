@@ -21,6 +21,7 @@ export * from './core.module';
 export * from './events/cluster-bus';
 export * from './http/request-context';
 export * from './http/direct-routes';
+export * from './logging/framework-log';
 export * from './logging/logging.module';
 export * from './metrics/metrics.service';
 export * from './shutdown/http-drain';

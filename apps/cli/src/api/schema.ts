@@ -517,26 +517,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/apps/{appId}/flags/specific-targets/{envId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /**
-         * Turn flags on or off for specific companies or users (Reflag-compatible); all updates or none, one version
-         * @description Each update names exactly one of `companyId` / `userId`; `value: null` removes that override. Environment by id, as in Reflag.
-         */
-        patch: operations["Targets_specificTargets"];
-        trace?: never;
-    };
     "/api/v1/flags/{key}/targets": {
         parameters: {
             query?: never;
@@ -641,10 +621,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** OFREP bulk evaluation: every flag the key may see, for a context; ETag (environment, version, key type, context) / If-None-Match → 304 */
+        /**
+         * OFREP bulk evaluation: every flag the key may see, for a context, and the event stream that announces changes
+         * @description ETag `"<version>-<key type>-<digest of the answer>"`; If-None-Match is compared on the key type and digest, so a change that leaves this answer as it was (a flag the key may not see, a target for someone else) is 304. `eventStreams` (OFREP ADR-0008) names `GET /ofrep/v1/stream`. CORS: any origin for pub_ keys.
+         */
         post: operations["Ofrep_bulk"];
         delete?: never;
-        options?: never;
+        /** CORS preflight */
+        options: operations["Ofrep_preflightBulk"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -658,12 +642,299 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** OFREP single-flag evaluation for a context */
+        /** OFREP single-flag evaluation for a context. CORS: any origin for pub_ keys */
         post: operations["Ofrep_one"];
+        delete?: never;
+        /** CORS preflight */
+        options: operations["Ofrep_preflightOne"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ofrep/v1/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * OFREP event stream (ADR-0008): `{"type":"refetchEvaluation","etag":…}` after every change of the key’s environment
+         * @description Server-Sent Events for EventSource, which cannot send headers: a pub_ key as `?key=`, an sdk_ key through the `?token=` its bulk evaluation minted (sdk_ secrets are never accepted in a URL), or either key in Authorization/X-API-Key. Each event has `id: <version>`; a client reconnecting with an older Last-Event-ID is told to re-fetch at once. Then as `GET /api/v1/config/stream`: each stream opened counts against the monthly quota, `: heartbeat` comments every 25 s, LIMIT_STREAMS_PER_KEY (429) and LIMIT_STREAMS (503) with Retry-After, slow consumers dropped past SSE_MAX_BUFFER_BYTES; on revocation a refetchEvaluation (answered 401) then the named `revoked` event; on shutdown the named `reconnect` event. CORS: any origin for pub_ keys.
+         */
+        get: operations["Ofrep_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight */
+        options: operations["Ofrep_preflightStream"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{id}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the app's webhooks (owner only; never their secrets) */
+        get: operations["Webhooks_list"];
+        put?: never;
+        /** Add a webhook to the app (owner only): every event it subscribes to is POSTed to its URL, signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature) and retried with backoff until a 2xx. The signing secret is returned only here */
+        post: operations["Webhooks_create"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{id}/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a webhook (owner only), with its pending and past deliveries */
+        delete: operations["Webhooks_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{id}/webhooks/{webhookId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A webhook's deliveries with every attempt (status, response code, duration, error), newest first, 50 a page unless `limit` says otherwise */
+        get: operations["Webhooks_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{id}/webhooks/{webhookId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the webhook a `webhook.test` delivery (owner only); returns it, pending: follow it in the deliveries */
+        post: operations["Webhooks_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bootstrap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reflag CLI bootstrap: your organization (your account) with its apps and their environments, and who you are
+         * @description `isProduction` marks the environment named production, which `reflag flags list` and `flags types` read.
+         */
+        get: operations["Reflag_bootstrap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/apps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reflag: list the apps you are a member of (an app’s mgmt_ key: its app), with their environments */
+        get: operations["Reflag_listApps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/apps/{appId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reflag: one app with its environments (no stages or segments here: empty lists) */
+        get: operations["Reflag_getApp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/apps/{appId}/environments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reflag: an app's environments, by order (creation) unless told */
+        get: operations["Reflag_listEnvironments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/apps/{appId}/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reflag: an app's flags, one per key across its environments (the id is the key) */
+        get: operations["Reflag_listFlags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/apps/{appId}/features": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reflag CLI: the flags of one environment (`flags list`), with their values as remote configs (`flags types`)
+         * @description With `includeRemoteConfigs=true` each typed (string, number, json) flag carries one remote config whose variants are its distinct values, so `reflag flags types` emits a payload type for it; boolean flags carry none and come out as `boolean`.
+         */
+        get: operations["Reflag_listFeatures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/apps/{appId}/flags/{flagKey}/targeting/{envId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reflag: a flag's specific targets in one environment, grouped by value
+         * @description Answered as Reflag does: the flagTargeting object itself. Keys of `specificTargets` are values as JSON text.
+         */
+        get: operations["Reflag_flagTargeting"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/apps/{appId}/flags/specific-targets/{envId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Reflag: turn flags on or off (or give a typed value) for specific companies or users; all updates or none, one version
+         * @description Each update names exactly one of `companyId` / `userId`; `value` is a value of the flag's type (`true` for Reflag's boolean flags), `null` removes that target. Answers the targeting of every flag the request touched, as of the new version.
+         */
+        patch: operations["Reflag_updateSpecificTargets"];
+        trace?: never;
+    };
+    "/api/apps/{appId}/envs/{envId}/companies/{companyId}/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reflag: a company's flags in one environment
+         * @description All flags of the environment with this entity’s value. The environment by id (or name). Exposure statistics are not collected here: null and 0.
+         */
+        get: operations["Reflag_companyFlags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Reflag: set or remove a company's value of several flags; all updates or none, one version
+         * @description All flags of the environment with this entity’s value. The environment by id (or name). Exposure statistics are not collected here: null and 0. Answers the company's flags after the write.
+         */
+        patch: operations["Reflag_updateCompanyFlags"];
+        trace?: never;
+    };
+    "/api/apps/{appId}/envs/{envId}/users/{userId}/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reflag: a user's flags in one environment
+         * @description All flags of the environment with this entity’s value. The environment by id (or name). Exposure statistics are not collected here: null and 0.
+         */
+        get: operations["Reflag_userFlags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Reflag: set or remove a user's value of several flags; all updates or none, one version
+         * @description All flags of the environment with this entity’s value. The environment by id (or name). Exposure statistics are not collected here: null and 0. Answers the user's flags after the write.
+         */
+        patch: operations["Reflag_updateUserFlags"];
         trace?: never;
     };
 }
@@ -1361,38 +1632,6 @@ export interface components {
                 value: boolean | string | number | Record<string, unknown> | unknown[];
             } | null;
         };
-        TargetsResultDto: {
-            /** @example 47 */
-            version: number;
-            /** @example 1 */
-            updated: number;
-        };
-        TargetUpdateDto: {
-            /** @example new-checkout-flow */
-            flagKey: string;
-            /**
-             * @description A value of the flag's type for this target; null removes the target's override
-             * @example true
-             */
-            value: (boolean | string | number | Record<string, unknown> | unknown[]) | null;
-            /**
-             * @description Exactly one of companyId and userId
-             * @example acme-corp
-             */
-            companyId?: string;
-            /** @example user-42 */
-            userId?: string;
-        };
-        SpecificTargetsDto: {
-            updates: components["schemas"]["TargetUpdateDto"][];
-            /** @example Enabled new checkout flow for Acme Corp in prod */
-            changeDescription?: string;
-            /**
-             * @description Optimistic concurrency, as for flag writes
-             * @example 42
-             */
-            expectedVersion?: number;
-        };
         FlagTargetsDto: {
             /** @example new-checkout-flow */
             key: string;
@@ -1537,8 +1776,35 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        OfrepBulkDto: {
+        OfrepEndpointDto: {
+            /**
+             * @description Absent: the origin of the client’s configured OFREP base URL (so proxies in front need no rewriting)
+             * @example https://flags.example.com
+             */
+            origin?: string;
+            /**
+             * @description Path and query of the stream: `?key=<the pub_ key>` for pub_ keys, `?token=<a stream token>` for sdk_ keys
+             * @example /ofrep/v1/stream?key=pub_prod_…
+             */
+            requestUri: string;
+        };
+        OfrepEventStreamDto: {
+            /**
+             * @example sse
+             * @enum {string}
+             */
+            type: "sse";
+            endpoint: components["schemas"]["OfrepEndpointDto"];
+            /**
+             * @description Seconds a hidden tab keeps its stream open
+             * @example 120
+             */
+            inactivityDelaySec: number;
+        };
+        OfrepBulkResponseDto: {
             flags: components["schemas"]["OfrepSuccessDto"][];
+            /** @description Where to hear of changes (OFREP ADR-0008): an SSE stream sending `{"type":"refetchEvaluation","etag":…}` after every change of the environment. sdk_ tokens expire after one to two hours: the ETag changes when a new one is minted, so any re-fetch brings it. */
+            eventStreams: components["schemas"]["OfrepEventStreamDto"][];
         };
         OfrepErrorDto: {
             /**
@@ -1550,6 +1816,501 @@ export interface components {
             errorCode: "FLAG_NOT_FOUND" | "INVALID_CONTEXT" | "PARSE_ERROR" | "GENERAL";
             /** @example flag new-checkout-flow does not exist */
             errorDetails: string;
+        };
+        WebhookDto: {
+            /** @example whk_3kP9sLmQ2xVb7RtZ */
+            id: string;
+            /** @example https://hooks.example.com/superflag */
+            url: string;
+            /** @description The events it receives (every event when none were given) */
+            events: ("flag.changed" | "environment.created" | "environment.deleted" | "key.created" | "key.revoked" | "app.created" | "app.deleted" | "member.added" | "member.removed" | "plan.changed")[];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CreatedWebhookDto: {
+            /** @example whk_3kP9sLmQ2xVb7RtZ */
+            id: string;
+            /** @example https://hooks.example.com/superflag */
+            url: string;
+            /** @description The events it receives (every event when none were given) */
+            events: ("flag.changed" | "environment.created" | "environment.deleted" | "key.created" | "key.revoked" | "app.created" | "app.deleted" | "member.added" | "member.removed" | "plan.changed")[];
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * @description The Standard Webhooks signing secret that verifies deliveries. Returned only once, here
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        CreateWebhookDto: {
+            /**
+             * @description Where deliveries are POSTed: http or https, no credentials, a host resolving to public addresses only (unless the server sets WEBHOOK_ALLOW_PRIVATE=true). Redirects are not followed
+             * @example https://hooks.example.com/superflag
+             */
+            url: string;
+            /**
+             * @description The events to receive; leave it out for every event (including events added later)
+             * @example [
+             *       "flag.changed"
+             *     ]
+             */
+            events?: ("flag.changed" | "environment.created" | "environment.deleted" | "key.created" | "key.revoked" | "app.created" | "app.deleted" | "member.added" | "member.removed" | "plan.changed")[];
+        };
+        DeliveryAttemptDto: {
+            /**
+             * @description 1 for the first attempt
+             * @example 1
+             */
+            attempt: number;
+            /**
+             * Format: date-time
+             * @description When it started (its webhook-timestamp)
+             */
+            at: string;
+            /**
+             * @description The receiver's status; null when none came
+             * @example 500
+             */
+            responseCode: number | null;
+            /** @example 84 */
+            durationMs: number;
+            /**
+             * @description Why it failed; null when it succeeded
+             * @example HTTP 500
+             */
+            error: string | null;
+        };
+        DeliveryDto: {
+            /**
+             * @description The webhook-id header: the same on every attempt
+             * @example msg_2fK8sLmQ2xVb7RtZ9pQwE3nY
+             */
+            id: string;
+            /** @example whk_3kP9sLmQ2xVb7RtZ */
+            webhookId: string;
+            /**
+             * @example flag.changed
+             * @enum {string}
+             */
+            type: "flag.changed" | "environment.created" | "environment.deleted" | "key.created" | "key.revoked" | "app.created" | "app.deleted" | "member.added" | "member.removed" | "plan.changed" | "webhook.test";
+            /**
+             * @description pending until an attempt succeeds or the last one failed
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "failed";
+            /**
+             * @description Attempts made (or in flight)
+             * @example 2
+             */
+            attemptCount: number;
+            /**
+             * @description The last attempt's response status
+             * @example 200
+             */
+            responseCode: number | null;
+            /**
+             * @description The last attempt's duration
+             * @example 84
+             */
+            durationMs: number | null;
+            /**
+             * @description Why the last attempt failed
+             * @example null
+             */
+            error: string | null;
+            /**
+             * Format: date-time
+             * @description When the next attempt is due (pending only)
+             */
+            nextAttemptAt: string | null;
+            /** @description Every attempt, oldest first */
+            attempts: components["schemas"]["DeliveryAttemptDto"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ReflagFlagValueTargetingDto: {
+            /**
+             * @example [
+             *       "acme-corp"
+             *     ]
+             */
+            companyIds: string[];
+            /**
+             * @example [
+             *       "user-42"
+             *     ]
+             */
+            userIds: string[];
+        };
+        ReflagOrgHeaderDto: {
+            /**
+             * @description The account the apps belong to (a user id)
+             * @example usr_8fK2mQ9xLp3RtV7w
+             */
+            id: string;
+            /** @example jane@example.com */
+            name: string;
+        };
+        ReflagEnvironmentHeaderDto: {
+            /** @example env_prd123 */
+            id: string;
+            /** @example production */
+            name: string;
+            /**
+             * @description True for the environment named production
+             * @example true
+             */
+            isProduction: boolean;
+            /**
+             * @description Zero-based position among the app’s environments
+             * @example 2
+             */
+            order: number;
+            /**
+             * @description The environment's version
+             * @example 12
+             */
+            flagStateVersion: number;
+        };
+        ReflagAppHeaderDto: {
+            org: components["schemas"]["ReflagOrgHeaderDto"];
+            /** @example app_xyz789 */
+            id: string;
+            /** @example my-new-app */
+            name: string;
+            /** @example false */
+            demo: boolean;
+            /**
+             * @example custom
+             * @enum {string}
+             */
+            flagKeyFormat: "custom";
+            environments: components["schemas"]["ReflagEnvironmentHeaderDto"][];
+        };
+        ReflagBootstrapOrgDto: {
+            /**
+             * @description The account the apps belong to (a user id)
+             * @example usr_8fK2mQ9xLp3RtV7w
+             */
+            id: string;
+            /** @example jane@example.com */
+            name: string;
+            apps: components["schemas"]["ReflagAppHeaderDto"][];
+            /**
+             * @example custom
+             * @enum {string}
+             */
+            featureKeyFormat: "custom";
+        };
+        ReflagUserHeaderDto: {
+            /**
+             * @description A user's id, or a mgmt_ key's
+             * @example usr_8fK2mQ9xLp3RtV7w
+             */
+            id: string;
+            /** @example jane@example.com */
+            name: string;
+            /**
+             * @description The user's email (for a mgmt_ key, its creator's; empty if unknown)
+             * @example jane@example.com
+             */
+            email: string;
+        };
+        ReflagBootstrapDto: {
+            org: components["schemas"]["ReflagBootstrapOrgDto"];
+            user: components["schemas"]["ReflagUserHeaderDto"];
+        };
+        ReflagErrorDetailDto: {
+            /**
+             * @example not_found
+             * @enum {string}
+             */
+            code: "invalid_request" | "not_found" | "not_possible" | "not_allowed" | "not_available" | "unknown_error" | "unauthorized" | "unauthenticated";
+            /** @example App not found */
+            message: string;
+        };
+        ReflagErrorDto: {
+            error: components["schemas"]["ReflagErrorDetailDto"];
+            /**
+             * @description Validation failures by field (dot notation; "" for the request as a whole)
+             * @example {
+             *       "updates.0.userId": [
+             *         "updates.0.userId must be shorter than or equal to 256 characters"
+             *       ]
+             *     }
+             */
+            issues?: {
+                [key: string]: string[];
+            };
+        };
+        ReflagAppHeaderCollectionDto: {
+            data: components["schemas"]["ReflagAppHeaderDto"][];
+        };
+        ReflagAppDto: {
+            org: components["schemas"]["ReflagOrgHeaderDto"];
+            /** @example app_xyz789 */
+            id: string;
+            /** @example my-new-app */
+            name: string;
+            /** @example false */
+            demo: boolean;
+            /**
+             * @example custom
+             * @enum {string}
+             */
+            flagKeyFormat: "custom";
+            environments: components["schemas"]["ReflagEnvironmentHeaderDto"][];
+            /**
+             * @description No stages here: always empty
+             * @example []
+             */
+            stages: Record<string, unknown>[];
+            /**
+             * @description No segments here: always empty
+             * @example []
+             */
+            segments: Record<string, unknown>[];
+        };
+        ReflagEnvironmentHeaderCollectionDto: {
+            data: components["schemas"]["ReflagEnvironmentHeaderDto"][];
+            /** @enum {string} */
+            sortOrder: "asc" | "desc";
+            /** @enum {string} */
+            sortBy: "name" | "order";
+        };
+        ReflagFlagHeaderDto: {
+            /**
+             * @description The flag key: one key names the same flag in every environment
+             * @example new-checkout-flow
+             */
+            id: string;
+            /** @example new-checkout-flow */
+            key: string;
+            /**
+             * @description Flags have no separate name here: the key
+             * @example new-checkout-flow
+             */
+            name: string;
+            /** @example The redesigned checkout */
+            description?: string;
+            /** @example false */
+            archived: boolean;
+            /** @example false */
+            stale: boolean;
+            /** @example false */
+            permanent: boolean;
+            /** @example false */
+            codeRefsCleanedUp: boolean;
+            /** @example false */
+            noRecentChecks: boolean;
+            /**
+             * Format: date-time
+             * @description When the flag was first created in any environment
+             */
+            createdAt: string;
+        };
+        ReflagFlagHeaderCollectionDto: {
+            data: components["schemas"]["ReflagFlagHeaderDto"][];
+            /** @example 3 */
+            totalCount: number;
+            /** @example 3 */
+            pageSize: number;
+            /** @example 0 */
+            pageIndex: number;
+            /** @enum {string} */
+            sortBy: "key";
+            /** @enum {string} */
+            sortOrder: "asc";
+        };
+        ReflagVariantDto: {
+            /**
+             * @description `default` (the flag’s value), `rollout`, or `target-<n>` (a distinct target value)
+             * @example default
+             */
+            key: string;
+            /**
+             * @description A value of the flag's type: true for Reflag's boolean flags; a string, number or JSON value for typed flags
+             * @example {
+             *       "theme": "dark"
+             *     }
+             */
+            payload: boolean | string | number | Record<string, unknown> | unknown[];
+        };
+        ReflagRemoteConfigVariantDto: {
+            variant: components["schemas"]["ReflagVariantDto"];
+        };
+        ReflagRemoteConfigDto: {
+            /** @example checkout-config */
+            key: string;
+            variants: components["schemas"]["ReflagRemoteConfigVariantDto"][];
+        };
+        ReflagFeatureDto: {
+            /** @example checkout-config */
+            id: string;
+            /** @example checkout-config */
+            key: string;
+            /** @example checkout-config */
+            name: string;
+            description: string | null;
+            /**
+             * @description No stages here: always null
+             * @example null
+             */
+            stage: Record<string, unknown> | null;
+            /**
+             * @description The flag's type (not in Reflag's shape)
+             * @enum {string}
+             */
+            type: "bool" | "string" | "number" | "json";
+            /** @description With includeRemoteConfigs, for typed (non-boolean) flags: one config whose variants are its distinct values; else empty */
+            remoteConfigs: components["schemas"]["ReflagRemoteConfigDto"][];
+        };
+        ReflagFeatureCollectionDto: {
+            data: components["schemas"]["ReflagFeatureDto"][];
+            /** @example {} */
+            metadata: Record<string, unknown>;
+            /** @example 3 */
+            totalCount: number;
+            /** @example 0 */
+            pageIndex: number;
+            /** @example 3 */
+            pageSize: number;
+            /** @enum {string} */
+            sortBy: "key" | "name";
+            /** @enum {string} */
+            sortOrder: "asc" | "desc";
+        };
+        ReflagFlagTargetingDto: {
+            /** @example new-checkout-flow */
+            flagKey: string;
+            /**
+             * @description The environment's version this targeting belongs to
+             * @example 4
+             */
+            version: number;
+            /**
+             * Format: date-time
+             * @description When the flag or its targets last changed (a write: its own time)
+             */
+            updatedAt: string;
+            /**
+             * @description By value, as JSON text: "true" for boolean flags; "\"blue\"", "3" or "{\"a\":1}" for typed flags
+             * @example {
+             *       "true": {
+             *         "companyIds": [
+             *           "acme-corp"
+             *         ],
+             *         "userIds": []
+             *       }
+             *     }
+             */
+            specificTargets: {
+                [key: string]: components["schemas"]["ReflagFlagValueTargetingDto"];
+            };
+        };
+        ReflagFlagTargetingCollectionDto: {
+            data: components["schemas"]["ReflagFlagTargetingDto"][];
+        };
+        ReflagSpecificTargetUpdateDto: {
+            /** @example new-checkout-flow */
+            flagKey: string;
+            /**
+             * @description A value of the flag's type: true for Reflag's boolean flags; a string, number or JSON value for typed flags; null removes the target
+             * @example true
+             */
+            value: (boolean | string | number | Record<string, unknown> | unknown[]) | null;
+            /**
+             * @description Exactly one of companyId and userId
+             * @example acme-corp
+             */
+            companyId?: string;
+            /** @example user-42 */
+            userId?: string;
+        };
+        ReflagSpecificTargetsDto: {
+            updates: components["schemas"]["ReflagSpecificTargetUpdateDto"][];
+            /** @example Enabled new checkout flow for Acme Corp in prod */
+            changeDescription?: string;
+            /** @description Reflag's notification destinations (`true`/`false`, or a list such as `['slack']`): accepted and ignored */
+            notifications?: boolean | string[];
+            /**
+             * @description Optimistic concurrency (same as `If-Match: "42"`): 412 unless the environment is at it
+             * @example 42
+             */
+            expectedVersion?: number;
+        };
+        ReflagEntityFlagDto: {
+            /** @example new-checkout-flow */
+            id: string;
+            /** @example new-checkout-flow */
+            key: string;
+            /** @example new-checkout-flow */
+            name: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * @description The flag's value for this user or company (evaluated as the runtime does)
+             * @example true
+             */
+            value: boolean | string | number | Record<string, unknown> | unknown[];
+            /**
+             * @description This entity's own value, or null
+             * @example true
+             */
+            specificTargetValue: (boolean | string | number | Record<string, unknown> | unknown[]) | null;
+            /** @description The same, by the name of earlier Reflag API versions */
+            specificallyTargetedValue: (boolean | string | number | Record<string, unknown> | unknown[]) | null;
+            /** @example null */
+            firstExposureAt: string | null;
+            /** @example null */
+            lastExposureAt: string | null;
+            /** @example null */
+            lastCheckAt: string | null;
+            /**
+             * @description Not tracked here: 0
+             * @example 0
+             */
+            exposureCount: number;
+            /** @example null */
+            firstTrackAt: string | null;
+            /** @example null */
+            lastTrackAt: string | null;
+            /**
+             * @description Not tracked here: 0
+             * @example 0
+             */
+            trackCount: number;
+        };
+        ReflagEntityFlagsDto: {
+            data: components["schemas"]["ReflagEntityFlagDto"][];
+            /** @example 3 */
+            totalCount: number;
+            /** @example 3 */
+            pageSize: number;
+            /** @example 0 */
+            pageIndex: number;
+        };
+        ReflagEntityFlagUpdateDto: {
+            /** @example new-checkout-flow */
+            flagKey: string;
+            /**
+             * @description true targets the entity, null removes it (Reflag); a typed flag's value also works. Exactly one of the three names
+             * @example true
+             */
+            specificTargetValue?: (boolean | string | number | Record<string, unknown> | unknown[]) | null;
+            /** @description The same, by the name of earlier Reflag API versions */
+            specificallyTargetedValue?: (boolean | string | number | Record<string, unknown> | unknown[]) | null;
+            /** @description The same, by the name of Reflag API 2.0 */
+            value?: (boolean | string | number | Record<string, unknown> | unknown[]) | null;
+        };
+        ReflagEntityFlagsBodyDto: {
+            updates: components["schemas"]["ReflagEntityFlagUpdateDto"][];
+            /** @example Beta access for Acme */
+            changeDescription?: string;
+            /** @description Reflag's notification destinations (`true`/`false`, or a list such as `['slack']`): accepted and ignored */
+            notifications?: boolean | string[];
         };
     };
     responses: never;
@@ -4139,101 +4900,6 @@ export interface operations {
             };
         };
     };
-    Targets_specificTargets: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Optimistic concurrency: `"<version>"` */
-                "If-Match"?: string;
-            };
-            path: {
-                appId: string;
-                envId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SpecificTargetsDto"];
-            };
-        };
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: components["schemas"]["TargetsResultDto"];
-                    };
-                };
-            };
-            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not found (also for resources of other users, whose existence is never revealed) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Conflict with existing state: it already exists, or a tenant limit is reached (`… limit reached (N)`) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Version conflict */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Request body larger than the limit */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
     Targets_list: {
         parameters: {
             query: {
@@ -4695,8 +5361,14 @@ export interface operations {
     };
     Ofrep_bulk: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Accepted and ignored (this server sends no lastModified) */
+                flagConfigLastModified?: string;
+                /** @description The `etag` of the refetchEvaluation event that prompted this request (OFREP ADR-0008): the answer reflects at least that version, even from a replica that has not heard of the change yet */
+                flagConfigEtag?: string;
+            };
             header?: {
+                /** @description An ETag of an earlier answer */
                 "If-None-Match"?: string;
             };
             path?: never;
@@ -4708,15 +5380,17 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Every flag the key may see, evaluated for the context, and where to hear of changes */
             200: {
                 headers: {
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OfrepBulkDto"];
+                    "application/json": components["schemas"]["OfrepBulkResponseDto"];
                 };
             };
-            /** @description Same flags and context as the ETag given */
+            /** @description The answer is the one the ETag given in If-None-Match names */
             304: {
                 headers: {
                     [name: string]: unknown;
@@ -4749,6 +5423,24 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
+            };
+        };
+    };
+    Ofrep_preflightBulk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CORS headers */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -4809,6 +5501,1260 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Ofrep_preflightOne: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A flag key */
+                key: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CORS headers */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Ofrep_stream: {
+        parameters: {
+            query?: {
+                /** @description An sdk_ key’s stream token, from the bulk evaluation’s eventStreams (valid one to two hours) */
+                token?: string;
+                /** @description A pub_ key */
+                key?: string;
+            };
+            header?: {
+                /** @description Sent by EventSource when it reconnects: the version last announced */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An event stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Ofrep_preflightStream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CORS headers */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Webhooks_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["WebhookDto"][];
+                    };
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Webhooks_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CreatedWebhookDto"];
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with existing state: it already exists, or a tenant limit is reached (`… limit reached (N)`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Webhooks_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SuccessDto"];
+                    };
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Webhooks_deliveries: {
+        parameters: {
+            query?: {
+                /** @description Page size; giving it (or `cursor`) adds `nextCursor` to the answer */
+                limit?: number;
+                /** @description Opaque: the previous page's `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DeliveryDto"][];
+                        /** @description Present when `limit` or `cursor` was given: the `cursor` of the next page; null on the last page */
+                        nextCursor?: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request: malformed JSON, unknown field or a field of the wrong type/format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Webhooks_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DeliveryDto"];
+                    };
+                };
+            };
+            /** @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for resources of other users, whose existence is never revealed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    Reflag_bootstrap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagBootstrapDto"];
+                };
+            };
+            /**
+             * @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}`
+             *
+             *     Missing, unknown, revoked or expired token or key (`unauthenticated`)
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /**
+             * @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}`
+             *
+             *     The token or key lacks the scope, or the role the right (`unauthorized`)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+        };
+    };
+    Reflag_listApps: {
+        parameters: {
+            query?: {
+                /** @description Organization identifier: accepted and ignored (your apps are your organization) */
+                orgId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagAppHeaderCollectionDto"];
+                };
+            };
+            /** @description Invalid request (`invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /**
+             * @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}`
+             *
+             *     Missing, unknown, revoked or expired token or key (`unauthenticated`)
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /**
+             * @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}`
+             *
+             *     The token or key lacks the scope, or the role the right (`unauthorized`)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+        };
+    };
+    Reflag_getApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagAppDto"];
+                };
+            };
+            /**
+             * @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}`
+             *
+             *     Missing, unknown, revoked or expired token or key (`unauthenticated`)
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /**
+             * @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}`
+             *
+             *     The token or key lacks the scope, or the role the right (`unauthorized`)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /** @description Not found (`not_found`), also for other tenants' apps */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+        };
+    };
+    Reflag_listEnvironments: {
+        parameters: {
+            query?: {
+                sortOrder?: "asc" | "desc";
+                sortBy?: "name" | "order";
+            };
+            header?: never;
+            path: {
+                appId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagEnvironmentHeaderCollectionDto"];
+                };
+            };
+            /** @description Invalid request (`invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /**
+             * @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}`
+             *
+             *     Missing, unknown, revoked or expired token or key (`unauthenticated`)
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /**
+             * @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}`
+             *
+             *     The token or key lacks the scope, or the role the right (`unauthorized`)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /** @description Not found (`not_found`), also for other tenants' apps */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+        };
+    };
+    Reflag_listFlags: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagFlagHeaderCollectionDto"];
+                };
+            };
+            /**
+             * @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}`
+             *
+             *     Missing, unknown, revoked or expired token or key (`unauthenticated`)
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /**
+             * @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}`
+             *
+             *     The token or key lacks the scope, or the role the right (`unauthorized`)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /** @description Not found (`not_found`), also for other tenants' apps */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+        };
+    };
+    Reflag_listFeatures: {
+        parameters: {
+            query: {
+                /** @description The environment's id (or name) */
+                envId: string;
+                /** @description A flag is named by its key here, so both sort alike */
+                sortBy?: "key" | "name";
+                sortOrder?: "asc" | "desc";
+                /** @description Add each flag's values as remote-config variants */
+                includeRemoteConfigs?: boolean;
+                pageIndex?: number;
+                /** @description Without it, every flag in one page */
+                pageSize?: number;
+            };
+            header?: never;
+            path: {
+                appId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagFeatureCollectionDto"];
+                };
+            };
+            /** @description Invalid request (`invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /**
+             * @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}`
+             *
+             *     Missing, unknown, revoked or expired token or key (`unauthenticated`)
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /**
+             * @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}`
+             *
+             *     The token or key lacks the scope, or the role the right (`unauthorized`)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /** @description Not found (`not_found`), also for other tenants' apps */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+        };
+    };
+    Reflag_flagTargeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appId: string;
+                flagKey: string;
+                envId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagFlagTargetingDto"];
+                };
+            };
+            /**
+             * @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}`
+             *
+             *     Missing, unknown, revoked or expired token or key (`unauthenticated`)
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /**
+             * @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}`
+             *
+             *     The token or key lacks the scope, or the role the right (`unauthorized`)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /** @description Not found (`not_found`), also for other tenants' apps */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+        };
+    };
+    Reflag_updateSpecificTargets: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optimistic concurrency: `"<version>"` */
+                "If-Match"?: string;
+            };
+            path: {
+                appId: string;
+                envId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReflagSpecificTargetsDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagFlagTargetingCollectionDto"];
+                };
+            };
+            /** @description Invalid request (`invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /**
+             * @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}`
+             *
+             *     Missing, unknown, revoked or expired token or key (`unauthenticated`)
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /**
+             * @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}`
+             *
+             *     The token or key lacks the scope, or the role the right (`unauthorized`)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /** @description Not found (`not_found`), also for other tenants' apps */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /** @description A tenant limit is reached (`not_possible`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /** @description Version conflict (`not_possible`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /** @description Request body larger than the limit (`invalid_request`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+        };
+    };
+    Reflag_companyFlags: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appId: string;
+                envId: string;
+                companyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagEntityFlagsDto"];
+                };
+            };
+            /** @description Invalid request (`invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /**
+             * @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}`
+             *
+             *     Missing, unknown, revoked or expired token or key (`unauthenticated`)
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /**
+             * @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}`
+             *
+             *     The token or key lacks the scope, or the role the right (`unauthorized`)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /** @description Not found (`not_found`), also for other tenants' apps */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+        };
+    };
+    Reflag_updateCompanyFlags: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optimistic concurrency: `"<version>"` */
+                "If-Match"?: string;
+            };
+            path: {
+                appId: string;
+                envId: string;
+                companyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReflagEntityFlagsBodyDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagEntityFlagsDto"];
+                };
+            };
+            /** @description Invalid request (`invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /**
+             * @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}`
+             *
+             *     Missing, unknown, revoked or expired token or key (`unauthenticated`)
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /**
+             * @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}`
+             *
+             *     The token or key lacks the scope, or the role the right (`unauthorized`)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /** @description Not found (`not_found`), also for other tenants' apps */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /** @description A tenant limit is reached (`not_possible`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /** @description Version conflict (`not_possible`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /** @description Request body larger than the limit (`invalid_request`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+        };
+    };
+    Reflag_userFlags: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appId: string;
+                envId: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagEntityFlagsDto"];
+                };
+            };
+            /** @description Invalid request (`invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /**
+             * @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}`
+             *
+             *     Missing, unknown, revoked or expired token or key (`unauthenticated`)
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /**
+             * @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}`
+             *
+             *     The token or key lacks the scope, or the role the right (`unauthorized`)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /** @description Not found (`not_found`), also for other tenants' apps */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+        };
+    };
+    Reflag_updateUserFlags: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optimistic concurrency: `"<version>"` */
+                "If-Match"?: string;
+            };
+            path: {
+                appId: string;
+                envId: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReflagEntityFlagsBodyDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagEntityFlagsDto"];
+                };
+            };
+            /** @description Invalid request (`invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /**
+             * @description Missing, unknown, revoked or expired token: `{"error":"Not authenticated"}`
+             *
+             *     Missing, unknown, revoked or expired token or key (`unauthenticated`)
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /**
+             * @description The token lacks the scope, or the action is not allowed: `{"error":"Insufficient permissions"}`
+             *
+             *     The token or key lacks the scope, or the role the right (`unauthorized`)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /** @description Not found (`not_found`), also for other tenants' apps */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /** @description A tenant limit is reached (`not_possible`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /** @description Version conflict (`not_possible`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
+                };
+            };
+            /** @description Request body larger than the limit (`invalid_request`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReflagErrorDto"];
                 };
             };
         };

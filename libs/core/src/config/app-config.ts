@@ -174,6 +174,13 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
+  /**
+   * `json`: one JSON object per line (for log collectors); `pretty`: human-readable lines (pino-pretty); `auto`:
+   * pretty when stdout is a terminal, JSON otherwise (a container, a pipe, a file).
+   */
+  @IsIn(['auto', 'json', 'pretty'])
+  LOG_FORMAT: 'auto' | 'json' | 'pretty' = 'auto';
+
   /** Count and enforce monthly quotas and send X-RateLimit-* headers (self-hosters may turn them off). */
   @Transform(toBool)
   @IsBoolean()
