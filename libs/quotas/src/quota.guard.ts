@@ -73,27 +73,31 @@ export function rightOfScopes(scopes: readonly string[] | undefined): AppRight {
   return scopes.some((s) => s.endsWith(':write')) ? 'write' : 'read';
 }
 
-/** The app and environment a request names: path `:appId`/`:envId`, else `appId`/`env` of its query, else of its body. */
+/**
+ * Guards run before validation: a value PostgreSQL cannot compare (NUL, lone surrogate), or longer than any id or
+ * name, is left for the validation pipe to refuse with 400 rather than sent to the database here.
+ */
+function usable(appId: string, env: string): { appId: string; env: string } | undefined {
+  if (appId.length === 0 || env.length === 0 || appId.length > 64 || env.length > 64) return undefined;
+  return storableProblem(appId, 'appId') === null && storableProblem(env, 'env') === null ? { appId, env } : undefined;
+}
+
+/**
+ * The app and environment a request names: path `:appId`/`:envId`, else `appId`/`env` of its query, else of its
+ * body, else the path's app with the query's environment.
+ */
 export function namedEnvironment(request: ManagementRequest): { appId: string; env: string } | undefined {
   const body = typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : undefined;
   for (const source of [request.params, request.query, body]) {
     if (!source) continue;
     const appId = source.appId;
     const env = source.env ?? source.envId;
-    // Guards run before validation: a value PostgreSQL cannot compare (NUL, lone surrogate) is left for the
-    // validation pipe to refuse with 400 rather than sent to the database here.
-    if (
-      typeof appId === 'string' &&
-      typeof env === 'string' &&
-      appId.length > 0 &&
-      env.length > 0 &&
-      appId.length <= 64 &&
-      env.length <= 64
-    ) {
-      if (storableProblem(appId, 'appId') === null && storableProblem(env, 'env') === null) return { appId, env };
-      return undefined;
-    }
+    if (typeof appId === 'string' && typeof env === 'string') return usable(appId, env);
   }
+  // The app in the path, the environment in the query (Reflag's `GET /api/apps/{appId}/features?envId=`).
+  const appId = request.params?.appId;
+  const env = request.query?.envId ?? request.query?.env;
+  if (typeof appId === 'string' && typeof env === 'string') return usable(appId, env);
   return undefined;
 }
 
