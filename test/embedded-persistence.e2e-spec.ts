@@ -50,5 +50,6 @@ describe('embedded default (no DATABASE_URL)', () => {
     } finally {
       await t.close();
     }
-  });
+    // An embedded boot plus 20 transactions queued on one session: ~6 s alone, past 30 s in a loaded CI run.
+  }, 90_000);
 });
