@@ -55,6 +55,38 @@ describe('Log format', () => {
     expect(all.some((l) => l.includes('INFO: [Superflag] Superflag API listening on'))).toBe(true);
   }, 120_000);
 
+  // Lines are written in batches (BatchedLines): none may be lost at shutdown, nor wait for more traffic.
+  it('writes every request line of a burst answered just before SIGTERM', async () => {
+    const output = await run({}, async (server) => {
+      const statuses = await Promise.all(Array.from({ length: 200 }, () => fetch(`${server.url}/api/v1/config`).then((r) => r.status)));
+      // 401, then 429 once the address is past its failed authentications: every one is a request line.
+      expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+    });
+    const configLines = lines(output)
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((r) => r.route === '/api/v1/config');
+    expect(configLines).toHaveLength(200);
+    expect(new Set(configLines.map((r) => r.requestId)).size).toBe(200);
+  }, 120_000);
+
+  it('writes a lone request line promptly, without waiting for more traffic', async () => {
+    await run({}, async (server) => {
+      const stdout = server.child.stdout!;
+      const logged = new Promise<number>((resolve) => {
+        const check = () => {
+          if (!server.output().includes('"route":"/api/v1/config"')) return;
+          stdout.off('data', check);
+          resolve(Date.now());
+        };
+        stdout.on('data', check);
+      });
+      await request(server);
+      const answered = Date.now();
+      const deadline = new Promise<number>((resolve) => setTimeout(() => resolve(Number.POSITIVE_INFINITY), 2_000).unref());
+      expect((await Promise.race([logged, deadline])) - answered).toBeLessThan(2_000);
+    });
+  }, 120_000);
+
   it('refuses an unknown LOG_FORMAT at start-up, naming it', async () => {
     await expect(startServer('memory://', { LOG_FORMAT: 'xml' })).rejects.toThrow(/LOG_FORMAT/);
   }, 60_000);

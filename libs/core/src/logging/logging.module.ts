@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LoggerModule } from 'nestjs-pino';
 import { randomBytes } from 'node:crypto';
@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { pino, stdTimeFunctions, type DestinationStream, type LevelWithSilent, type Logger } from 'pino';
 import PinoPretty from 'pino-pretty';
 import { AppConfig } from '../config/app-config';
+import { BatchedLines, type BatchOptions } from './batched-lines';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 /** An incoming X-Request-Id is kept only if it is short and plain, so it cannot forge log fields or headers. */
@@ -94,12 +95,15 @@ export function prettyLogs(format: AppConfig['LOG_FORMAT'], stdoutIsTTY = proces
   return format === 'pretty' || (format === 'auto' && stdoutIsTTY);
 }
 
+/** Log lines reach stdout in batches of up to 16 K characters, at most 100 ms after their first line (BatchedLines). */
+export const LOG_BATCH: BatchOptions = { maxChars: 16_384, maxDelayMs: 100 };
+
 /**
- * stdout, asynchronously: JSON lines as they are, or through pino-pretty (which parses each line back) for a person
+ * stdout, asynchronously and in batches (LOG_BATCH): JSON lines as they are, or through pino-pretty (which parses each line back) for a person
  * at a terminal. Both kinds of line (pino's and RequestLog's) are JSON, so both are prettified the same way.
  */
 function stdoutDestination(format: AppConfig['LOG_FORMAT']): DestinationStream {
-  if (!prettyLogs(format)) return pino.destination({ dest: 1, sync: false });
+  if (!prettyLogs(format)) return new BatchedLines(() => pino.destination({ dest: 1, sync: false }), LOG_BATCH);
   return PinoPretty({
     colorize: process.stdout.isTTY === true,
     translateTime: 'SYS:HH:MM:ss.l',
@@ -179,6 +183,15 @@ export class RequestLog {
  * nestjs-pino keeps the first root logger it is given for the whole process: apps built later in the same
  * process (tests with two replicas in one file) write Nest's messages through the first app's logger.
  */
+/** Writes what the batched destination holds when the app shuts down. */
+class LogFlushOnShutdown implements OnApplicationShutdown {
+  constructor(private readonly destination: DestinationStream) {}
+
+  onApplicationShutdown(): void {
+    if (this.destination instanceof BatchedLines) this.destination.close();
+  }
+}
+
 @Global()
 @Module({})
 export class LoggingModule {
@@ -188,7 +201,10 @@ export class LoggingModule {
       module: LoggingModule,
       // No routes: nestjs-pino's per-request middleware is replaced by RequestLog (see there).
       imports: [LoggerModule.forRoot({ pinoHttp: { logger: root, autoLogging: false }, forRoutes: [] })],
-      providers: [{ provide: RequestLog, useValue: new RequestLog(requests, destination) }],
+      providers: [
+        { provide: RequestLog, useValue: new RequestLog(requests, destination) },
+        { provide: LogFlushOnShutdown, useValue: new LogFlushOnShutdown(destination) },
+      ],
       exports: [LoggerModule, RequestLog],
     };
   }
