@@ -105,7 +105,7 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
     this.retainers.push(predicate);
   }
 
-  /** Statements the read model issued to load snapshots, and the environments they loaded (batched: LOAD_BATCH per statement). */
+  /** SQL statements the read model sent to load snapshots (failed ones included), and the environments they loaded: see EnvironmentReadModel for how loads share them. */
   get loadStatements(): number {
     return this.readModel.statements;
   }

@@ -41,8 +41,11 @@ const TYPES: Record<string, FlagType> = { bool: 'bool', string: 'string', number
 
 /** Environments per statement: one round trip for a burst of first reads, a statement still small enough to plan quickly. */
 export const LOAD_BATCH = 100;
-/** How long the first of a burst of loads waits for the others (cold reads arrive as their key checks answer, not all at once). */
-const LOAD_WINDOW_MS = 2;
+/**
+ * A batch that has not answered within this long stops holding the next one back (a stalled connection must not
+ * stall every first read behind it until query_timeout); its own waiters still wait for its answer.
+ */
+export const LOAD_STALL_MS = 1_000;
 
 interface Waiter {
   resolve: (data: EnvironmentData | null) => void;
@@ -54,17 +57,22 @@ interface Waiter {
  * runtime serves, kept here rather than in the flags lib so the read side can change without touching writes.
  * Called only on a snapshot (re)load, never per request. No access check: callers hold a verified runtime key.
  *
- * Loads asked for within LOAD_WINDOW_MS of each other go out together, LOAD_BATCH environments per statement: a
- * replica starting cold behind a busy load balancer sees thousands of first reads of different environments at
- * once, and answers them with a few dozen statements rather than one each (the query storm).
+ * Loads coalesce without a fixed window: with no batch in flight, a load goes out at the end of the current
+ * event-loop turn (together with the loads asked for in that turn), so a lone cold read waits for nothing; while a
+ * batch is in flight, every new load joins the next one, which goes out when the in-flight one answers, LOAD_BATCH
+ * environments per statement. A replica starting cold behind a busy load balancer sees thousands of first reads
+ * of different environments at once: the slower the database answers, the larger the batches, so they cost a
+ * statement per LOAD_BATCH environments rather than one each (the query storm).
  */
 @Injectable()
 export class EnvironmentReadModel {
-  /** Statements issued and environments they loaded, for /metrics. */
+  /** SQL statements sent to load snapshots (one per chunk of at most LOAD_BATCH; failed ones included) and the environments they loaded, for /metrics. */
   statements = 0;
   loaded = 0;
   private pending = new Map<string, Waiter[]>();
   private scheduled = false;
+  /** Batches sent and not yet answered (nor stalled past LOAD_STALL_MS): while any, new loads wait for the next batch. */
+  private inFlight = 0;
 
   constructor(private readonly transactions: Transactions) {}
 
@@ -77,11 +85,15 @@ export class EnvironmentReadModel {
       const waiters = this.pending.get(environmentId);
       if (waiters) waiters.push({ resolve, reject });
       else this.pending.set(environmentId, [{ resolve, reject }]);
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setTimeout(() => this.flush(), LOAD_WINDOW_MS);
-      }
+      this.schedule();
     });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight > 0 || this.pending.size === 0) return;
+    this.scheduled = true;
+    // Not a timer: the end of this turn, so that loads asked for in the same turn (one answer resolving many) go together.
+    setImmediate(() => this.flush());
   }
 
   private flush(): void {
@@ -91,14 +103,28 @@ export class EnvironmentReadModel {
     const ids = [...batch.keys()];
     for (let i = 0; i < ids.length; i += LOAD_BATCH) {
       const chunk = ids.slice(i, i + LOAD_BATCH);
-      this.loadMany(chunk).then(
-        (found) => {
-          for (const id of chunk) for (const w of batch.get(id)!) w.resolve(found.get(id) ?? null);
-        },
-        (err: unknown) => {
-          for (const id of chunk) for (const w of batch.get(id)!) w.reject(err);
-        },
-      );
+      this.inFlight++;
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        clearTimeout(stalled);
+        this.inFlight--;
+        this.schedule();
+      };
+      const stalled = setTimeout(release, LOAD_STALL_MS);
+      stalled.unref?.();
+      this.loadMany(chunk)
+        .then(
+          (found) => {
+            for (const id of chunk) for (const w of batch.get(id)!) w.resolve(found.get(id) ?? null);
+          },
+          (err: unknown) => {
+            // Only this chunk's waiters: the other chunks of the batch, and the next batch, stand on their own.
+            for (const id of chunk) for (const w of batch.get(id)!) w.reject(err);
+          },
+        )
+        .finally(release);
     }
   }
 
