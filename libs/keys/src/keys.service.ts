@@ -42,8 +42,18 @@ const NEGATIVE_MAX = 50_000;
 /** Safety net for missed revocation events (e.g. a Redis blip): cached keys are re-checked this often. */
 const REVALIDATE_MS = 5_000;
 const TOUCH_INTERVAL_MS = 60_000;
+/** lastUsedAt writes are gathered this long and sent as one statement (per TOUCH_CHUNK keys), not one per key. */
+export const TOUCH_FLUSH_MS = 1_000;
+const TOUCH_CHUNK = 5_000;
 /** Key ids per revalidation statement. */
 const REVALIDATE_CHUNK = 1000;
+/** Hashes per lookup statement: keys not in memory are looked up together (see `lookup`). */
+export const LOOKUP_BATCH = 1000;
+
+interface Lookup {
+  resolve: (key: VerifiedKey | null) => void;
+  reject: (err: unknown) => void;
+}
 
 @Injectable()
 export class KeysService implements OnModuleInit, OnApplicationShutdown {
@@ -57,6 +67,13 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
   /** Hashes not found → until when; insertion order is expiry order (one TTL). */
   private readonly unknown = new Map<string, number>();
   private timer?: NodeJS.Timeout;
+  /** Hashes waiting for the next lookup statement, and whether one is scheduled or in flight. */
+  private lookups = new Map<string, Lookup[]>();
+  private lookupScheduled = false;
+  private lookupsInFlight = 0;
+  /** Key id → time of use not yet written (one UPDATE per TOUCH_FLUSH_MS for all of them). */
+  private touches = new Map<string, Date>();
+  private touchTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly keys: ApiKeyStore,
@@ -80,8 +97,15 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
     this.timer = setInterval(() => void this.revalidate(), REVALIDATE_MS).unref();
   }
 
+  /** Before the database closes: the uses gathered since the last write are written. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.flushTouches();
+  }
+
   onApplicationShutdown(): void {
     clearInterval(this.timer);
+    clearTimeout(this.touchTimer);
+    this.touchTimer = undefined;
   }
 
   /** Active keys, oldest first: all of them, or one page. */
@@ -192,19 +216,70 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
       if (unknownUntil > now) return null;
       this.unknown.delete(keyHash);
     }
-    return this.load(keyHash, now);
+    return this.lookup(keyHash);
   }
 
-  private async load(keyHash: string, now: number): Promise<VerifiedKey | null> {
-    const key = await this.keys.findActiveByHash(keyHash);
+  /**
+   * Keys not in memory are looked up together, one statement for all the hashes waiting: with no lookup in flight
+   * at the end of this event-loop turn (a lone request waits for no window), else as soon as the one in flight
+   * answers. A replica starting cold sees a burst of first requests with as many different keys: they cost a
+   * statement per LOOKUP_BATCH, not one each.
+   */
+  private lookup(keyHash: string): Promise<VerifiedKey | null> {
+    return new Promise((resolve, reject) => {
+      const waiting = this.lookups.get(keyHash);
+      if (waiting) waiting.push({ resolve, reject });
+      else this.lookups.set(keyHash, [{ resolve, reject }]);
+      this.scheduleLookup();
+    });
+  }
+
+  private scheduleLookup(): void {
+    if (this.lookupScheduled || this.lookupsInFlight > 0 || this.lookups.size === 0) return;
+    this.lookupScheduled = true;
+    setImmediate(() => this.flushLookups());
+  }
+
+  private flushLookups(): void {
+    this.lookupScheduled = false;
+    const batch = this.lookups;
+    this.lookups = new Map();
+    const hashes = [...batch.keys()];
+    for (let i = 0; i < hashes.length; i += LOOKUP_BATCH) {
+      const chunk = hashes.slice(i, i + LOOKUP_BATCH);
+      this.lookupsInFlight++;
+      this.keys
+        .findActiveByHash(chunk)
+        .then(
+          (found) => {
+            const now = Date.now();
+            const byHash = new Map(found.map((key) => [key.keyHash, key]));
+            for (const hash of chunk) {
+              const verified = this.verified(hash, byHash.get(hash), now);
+              for (const w of batch.get(hash)!) w.resolve(verified);
+            }
+          },
+          (err: unknown) => {
+            for (const hash of chunk) for (const w of batch.get(hash)!) w.reject(err);
+          },
+        )
+        .finally(() => {
+          this.lookupsInFlight--;
+          this.scheduleLookup();
+        });
+    }
+  }
+
+  /** Remembers a lookup's answer: the key verified (cached within CACHE_MAX_KEYS), or its hash as unknown for NEGATIVE_TTL_MS. */
+  private verified(keyHash: string, key: ApiKey | undefined, now: number): VerifiedKey | null {
     if (!key) {
       this.unknown.delete(keyHash);
       while (this.unknown.size >= NEGATIVE_MAX) this.unknown.delete(this.unknown.keys().next().value!);
-      this.unknown.set(keyHash, Date.now() + NEGATIVE_TTL_MS);
+      this.unknown.set(keyHash, now + NEGATIVE_TTL_MS);
       return null;
     }
     const verified = { keyId: key.id, appId: key.appId, environmentId: key.environmentId, type: key.type, keyHash, lastTouched: 0 };
-    // A concurrent load of the same key may have cached it first: keep one entry, so the bound counts keys.
+    // Verified meanwhile through another path (a revalidation race): keep one entry, so the bound counts keys.
     this.valid.delete(keyHash);
     while (this.valid.size >= this.config.CACHE_MAX_KEYS) this.evictLeastRecent();
     this.valid.set(keyHash, verified);
@@ -225,7 +300,28 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
       this.valid.delete(key.keyHash);
       this.valid.set(key.keyHash, key);
     }
-    this.keys.touch(key.keyId, new Date(now)).catch((err: Error) => this.logger.warn(`lastUsedAt not saved: ${err.message}`));
+    this.touches.set(key.keyId, new Date(now));
+    if (!this.touchTimer) {
+      this.touchTimer = setTimeout(() => {
+        this.touchTimer = undefined;
+        void this.flushTouches();
+      }, TOUCH_FLUSH_MS);
+      this.touchTimer.unref();
+    }
+  }
+
+  /** Writes the uses gathered: one statement per TOUCH_CHUNK keys. lastUsedAt is informative: a failed write is logged, not retried. */
+  private async flushTouches(): Promise<void> {
+    if (this.touches.size === 0) return;
+    const uses = [...this.touches];
+    this.touches = new Map();
+    for (let i = 0; i < uses.length; i += TOUCH_CHUNK) {
+      try {
+        await this.keys.touch(new Map(uses.slice(i, i + TOUCH_CHUNK)));
+      } catch (err) {
+        this.logger.warn(`lastUsedAt not saved for ${Math.min(TOUCH_CHUNK, uses.length - i)} key(s): ${(err as Error).message}`);
+      }
+    }
   }
 
   private forget(keyHash: string): void {

@@ -26,15 +26,26 @@ export class MemoryApiKeyStore implements Public<ApiKeyStore> {
   async findActive(id: string) {
     return this.rows.find((k) => k.id === id && !k.revokedAt) ?? null;
   }
-  async findActiveByHash(keyHash: string) {
-    return this.rows.find((k) => k.keyHash === keyHash && !k.revokedAt) ?? null;
+  /** Each call is one statement: the hashes asked for together. */
+  readonly lookups: string[][] = [];
+  async findActiveByHash(keyHashes: readonly string[]) {
+    this.lookups.push([...keyHashes]);
+    return this.rows.filter((k) => keyHashes.includes(k.keyHash) && !k.revokedAt);
   }
   async revoke(id: string, at: Date) {
     const key = await this.findActive(id);
     if (key) key.revokedAt = at;
     return !!key;
   }
-  async touch() {}
+  /** Each call is one statement: the uses written together. */
+  readonly touches: Array<ReadonlyMap<string, Date>> = [];
+  async touch(uses: ReadonlyMap<string, Date>) {
+    this.touches.push(new Map(uses));
+    for (const [id, at] of uses) {
+      const row = this.rows.find((k) => k.id === id);
+      if (row && (!row.lastUsedAt || row.lastUsedAt < at)) row.lastUsedAt = at;
+    }
+  }
   async activeAmong(ids: string[]) {
     return new Set(this.rows.filter((k) => ids.includes(k.id) && !k.revokedAt).map((k) => k.id));
   }
