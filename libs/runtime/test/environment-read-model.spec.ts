@@ -1,5 +1,5 @@
 import type { Transactions } from '@superflag/core';
-import { EnvironmentReadModel, LOAD_BATCH, LOAD_STALL_MS } from '../src/environment-read-model';
+import { EnvironmentReadModel, LOAD_BATCH, LOAD_CONCURRENCY, LOAD_STALL_MS } from '../src/environment-read-model';
 
 /** One load statement sent, answered when the test says so. */
 interface Statement {
@@ -75,25 +75,29 @@ describe('EnvironmentReadModel batching', () => {
     expect(db.statements.map((s) => s.ids)).toEqual([['env_0', 'env_1', 'env_2']]);
   });
 
-  it('gathers every load asked for while a batch is in flight into the next one: N cold reads cost at most ceil(N / batch) + 1 statements', async () => {
+  it(`gathers every load asked for while ${LOAD_CONCURRENCY} batches are in flight into the next one: N cold reads cost at most ceil(N / batch) + ${LOAD_CONCURRENCY} statements`, async () => {
     const N = 250;
-    const first = readModel.load('env_first');
-    await db.sent(1);
-    // Cold reads arriving one by one, each in its own turn, while the first statement is out.
-    const rest: Array<Promise<unknown>> = [];
-    for (const id of ids(N - 1)) {
-      rest.push(readModel.load(id));
+    const early = ids(LOAD_CONCURRENCY, 'env_early');
+    // Cold reads arriving one by one, each in its own turn: the first ones go out alone, at once…
+    const loads: Array<Promise<unknown>> = [];
+    for (const [i, id] of early.entries()) {
+      loads.push(readModel.load(id));
+      await db.sent(i + 1);
+    }
+    // …the others wait while those are out, however many turns they arrive in.
+    for (const id of ids(N - LOAD_CONCURRENCY)) {
+      loads.push(readModel.load(id));
       await new Promise((resolve) => setImmediate(resolve));
     }
-    expect(db.statements).toHaveLength(1);
+    expect(db.statements.map((s) => s.ids)).toEqual(early.map((id) => [id]));
     db.statements[0].answer();
-    await first;
-    await db.sent(2);
-    // All of them, in full batches, sent together the moment the first answered.
-    expect(db.statements.slice(1).map((s) => s.ids.length)).toEqual([LOAD_BATCH, LOAD_BATCH, N - 1 - 2 * LOAD_BATCH]);
+    await db.sent(LOAD_CONCURRENCY + 1);
+    // All of them, in full batches, sent together the moment one answered.
+    const rest = N - LOAD_CONCURRENCY;
+    expect(db.statements.slice(LOAD_CONCURRENCY).map((s) => s.ids.length)).toEqual([LOAD_BATCH, LOAD_BATCH, rest - 2 * LOAD_BATCH]);
     for (const s of db.statements.slice(1)) s.answer();
-    expect((await Promise.all(rest)).every((d) => d !== null)).toBe(true);
-    expect(db.statements.length).toBeLessThanOrEqual(Math.ceil(N / LOAD_BATCH) + 1);
+    expect((await Promise.all(loads)).every((d) => d !== null)).toBe(true);
+    expect(db.statements.length).toBeLessThanOrEqual(Math.ceil(N / LOAD_BATCH) + LOAD_CONCURRENCY);
     expect(readModel.statements).toBe(db.statements.length);
     expect(readModel.loaded).toBe(N);
   });
@@ -129,20 +133,23 @@ describe('EnvironmentReadModel batching', () => {
     expect(readModel.loaded).toBe(1);
   });
 
-  it(`stops holding the next batch behind one that has not answered within ${LOAD_STALL_MS} ms`, async () => {
-    const stalled = readModel.load('env_stalled');
-    await db.sent(1);
+  it(`stops holding the next batch behind ones that have not answered within ${LOAD_STALL_MS} ms`, async () => {
+    const stalled: Array<Promise<unknown>> = [];
+    for (const [i, id] of ids(LOAD_CONCURRENCY, 'env_stalled').entries()) {
+      stalled.push(readModel.load(id));
+      await db.sent(i + 1);
+    }
     const next = readModel.load('env_next');
     await new Promise((resolve) => setImmediate(resolve));
-    expect(db.statements).toHaveLength(1);
+    expect(db.statements).toHaveLength(LOAD_CONCURRENCY);
     jest.advanceTimersByTime(LOAD_STALL_MS);
-    await db.sent(2);
-    expect(db.statements[1].ids).toEqual(['env_next']);
-    db.statements[1].answer();
+    await db.sent(LOAD_CONCURRENCY + 1);
+    expect(db.statements[LOAD_CONCURRENCY].ids).toEqual(['env_next']);
+    db.statements[LOAD_CONCURRENCY].answer();
     expect(await next).toMatchObject({ version: 1 });
-    // The stalled one still gets its own answer when it comes.
-    db.statements[0].answer();
-    expect(await stalled).toMatchObject({ version: 1 });
-    expect(readModel.statements).toBe(2);
+    // The stalled ones still get their own answers when they come.
+    for (const s of db.statements.slice(0, LOAD_CONCURRENCY)) s.answer();
+    expect((await Promise.all(stalled)).every((d) => d !== null)).toBe(true);
+    expect(readModel.statements).toBe(LOAD_CONCURRENCY + 1);
   });
 });
