@@ -44,6 +44,16 @@ describe('OfrepStreamTokens', () => {
     expect(first).not.toContain(SECRET);
   });
 
+  it('reuses the token minted for a key within a window, and it is the token the key and expiry give', () => {
+    const first = tokens.mint(KEY);
+    expect(tokens.mint(KEY)).toBe(first);
+    expect(first).toBe(streamToken(KEY.keyId, KEY.keyHash, parseStreamToken(first)!.expiresAt));
+    // Another key (another cached object) gets its own token.
+    const other = { ...KEY, keyId: 'key_fedcba9876543210' };
+    expect(tokens.mint(other)).not.toBe(first);
+    expect(tokens.mint(other)).toBe(streamToken(other.keyId, other.keyHash, parseStreamToken(first)!.expiresAt));
+  });
+
   it('accepts its own tokens, for the key they name', async () => {
     await expect(tokens.verify(tokens.mint(KEY), '10.0.0.1')).resolves.toEqual(KEY);
   });
