@@ -4,11 +4,12 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import {
   AppConfig,
   ErrorFilter,
+  FastLane,
+  fastifyTrustProxy,
   QuietFrameworkLogger,
   RequestValidationPipe,
   requestIdOf,
   serveDirectRoutes,
-  type TrustProxy,
 } from '@superflag/core';
 import { type LogLevel, Logger as NestLogger } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
@@ -65,16 +66,6 @@ function levelOf(logger: LogLevel[] | false | undefined): LevelWithSilent | unde
 }
 
 /**
- * TRUST_PROXY for Fastify. A hop count becomes a function of the hop's position: this Fastify refuses numeric
- * trustProxy (it trusts nothing), and proxy-addr asks the function about the socket peer first (hop 0), so `n`
- * believes the n proxies nearest to us and takes the address the farthest of them saw.
- */
-function trustProxy(setting: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
-  if (typeof setting !== 'number') return setting;
-  return (_address, hop) => hop < setting;
-}
-
-/**
  * Builds the HTTP app (not listening): used by main, the OpenAPI writer and the e2e tests alike. Signal
  * handling is main's (exitGracefullyOnSignals); here app.close() runs the same drain and teardown.
  */
@@ -84,7 +75,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT,
     routerOptions: { maxParamLength: 512 },
-    trustProxy: trustProxy(config.TRUST_PROXY),
+    trustProxy: fastifyTrustProxy(config.TRUST_PROXY),
     logger: false,
     genReqId: requestIdOf,
   });
@@ -113,6 +104,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   }
   await app.init();
   directRoutesServed();
+  // Steady-state config reads are answered ahead of Fastify (FastLane): the routes above serve every other request.
+  app.get(FastLane).install(app.getHttpServer());
   await adapter.getInstance().ready();
   return app;
 }

@@ -7,6 +7,7 @@ import type { MigrationList } from './database/data-source-options';
 import { DependencyMonitor } from './health/dependency-monitor';
 import { HealthController } from './health/health.controller';
 import { AuthFailureLimiter } from './http/auth-failure-limiter';
+import { FastLane } from './http/fast-lane';
 import { RequestHooks } from './http/request-hooks';
 import { DatabasePoolMetrics } from './metrics/database-pool.metrics';
 import { MetricsController } from './metrics/metrics.controller';
@@ -57,6 +58,7 @@ export class CoreModule {
         DependencyMonitor,
         HttpDrain,
         RequestHooks,
+        FastLane,
         AuthFailureLimiter,
         // Never blocks start-up on Redis: an unreachable one is reported once and connected in the background.
         { provide: REDIS, useFactory: () => (config.REDIS_URL ? openRedis(config.REDIS_URL) : null) },
@@ -91,6 +93,7 @@ export class CoreModule {
         DatabaseModule,
         MetricsService,
         HttpDrain,
+        FastLane,
         DependencyMonitor,
         AuthFailureLimiter,
       ],

@@ -21,6 +21,8 @@ export * from './core.module';
 export * from './events/cluster-bus';
 export * from './http/request-context';
 export * from './http/direct-routes';
+export * from './http/fast-lane';
+export * from './http/client-address';
 export * from './logging/framework-log';
 export * from './logging/logging.module';
 export * from './metrics/metrics.service';

@@ -64,6 +64,8 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
    * extra work; past the bound the first (least recently used) entry goes.
    */
   private readonly valid = new Map<string, VerifiedKey & { lastTouched: number }>();
+  /** The key each connection presented last (cachedFor); gone with the connection. */
+  private readonly lastByHolder = new WeakMap<object, { secret: string; key: VerifiedKey & { lastTouched: number } }>();
   /** Hashes not found → until when; insertion order is expiry order (one TTL). */
   private readonly unknown = new Map<string, number>();
   private timer?: NodeJS.Timeout;
@@ -196,6 +198,27 @@ export class KeysService implements OnModuleInit, OnApplicationShutdown {
     const now = Date.now();
     if (now - cached.lastTouched > TOUCH_INTERVAL_MS) this.touch(cached, now);
     return cached;
+  }
+
+  /**
+   * `cached(secret)` for a secret presented by `holder` (a connection): a client sends the same key on every request
+   * of its connection, so the key found last time is reused without hashing the secret again, as long as it is
+   * still the verified key in memory (a revocation or eviction drops it there, and so here on the next request).
+   * The secret is compared with the one the same connection sent before: it learns nothing it did not send.
+   */
+  cachedFor(holder: object, secret: string): VerifiedKey | undefined {
+    const last = this.lastByHolder.get(holder);
+    if (last && last.secret === secret) {
+      const cached = this.valid.get(last.key.keyHash);
+      if (cached === last.key) {
+        const now = Date.now();
+        if (now - cached.lastTouched > TOUCH_INTERVAL_MS) this.touch(cached, now);
+        return cached;
+      }
+    }
+    const key = this.cached(secret);
+    if (key) this.lastByHolder.set(holder, { secret, key: key as VerifiedKey & { lastTouched: number } });
+    return key;
   }
 
   /**

@@ -130,6 +130,11 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   /** Whether runtime keys have a per-minute burst limit (off by default: SDKs legitimately send thousands a second). */
+  /** Whether runtime requests are counted against monthly quotas (QUOTAS_ENABLED). */
+  get enabled(): boolean {
+    return this.config.QUOTAS_ENABLED;
+  }
+
   get keyBurstLimited(): boolean {
     return this.config.BURST_KEY_LIMIT > 0;
   }
@@ -207,12 +212,35 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
     const limit = this.limitFor(plan);
     const counter = this.counter(environmentId, now);
     counter.lastUsed = now.getTime();
-    if (counter.leased > 0) {
-      counter.leased--;
-      if (counter.leased < leaseSize(limit - counter.knownTotal) / 4 && !counter.inflight) void this.reserve(counter, limit, now);
-      return this.admit(counter, limit, now);
-    }
+    if (counter.leased > 0) return this.fromLease(counter, limit, now);
     return this.consumeSlow(counter, limit, now, exempt);
+  }
+
+  /** Serves one request from the counter's lease (leased > 0), reserving the next lease early when it runs low. */
+  private fromLease(counter: Counter, limit: number, now: Date): QuotaDecision {
+    counter.leased--;
+    if (counter.leased < leaseSize(limit - counter.knownTotal) / 4 && !counter.inflight) void this.reserve(counter, limit, now);
+    return this.admit(counter, limit, now);
+  }
+
+  /** The app's plan if it is in memory (no load started): for callers that must not wait. */
+  knownPlanOf(appId: string): Plan | undefined {
+    return this.plans.get(appId);
+  }
+
+  /**
+   * `consume` when it can decide at once and admits: a lease of this replica covers the request. Otherwise
+   * undefined, and nothing was counted (the caller takes the path that may wait: `consume`). null: quotas are off.
+   */
+  consumeLeased(environmentId: string, plan: Plan): QuotaDecision | null | undefined {
+    if (!this.config.QUOTAS_ENABLED) return null;
+    const now = this.clock.now();
+    const nowMs = now.getTime();
+    if (nowMs < this.period.startMs || nowMs >= this.period.endMs) return undefined;
+    const counter = this.current.get(environmentId);
+    if (!counter || counter.month !== this.period.month || counter.leased <= 0) return undefined;
+    counter.lastUsed = nowMs;
+    return this.fromLease(counter, this.limitFor(plan), now);
   }
 
   /**

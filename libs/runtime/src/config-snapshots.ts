@@ -148,6 +148,20 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
     return this.afterMiss(environmentId, entry);
   }
 
+  /** The environment's snapshot when it is in memory and current, without counting a read (see countRead); else undefined. */
+  current(environmentId: string): Snapshot | undefined {
+    const entry = this.entries.get(environmentId);
+    return entry?.snapshot && entry.snapshot.version >= entry.wanted ? entry.snapshot : undefined;
+  }
+
+  /** Counts a read answered from `current`'s snapshot, as `get` counts its own: a hit, and the most recently used. */
+  countRead(environmentId: string): void {
+    const entry = this.entries.get(environmentId);
+    if (!entry) return;
+    this.hits++;
+    entry.used = ++this.reads;
+  }
+
   invalidate(environmentId: string, version: number): void {
     const entry = this.entries.get(environmentId);
     if (!entry) return; // never served here: nothing to refresh

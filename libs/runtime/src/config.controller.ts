@@ -12,22 +12,13 @@ import {
 } from '@nestjs/swagger';
 import { ApiData, ApiErrors, DirectRoute, Public } from '@superflag/core';
 import { etagMatches } from '@superflag/flags';
-import type { KeyType, VerifiedKey } from '@superflag/keys';
+import type { VerifiedKey } from '@superflag/keys';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CONFIG_CACHE_CONTROL, CONFIG_CONTENT_TYPE, CONFIG_VARY, corsFor, PREFLIGHT } from './config-headers';
 import { ConfigStreams } from './config-streams';
 import { RuntimeConfigDto } from './dto/config.dto';
 import { RuntimeAccess } from './runtime-access';
 import type { Snapshot } from './snapshot';
-
-/** Browsers call the runtime with pub_ keys from any origin; server (sdk_) keys get no CORS grant. */
-const CORS_FOR_PUB = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'ETag' };
-const PREFLIGHT = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, POST, OPTIONS',
-  'access-control-allow-headers': 'Authorization, X-API-Key, If-None-Match, Content-Type',
-  'access-control-max-age': '86400',
-};
-const corsFor = (type: KeyType) => (type === 'pub' ? CORS_FOR_PUB : {});
 
 @ApiTags('Runtime config')
 @ApiSecurity('key')
@@ -39,7 +30,10 @@ export class ConfigController {
     private readonly streams: ConfigStreams,
   ) {}
 
-  /** The hot path: served by Fastify without Nest's pipeline (DirectRoute); RuntimeAccess does every check. */
+  /**
+   * The hot path. In the steady state ConfigFastLane answers it before Fastify sees it; the requests it declines are
+   * served here by Fastify without Nest's pipeline (DirectRoute); RuntimeAccess does every check.
+   */
   @Get()
   @DirectRoute()
   @ApiOperation({
@@ -60,8 +54,8 @@ export class ConfigController {
     const view = snapshot.for(key.type);
     reply.headers({
       etag: view.etag,
-      'cache-control': 'no-cache',
-      vary: 'Accept-Encoding, Authorization, X-API-Key',
+      'cache-control': CONFIG_CACHE_CONTROL,
+      vary: CONFIG_VARY,
       ...corsFor(key.type),
     });
     if (etagMatches(request.headers['if-none-match'], view.etag)) {
@@ -70,7 +64,7 @@ export class ConfigController {
     }
     const { body, encoding } = view.encoded(request.headers['accept-encoding']);
     if (encoding) reply.header('content-encoding', encoding);
-    reply.type('application/json; charset=utf-8').send(body);
+    reply.type(CONFIG_CONTENT_TYPE).send(body);
   }
 
   @Get('stream')

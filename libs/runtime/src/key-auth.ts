@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuthFailureLimiter, DomainError, notAuthenticated } from '@superflag/core';
 import { KeysService, type VerifiedKey } from '@superflag/keys';
 import type { FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { serviceUnavailable } from './backoff';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/;
@@ -24,7 +25,7 @@ export class RuntimeKeyAuth {
   ) {}
 
   authenticate(request: FastifyRequest, options: { allowQueryKey?: boolean } = {}): VerifiedKey | Promise<VerifiedKey> {
-    const fromHeader = BEARER.exec(request.headers.authorization ?? '')?.[1] ?? headerValue(request.headers['x-api-key']);
+    const fromHeader = secretOf(request.headers);
     const fromQuery = options.allowQueryKey ? (request.query as { key?: unknown })?.key : undefined;
     const secret = fromHeader ?? (typeof fromQuery === 'string' && fromQuery.startsWith('pub_') ? fromQuery : undefined);
     const known = secret ? this.keys.cached(secret) : undefined;
@@ -37,6 +38,15 @@ export class RuntimeKeyAuth {
     return key ?? this.refuse(ip);
   }
 
+  /**
+   * The key of a request that presents one already verified in memory (header forms only), found without hashing it
+   * again when its connection presented it before; undefined otherwise, with nothing counted (see `authenticate`).
+   */
+  known(request: IncomingMessage): VerifiedKey | undefined {
+    const secret = secretOf(request.headers);
+    return secret ? this.keys.cachedFor(request.socket, secret) : undefined;
+  }
+
   private refuse(ip: string): never {
     this.failures.failed(ip);
     throw notAuthenticated();
@@ -45,6 +55,10 @@ export class RuntimeKeyAuth {
 
 function unavailable(err: unknown): never {
   throw err instanceof DomainError ? err : serviceUnavailable(1);
+}
+
+function secretOf(headers: IncomingHttpHeaders): string | undefined {
+  return BEARER.exec(headers.authorization ?? '')?.[1] ?? headerValue(headers['x-api-key']);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -3,6 +3,7 @@ import { EnvironmentsModule } from '@superflag/environments';
 import { KeysModule } from '@superflag/keys';
 import { QuotasModule } from '@superflag/quotas';
 import { ConfigController } from './config.controller';
+import { ConfigFastLane } from './config-fast-lane';
 import { ConfigSnapshots } from './config-snapshots';
 import { ConfigStreams } from './config-streams';
 import { EnvironmentReadModel } from './environment-read-model';
@@ -28,6 +29,7 @@ import { SnapshotEvents } from './snapshot-events';
     ConfigStreams,
     RuntimeKeyAuth,
     RuntimeAccess,
+    ConfigFastLane,
     OfrepBulk,
     OfrepStreamTokens,
   ],

@@ -333,6 +333,14 @@ export class AppConfig {
   @IsBoolean()
   DOCS_ENABLED: boolean = true;
 
+  /**
+   * Answer steady-state runtime config reads ahead of Fastify (FastLane): same checks, headers, metrics and log
+   * lines, without Fastify's per-request cost. false: every request goes through Fastify (and its extension hooks).
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  FAST_LANE: boolean = true;
+
   /** On SIGTERM, how long in-flight requests may take to finish before their connections are closed. */
   @Transform(toInt)
   @IsInt()

@@ -1,0 +1,100 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { RequestLog, requestIdOf } from '../logging/logging.module';
+import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
+import { HttpDrain } from '../shutdown/http-drain';
+
+/**
+ * Answers one GET request completely and synchronously, or declines it: the status written, or 0 when it wrote
+ * nothing and changed nothing (the request then goes to Fastify as usual). The handler sets the request id header
+ * it is given; the lane records the request in the metrics and the request log.
+ */
+export type FastHandler = (request: IncomingMessage, response: ServerResponse, requestId: string) => number;
+
+interface Lane {
+  route: string;
+  handler: FastHandler;
+  /** The log line's method, route and URL fields, serialised once (a lane serves one URL). */
+  logFields: string;
+}
+
+/**
+ * The runtime's steady state, ahead of Fastify. Node's HTTP server hands each request to this lane first; a GET of a
+ * registered path (exactly, without query string) goes to its handler, which answers it there and then when
+ * everything it needs is in memory (the key verified before, the plan, a quota lease, the snapshot) and declines
+ * otherwise, so that the request takes Fastify's route, whose controller does the same checks with I/O where needed.
+ * Every other request goes to Fastify untouched.
+ *
+ * Why: Fastify's per-request machinery (request and reply objects, the router, hooks, reply serialisation) costs
+ * about as much CPU as a whole config read served from memory. The route stays Nest's and Fastify's (the OpenAPI
+ * document describes it, its controller serves every request the lane declines); the lane keeps what Fastify's
+ * side does for it: the X-Request-Id, the request metrics and log line by route pattern, and the drain (while the
+ * server drains, the lane declines everything, so every response says `Connection: close`).
+ *
+ * Fastify hooks that extensions add (onRequest, onSend…) do not run for requests the lane answers; a team that
+ * needs them there turns the lane off with FAST_LANE=false.
+ */
+@Injectable()
+export class FastLane {
+  private readonly logger = new Logger('FastLane');
+  private readonly lanes = new Map<string, Lane>();
+  /** Requests answered by the lane (the rest of the registered routes' requests went to Fastify). */
+  served = 0;
+  declined = 0;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly drain: HttpDrain,
+    private readonly metrics: MetricsService,
+    @Optional() @Inject(RequestLog) private readonly log: RequestLog | null,
+  ) {}
+
+  /** `path` is a route Fastify also serves (its pattern, without parameters): the lane's requests are counted as that route's. */
+  register(path: string, handler: FastHandler): void {
+    if (this.lanes.has(path)) throw new Error(`FastLane: ${path} is registered twice`);
+    this.lanes.set(path, { route: path, handler, logFields: RequestLog.fields('GET', path, path) });
+  }
+
+  /** Puts the lane in front of the server's request listeners (Fastify's); the server's own settings stay as they are. */
+  install(server: Server): void {
+    if (!this.config.FAST_LANE || this.lanes.size === 0) return;
+    const listeners = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+    if (listeners.length !== 1) throw new Error(`FastLane: expected one request listener, found ${listeners.length}`);
+    const [next] = listeners;
+    server.removeListener('request', next);
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+      if (request.method !== 'GET' || !this.serve(request, response)) next(request, response);
+    });
+  }
+
+  private serve(request: IncomingMessage, response: ServerResponse): boolean {
+    const lane = this.lanes.get(request.url ?? '');
+    if (!lane || this.drain.draining) return false;
+    const startedAt = performance.now();
+    const requestId = requestIdOf(request);
+    let status: number;
+    try {
+      status = lane.handler(request, response, requestId);
+    } catch (err) {
+      // A handler declines rather than throws; if one threw before writing anything, Fastify's route still answers.
+      this.logger.error(`${lane.route}: ${(err as Error).stack ?? String(err)}`);
+      if (response.headersSent) {
+        response.destroy();
+        return true;
+      }
+      status = 0;
+    }
+    if (status === 0) {
+      this.declined++;
+      return false;
+    }
+    this.served++;
+    const ms = performance.now() - startedAt;
+    this.metrics.observeRequest('GET', lane.route, status, ms / 1000);
+    // requestIdOf's ids need no JSON escaping.
+    this.log?.lineWith(`"${requestId}"`, lane.logFields, request.headers, status, ms);
+    return true;
+  }
+}
