@@ -123,8 +123,7 @@ export class FlagsService {
       flag.type = type;
       if (input.clientEnabled !== undefined) flag.clientEnabled = input.clientEnabled;
       if (input.description !== undefined) flag.description = input.description;
-      await this.flags.saveValues(tx, [flag]);
-      return { diffs: [{ key: flag.key, before, after: stateOf(flag) }], result: flag };
+      return { diffs: [{ key: flag.key, before, after: stateOf(flag) }], result: flag, save: [flag] };
     });
     return { version, flag: result };
   }
@@ -171,8 +170,7 @@ export class FlagsService {
         flag.value = assertFlagValue(flag.type, values[key], key);
         diffs.push({ key, before, after: stateOf(flag) });
       }
-      await this.flags.saveValues(tx, [...existing.values()]);
-      return { diffs, result: keys.length };
+      return { diffs, result: keys.length, save: [...existing.values()] };
     });
     return { version, updated: result };
   }

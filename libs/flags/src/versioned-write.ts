@@ -4,6 +4,7 @@ import { actorOf, type Principal } from '@superflag/auth';
 import { DomainError, DomainEvents, IdGenerator, type Transaction, Transactions } from '@superflag/core';
 import { type Environment, EnvironmentsService } from '@superflag/environments';
 import type { ChangeAction, ChangeDiff } from './flag-change.entity';
+import type { Flag } from './flag.entity';
 import { FlagChangeStore } from './flag-change.store';
 
 /** An environment of an app, named (`production`) or by id. */
@@ -24,6 +25,11 @@ export interface FlagWrite<T> {
   result: T;
   /** For a rollback: the version whose flag set it restored. */
   rolledBackTo?: number;
+  /**
+   * Flags (as loaded, with their new type/value/clientEnabled/description/rollout) whose values the write sets:
+   * written in the statement that raises the version, one round trip less under the environment's lock.
+   */
+  save?: readonly Flag[];
 }
 
 /**
@@ -130,20 +136,24 @@ export class VersionedWrite {
     if (options.expectedVersion !== undefined && options.expectedVersion !== env.version) {
       throw new DomainError(412, 'Version conflict', { currentVersion: env.version });
     }
-    const { diffs, result, rolledBackTo } = await write.apply(tx, env);
+    const { diffs, result, rolledBackTo, save } = await write.apply(tx, env);
     const actor = actorOf(principal);
-    // The version bump and the change record in one statement: one round trip less under the lock.
-    const version = await this.changes.recordNextVersion(tx, {
-      id: this.ids.next('chg'),
-      environmentId: env.id,
-      action: write.action,
-      diffs,
-      actorUserId: actor.userId,
-      actorTokenId: actor.tokenId,
-      actorAppKeyId: actor.appKeyId,
-      changeDescription: options.changeDescription ?? null,
-      rolledBackTo: rolledBackTo ?? null,
-    });
+    // The flags' values, the version bump and the change record in one statement: fewer round trips under the lock.
+    const version = await this.changes.recordNextVersion(
+      tx,
+      {
+        id: this.ids.next('chg'),
+        environmentId: env.id,
+        action: write.action,
+        diffs,
+        actorUserId: actor.userId,
+        actorTokenId: actor.tokenId,
+        actorAppKeyId: actor.appKeyId,
+        changeDescription: options.changeDescription ?? null,
+        rolledBackTo: rolledBackTo ?? null,
+      },
+      save,
+    );
     env.version = version;
     return { env, version, diffs, result };
   }
