@@ -6,6 +6,7 @@ import { type Environment, EnvironmentsService } from '@superflag/environments';
 import type { ChangeAction, ChangeDiff } from './flag-change.entity';
 import type { Flag } from './flag.entity';
 import { FlagChangeStore } from './flag-change.store';
+import { WriteBatchStore } from './write-batch.store';
 
 /** An environment of an app, named (`production`) or by id. */
 export interface EnvRef {
@@ -47,6 +48,7 @@ export class VersionedWrite {
     private readonly changes: FlagChangeStore,
     private readonly events: DomainEvents,
     private readonly ids: IdGenerator,
+    private readonly savepoints: WriteBatchStore,
   ) {}
 
   /** Writes waiting for an environment whose writes are being applied here, by app and environment as named. */
@@ -106,10 +108,13 @@ export class VersionedWrite {
     const outcomes: Array<{ committed: Committed<unknown> } | { error: unknown }> = [];
     try {
       await this.transactions.run(async (tx) => {
-        for (const write of batch) {
+        const checked: CheckedAccess = new Map();
+        for (const [i, write] of batch.entries()) {
+          await this.savepoints.mark(tx, i);
           try {
-            outcomes.push({ committed: await this.transactions.savepoint(tx, (inner) => this.apply(inner, write)) });
+            outcomes.push({ committed: await this.apply(tx, write, checked) });
           } catch (error) {
+            await this.savepoints.undo(tx, i);
             outcomes.push({ error });
           }
         }
@@ -129,10 +134,20 @@ export class VersionedWrite {
     });
   }
 
-  /** One write inside a transaction that holds (or takes here) the environment's row lock. */
-  private async apply<T>(tx: Transaction, write: QueuedWrite<T>): Promise<Committed<T>> {
+  /**
+   * One write inside a transaction that holds (or takes here) the environment's row lock. In a combined
+   * transaction, `checked` holds the callers whose writes succeeded in it: their access was checked and the row
+   * locked in a savepoint that stays, so a caller's next write starts from there (at the version the last write
+   * left) instead of checking and locking again.
+   */
+  private async apply<T>(tx: Transaction, write: QueuedWrite<T>, checked?: CheckedAccess): Promise<Committed<T>> {
     const { principal, ref, options } = write;
-    const env = await this.environments.resolve(principal, ref.appId, ref.env, 'write', { tx, lock: true });
+    const caller = callerOf(principal);
+    const known = checked?.get(caller);
+    const env = known
+      ? { ...known, version: checked!.version! }
+      : await this.environments.resolve(principal, ref.appId, ref.env, 'write', { tx, lock: true });
+
     if (options.expectedVersion !== undefined && options.expectedVersion !== env.version) {
       throw new DomainError(412, 'Version conflict', { currentVersion: env.version });
     }
@@ -155,6 +170,11 @@ export class VersionedWrite {
       save,
     );
     env.version = version;
+    // Only now, with the write done: one that failed was rolled back to its savepoint, the row lock it took with it.
+    if (checked) {
+      checked.set(caller, { ...env });
+      checked.version = version;
+    }
     return { env, version, diffs, result };
   }
 
@@ -172,6 +192,15 @@ export class VersionedWrite {
     write.resolve({ version, result });
   }
 }
+
+/**
+ * Callers with a successful write in the combined transaction (their access checked, the environment locked),
+ * with the environment as found, and the version the last successful write left.
+ */
+type CheckedAccess = Map<string, Environment> & { version?: number };
+
+/** A caller as access is granted: a user (whatever token) or an app's mgmt_ key. */
+const callerOf = (principal: Principal) => (principal.kind === 'user' ? `u:${principal.userId}` : `k:${principal.appKeyId}`);
 
 /** The most writes one transaction applies for an environment (the rest wait for the next). */
 const MAX_COMBINED = 50;

@@ -182,6 +182,59 @@ describe('VersionedWrite on the embedded database', () => {
     expect(recorded.map((r) => r.version)).toEqual([1, 2, 3, 4]);
   });
 
+  /** Runs `work` counting the access checks (EnvironmentsService.resolve) the writes make. */
+  async function countingChecks<T>(work: () => Promise<T>): Promise<{ checks: number; value: T }> {
+    const resolve = db.environments.resolve;
+    let checks = 0;
+    db.environments.resolve = ((...args: Parameters<typeof resolve>) => (checks++, resolve.apply(db.environments, args))) as typeof resolve;
+    try {
+      return { value: await work(), checks };
+    } finally {
+      db.environments.resolve = resolve;
+    }
+  }
+
+  it("checks each caller's access once per combined transaction, later writes starting at the version the last one left", async () => {
+    const ref = await db.environment();
+    await db.flags.create(PRINCIPAL, ref, { key: 'n', type: 'number', value: 0 });
+    const other = { ...PRINCIPAL, userId: 'usr_other' };
+    const { checks, value: settled } = await countingChecks(() =>
+      Promise.allSettled([
+        db.flags.update(PRINCIPAL, ref, { key: 'n', value: 1 }), // its own transaction
+        db.flags.update(PRINCIPAL, ref, { key: 'n', value: 2 }), // the combined one: checked
+        db.flags.update(PRINCIPAL, ref, { key: 'n', value: 3 }), // known
+        db.flags.update(other, ref, { key: 'n', value: 4 }), // another caller: checked
+        db.flags.update(PRINCIPAL, ref, { key: 'n', value: 'x' }), // known, fails on its own
+        db.flags.update(PRINCIPAL, ref, { key: 'n', value: 5, expectedVersion: 5 }), // known, at the version the last success left
+        db.flags.update(other, ref, { key: 'n', value: 6, expectedVersion: 5 }), // known: 412 with the current version
+      ]),
+    );
+    expect(settled.map((r) => (r.status === 'fulfilled' ? r.value.version : (r.reason as DomainError).status))).toEqual([
+      2, 3, 4, 5, 400, 6, 412,
+    ]);
+    expect((settled[6] as PromiseRejectedResult).reason).toMatchObject({ extra: { currentVersion: 6 } });
+    expect(checks).toBe(3);
+    expect(await db.version(ref.env)).toBe(6);
+    expect((await db.flags.get(PRINCIPAL, ref, 'n')).flag.value).toBe(5);
+  });
+
+  it('checks a caller again after its write failed in the combined transaction (the lock went with its savepoint)', async () => {
+    const ref = await db.environment();
+    await db.flags.create(PRINCIPAL, ref, { key: 'n', type: 'number', value: 0 });
+    const { checks, value: settled } = await countingChecks(() =>
+      Promise.allSettled([
+        db.flags.update(PRINCIPAL, ref, { key: 'n', value: 1 }),
+        db.flags.update(PRINCIPAL, ref, { key: 'missing', value: 2 }),
+        db.flags.update(PRINCIPAL, ref, { key: 'n', value: 3 }),
+        db.flags.update(PRINCIPAL, ref, { key: 'n', value: 4 }),
+      ]),
+    );
+    expect(settled.map((r) => (r.status === 'fulfilled' ? r.value.version : (r.reason as DomainError).status))).toEqual([2, 404, 3, 4]);
+    expect(checks).toBe(3);
+    const recorded = await rows(`SELECT version FROM flag_changes WHERE environment_id = $1 ORDER BY version`, [ref.env]);
+    expect(recorded.map((r) => r.version)).toEqual([1, 2, 3, 4]);
+  });
+
   it('fails every combined write when their shared commit fails, and announces none', async () => {
     const ref = await db.environment();
     await db.flags.create(PRINCIPAL, ref, { key: 'n', type: 'number', value: 0 });
