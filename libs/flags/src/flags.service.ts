@@ -104,7 +104,7 @@ export class FlagsService {
     ) {
       throw badRequest('Nothing to update: give value, clientEnabled, description, rollout or type');
     }
-    const { version, result } = await this.versioned.run(principal, ref, 'update', input, async (tx, env) => {
+    const { version, result } = await this.versioned.runSaving(principal, ref, 'update', input, async (tx, env) => {
       const flag = await this.flags.find(tx, env.id, input.key);
       if (!flag) throw notFound('Flag');
       const before = stateOf(flag);
@@ -160,7 +160,7 @@ export class FlagsService {
     const keys = Object.keys(values);
     if (keys.length === 0) throw badRequest('flags must contain at least one flag');
     if (keys.length > MAX_BULK_FLAGS) throw badRequest(`flags may contain at most ${MAX_BULK_FLAGS} flags`);
-    const { version, result } = await this.versioned.run(principal, ref, 'bulk', options, async (tx, env) => {
+    const { version, result } = await this.versioned.runSaving(principal, ref, 'bulk', options, async (tx, env) => {
       const existing = await this.flags.findByKeys(tx, env.id, keys);
       const diffs: FlagDiff[] = [];
       for (const key of keys) {

@@ -57,7 +57,7 @@ export class VersionedWrite {
   /**
    * Applies one write. Writes to an environment that arrive while another of its writes is in flight on this
    * replica are combined: the next transaction applies all of them in arrival order (up to MAX_COMBINED), each
-   * behind its own savepoint, then commits once. Each keeps its own access check, expected-version check, version,
+   * behind its own savepoint (but see runSaving), then commits once. Each keeps its own access check, expected-version check, version,
    * change record, result or error and `flag.changed`; what one of them fails leaves the others as they were.
    * Writers of one environment hold its row lock in turn, so sharing one lock hand-off and one commit is what
    * lets concurrent writers go faster than one transaction at a time. A write that finds nothing in flight
@@ -70,15 +70,35 @@ export class VersionedWrite {
     options: WriteOptions,
     apply: (tx: Transaction, env: Environment) => Promise<FlagWrite<T>>,
   ): Promise<{ version: number; result: T }> {
+    return this.enqueue({ principal, ref, action, options, apply, readsOnly: false });
+  }
+
+  /**
+   * `run` for a write whose `apply` only reads: all it changes is the flags it returns in FlagWrite.save, written
+   * in the statement that raises the version. Combined with others it needs no savepoint of its own (a round trip
+   * less under the lock): when it fails, nothing of it was written, unless the database failed it, and then the
+   * combined transaction is rolled back and its writes are applied again one transaction each.
+   */
+  runSaving<T>(
+    principal: Principal,
+    ref: EnvRef,
+    action: ChangeAction,
+    options: WriteOptions,
+    apply: (tx: Transaction, env: Environment) => Promise<FlagWrite<T> & { save: readonly Flag[] }>,
+  ): Promise<{ version: number; result: T }> {
+    return this.enqueue({ principal, ref, action, options, apply, readsOnly: true });
+  }
+
+  private enqueue<T>(write: Omit<QueuedWrite<T>, 'resolve' | 'reject'>): Promise<{ version: number; result: T }> {
     return new Promise((resolve, reject) => {
-      const write: QueuedWrite<T> = { principal, ref, action, options, apply, resolve, reject };
-      const key = `${ref.appId}\u0000${ref.env}`;
+      const queued = { ...write, resolve, reject } as QueuedWrite<unknown>;
+      const key = `${write.ref.appId}\u0000${write.ref.env}`;
       const queue = this.queues.get(key);
       if (queue) {
-        queue.push(write as QueuedWrite<unknown>);
+        queue.push(queued);
         return;
       }
-      const fresh: Array<QueuedWrite<unknown>> = [write as QueuedWrite<unknown>];
+      const fresh: Array<QueuedWrite<unknown>> = [queued];
       this.queues.set(key, fresh);
       void this.drain(key, fresh);
     });
@@ -110,16 +130,28 @@ export class VersionedWrite {
       await this.transactions.run(async (tx) => {
         const checked: CheckedAccess = new Map();
         for (const [i, write] of batch.entries()) {
-          await this.savepoints.mark(tx, i);
+          if (!write.readsOnly) await this.savepoints.mark(tx, i);
           try {
             outcomes.push({ committed: await this.apply(tx, write, checked) });
           } catch (error) {
-            await this.savepoints.undo(tx, i);
+            if (write.readsOnly) {
+              // Its own rules refused it (nothing written) or the database failed it (the transaction is aborted):
+              // the savepoint, useless otherwise, tells which.
+              try {
+                await this.savepoints.mark(tx, i);
+              } catch {
+                throw new AbortedCombined();
+              }
+            } else await this.savepoints.undo(tx, i);
             outcomes.push({ error });
           }
         }
       });
     } catch (err) {
+      if (err instanceof AbortedCombined) {
+        for (const write of batch) await this.runBatch([write]);
+        return;
+      }
       // Nothing of the batch was committed: every write fails, those that failed on their own with their own error.
       batch.forEach((write, i) => {
         const outcome = outcomes[i];
@@ -202,6 +234,9 @@ type CheckedAccess = Map<string, Environment> & { version?: number };
 /** A caller as access is granted: a user (whatever token) or an app's mgmt_ key. */
 const callerOf = (principal: Principal) => (principal.kind === 'user' ? `u:${principal.userId}` : `k:${principal.appKeyId}`);
 
+/** Thrown out of a combined transaction the database aborted under a write without a savepoint. */
+class AbortedCombined extends Error {}
+
 /** The most writes one transaction applies for an environment (the rest wait for the next). */
 const MAX_COMBINED = 50;
 
@@ -211,6 +246,8 @@ interface QueuedWrite<T> {
   action: ChangeAction;
   options: WriteOptions;
   apply: (tx: Transaction, env: Environment) => Promise<FlagWrite<T>>;
+  /** Its apply only reads (runSaving): combined, it goes without a savepoint. */
+  readsOnly: boolean;
   resolve: (value: { version: number; result: T }) => void;
   reject: (reason: unknown) => void;
 }

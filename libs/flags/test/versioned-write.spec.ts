@@ -235,6 +235,39 @@ describe('VersionedWrite on the embedded database', () => {
     expect(recorded.map((r) => r.version)).toEqual([1, 2, 3, 4]);
   });
 
+  it('applies a combined batch again one write per transaction when the database failed a write that had no savepoint', async () => {
+    const ref = await db.environment();
+    const { flag } = await db.flags.create(PRINCIPAL, ref, { key: 'n', type: 'number', value: 0 });
+    heard = [];
+    log = [];
+    const settled = await Promise.allSettled([
+      db.flags.update(PRINCIPAL, ref, { key: 'n', value: 1 }),
+      db.flags.update(PRINCIPAL, ref, { key: 'n', value: 2 }),
+      db.flags.update(PRINCIPAL, ref, { key: 'missing', value: 2 }),
+      // Its statement breaks the table's CHECK: the database aborts the combined transaction.
+      db.versioned.runSaving(PRINCIPAL, ref, 'update', {}, async () => ({
+        diffs: [{ key: 'n', before: null, after: null }],
+        result: 'broken',
+        save: [{ ...flag, type: 'nope' as never, value: 9 }],
+      })),
+      db.flags.update(PRINCIPAL, ref, { key: 'n', value: 3 }),
+    ]);
+    expect(settled.map((r) => (r.status === 'fulfilled' ? r.value.version : ((r.reason as DomainError).status ?? 'db')))).toEqual([
+      2,
+      3,
+      404,
+      'db',
+      4,
+    ]);
+    // The first in its own transaction; the combined one rolled back, then each of its writes in one of its own.
+    expect(log).toEqual(['commit', 'event', 'commit', 'event', 'commit', 'event']);
+    expect(heard.map((e) => e.version)).toEqual([2, 3, 4]);
+    expect(await db.version(ref.env)).toBe(4);
+    expect((await db.flags.get(PRINCIPAL, ref, 'n')).flag).toMatchObject({ type: 'number', value: 3 });
+    const recorded = await rows(`SELECT version FROM flag_changes WHERE environment_id = $1 ORDER BY version`, [ref.env]);
+    expect(recorded.map((r) => r.version)).toEqual([1, 2, 3, 4]);
+  });
+
   it('fails every combined write when their shared commit fails, and announces none', async () => {
     const ref = await db.environment();
     await db.flags.create(PRINCIPAL, ref, { key: 'n', type: 'number', value: 0 });
