@@ -6,6 +6,7 @@ import { type Environment, EnvironmentsService } from '@superflag/environments';
 import type { ChangeAction, ChangeDiff } from './flag-change.entity';
 import type { Flag } from './flag.entity';
 import { FlagChangeStore } from './flag-change.store';
+import { FlagStore } from './flag.store';
 import { WriteBatchStore } from './write-batch.store';
 
 /** An environment of an app, named (`production`) or by id. */
@@ -49,6 +50,7 @@ export class VersionedWrite {
     private readonly events: DomainEvents,
     private readonly ids: IdGenerator,
     private readonly savepoints: WriteBatchStore,
+    private readonly flags: FlagStore,
   ) {}
 
   /** Writes waiting for an environment whose writes are being applied here, by app and environment as named. */
@@ -70,7 +72,7 @@ export class VersionedWrite {
     options: WriteOptions,
     apply: (tx: Transaction, env: Environment) => Promise<FlagWrite<T>>,
   ): Promise<{ version: number; result: T }> {
-    return this.enqueue({ principal, ref, action, options, apply, readsOnly: false });
+    return this.enqueue({ principal, ref, action, options, apply, readsOnly: false, keys: [] });
   }
 
   /**
@@ -84,9 +86,11 @@ export class VersionedWrite {
     ref: EnvRef,
     action: ChangeAction,
     options: WriteOptions,
-    apply: (tx: Transaction, env: Environment) => Promise<FlagWrite<T> & { save: readonly Flag[] }>,
+    apply: (tx: Transaction, env: Environment, reads: FlagReads) => Promise<FlagWrite<T> & { save: readonly Flag[] }>,
+    /** The flags `apply` will read through `reads`: a combined transaction reads them all in one statement. */
+    keys: readonly string[] = [],
   ): Promise<{ version: number; result: T }> {
-    return this.enqueue({ principal, ref, action, options, apply, readsOnly: true });
+    return this.enqueue({ principal, ref, action, options, apply, readsOnly: true, keys });
   }
 
   private enqueue<T>(write: Omit<QueuedWrite<T>, 'resolve' | 'reject'>): Promise<{ version: number; result: T }> {
@@ -128,7 +132,7 @@ export class VersionedWrite {
     const outcomes: Array<{ committed: Committed<unknown> } | { error: unknown }> = [];
     try {
       await this.transactions.run(async (tx) => {
-        const checked: CheckedAccess = new Map();
+        const checked = new Combined([...new Set(batch.flatMap((w) => w.keys))]);
         for (const [i, write] of batch.entries()) {
           if (!write.readsOnly) await this.savepoints.mark(tx, i);
           try {
@@ -168,22 +172,34 @@ export class VersionedWrite {
 
   /**
    * One write inside a transaction that holds (or takes here) the environment's row lock. In a combined
-   * transaction, `checked` holds the callers whose writes succeeded in it: their access was checked and the row
+   * transaction, `combined` holds the callers whose writes succeeded in it: their access was checked and the row
    * locked in a savepoint that stays, so a caller's next write starts from there (at the version the last write
-   * left) instead of checking and locking again.
+   * left) instead of checking and locking again. It also holds the flags the batch's writes said they read, read
+   * once under the lock and kept current by each successful write, so their reads cost no statement each.
    */
-  private async apply<T>(tx: Transaction, write: QueuedWrite<T>, checked?: CheckedAccess): Promise<Committed<T>> {
+  private async apply<T>(tx: Transaction, write: QueuedWrite<T>, combined?: Combined): Promise<Committed<T>> {
     const { principal, ref, options } = write;
     const caller = callerOf(principal);
-    const known = checked?.get(caller);
+    const known = combined?.callers.get(caller);
     const env = known
-      ? { ...known, version: checked!.version! }
+      ? { ...known, version: combined!.version! }
       : await this.environments.resolve(principal, ref.appId, ref.env, 'write', { tx, lock: true });
-
     if (options.expectedVersion !== undefined && options.expectedVersion !== env.version) {
       throw new DomainError(412, 'Version conflict', { currentVersion: env.version });
     }
-    const { diffs, result, rolledBackTo, save } = await write.apply(tx, env);
+    if (combined && !combined.flags && combined.keys.length > 0 && write.keys.length > 0) {
+      const found = await this.flags.findByKeys(tx, env.id, [...combined.keys]);
+      combined.flags = new Map(combined.keys.map((key) => [key, found.get(key) ?? null]));
+    }
+    const reads: FlagReads = {
+      find: async (key) => {
+        const read = combined?.flags?.get(key);
+        // A copy: what the write changes in it stays its own until it succeeded.
+        if (read !== undefined) return read && structuredClone(read);
+        return this.flags.find(tx, env.id, key);
+      },
+    };
+    const { diffs, result, rolledBackTo, save } = await write.apply(tx, env, reads);
     const actor = actorOf(principal);
     // The flags' values, the version bump and the change record in one statement: fewer round trips under the lock.
     const version = await this.changes.recordNextVersion(
@@ -203,9 +219,15 @@ export class VersionedWrite {
     );
     env.version = version;
     // Only now, with the write done: one that failed was rolled back to its savepoint, the row lock it took with it.
-    if (checked) {
-      checked.set(caller, { ...env });
-      checked.version = version;
+    if (combined) {
+      combined.callers.set(caller, { ...env });
+      combined.version = version;
+      if (write.readsOnly) for (const flag of save ?? []) combined.flags?.set(flag.key, structuredClone(flag));
+      else {
+        // A write that may have written anything (create, delete, targets, rollback): later writes read the tables.
+        combined.flags = undefined;
+        combined.keys = [];
+      }
     }
     return { env, version, diffs, result };
   }
@@ -225,11 +247,25 @@ export class VersionedWrite {
   }
 }
 
-/**
- * Callers with a successful write in the combined transaction (their access checked, the environment locked),
- * with the environment as found, and the version the last successful write left.
- */
-type CheckedAccess = Map<string, Environment> & { version?: number };
+/** What a combined transaction learnt from its successful writes (VersionedWrite.apply). */
+class Combined {
+  /** Callers with a successful write in it (their access checked, the environment locked), with the environment as found. */
+  readonly callers = new Map<string, Environment>();
+  /** The version the last successful write left. */
+  version?: number;
+  /** The flags of `keys` as they are now in the transaction (null: none of that key); read at the first write that needs them. */
+  flags?: Map<string, Flag | null>;
+
+  constructor(
+    /** The flags the batch's writes read (runSaving's keys); emptied once a write may have changed others. */
+    public keys: readonly string[],
+  ) {}
+}
+
+/** How a write reads the flags it changes (runSaving). */
+export interface FlagReads {
+  find(key: string): Promise<Flag | null>;
+}
 
 /** A caller as access is granted: a user (whatever token) or an app's mgmt_ key. */
 const callerOf = (principal: Principal) => (principal.kind === 'user' ? `u:${principal.userId}` : `k:${principal.appKeyId}`);
@@ -245,9 +281,11 @@ interface QueuedWrite<T> {
   ref: EnvRef;
   action: ChangeAction;
   options: WriteOptions;
-  apply: (tx: Transaction, env: Environment) => Promise<FlagWrite<T>>;
+  apply: (tx: Transaction, env: Environment, reads: FlagReads) => Promise<FlagWrite<T>>;
   /** Its apply only reads (runSaving): combined, it goes without a savepoint. */
   readsOnly: boolean;
+  /** The flags it reads through FlagReads (runSaving). */
+  keys: readonly string[];
   resolve: (value: { version: number; result: T }) => void;
   reject: (reason: unknown) => void;
 }

@@ -268,6 +268,44 @@ describe('VersionedWrite on the embedded database', () => {
     expect(recorded.map((r) => r.version)).toEqual([1, 2, 3, 4]);
   });
 
+  it('reads the flags of combined updates once, each update seeing the last one that succeeded, none what a failed one changed', async () => {
+    const ref = await db.environment();
+    await db.flags.create(PRINCIPAL, ref, { key: 'a', type: 'number', value: 0 });
+    await db.flags.create(PRINCIPAL, ref, { key: 'b', type: 'number', value: 0 });
+    const store = (db.versioned as unknown as { flags: { find: unknown; findByKeys: unknown } }).flags;
+    const calls: string[] = [];
+    const { find, findByKeys } = store as { find: (...a: unknown[]) => unknown; findByKeys: (...a: unknown[]) => unknown };
+    store.find = (...args: unknown[]) => (calls.push('find'), find.apply(store, args));
+    store.findByKeys = (...args: unknown[]) => (calls.push(`findByKeys ${JSON.stringify(args[2])}`), findByKeys.apply(store, args));
+    let settled: Array<PromiseSettledResult<{ version: number }>>;
+    try {
+      settled = await Promise.allSettled([
+        db.flags.update(PRINCIPAL, ref, { key: 'a', value: 1 }), // its own transaction
+        db.flags.update(PRINCIPAL, ref, { key: 'a', value: 2 }),
+        db.flags.update(PRINCIPAL, ref, { key: 'b', value: 2 }),
+        // Sets the value, then fails on the rollout: its change must not reach the next write.
+        db.flags.update(PRINCIPAL, ref, { key: 'a', value: 99, rollout: { percentage: 500, value: 1 } }),
+        db.flags.update(PRINCIPAL, ref, { key: 'a', description: 'three' }),
+        db.flags.create(PRINCIPAL, ref, { key: 'c', type: 'number', value: 0 }),
+        db.flags.update(PRINCIPAL, ref, { key: 'c', value: 1 }), // created in between: read from the table
+      ]);
+    } finally {
+      store.find = find;
+      store.findByKeys = findByKeys;
+    }
+    expect(settled.map((r) => (r.status === 'fulfilled' ? r.value.version : (r.reason as DomainError).status))).toEqual([
+      3, 4, 5, 400, 6, 7, 8,
+    ]);
+    expect(calls).toEqual(['find', 'findByKeys ["a","b","c"]', 'find']);
+    const changes = await db.history.list(PRINCIPAL, ref, 10);
+    const diff = (version: number) => changes.find((c) => c.version === version)!.diffs[0];
+    expect(diff(4)).toMatchObject({ key: 'a', before: { value: 1 }, after: { value: 2 } });
+    expect(diff(6)).toMatchObject({ key: 'a', before: { value: 2, description: null }, after: { value: 2, description: 'three' } });
+    expect(diff(8)).toMatchObject({ key: 'c', before: { value: 0 }, after: { value: 1 } });
+    expect((await db.flags.get(PRINCIPAL, ref, 'a')).flag).toMatchObject({ value: 2, description: 'three', rollout: null });
+    expect((await db.flags.get(PRINCIPAL, ref, 'b')).flag.value).toBe(2);
+  });
+
   it('fails every combined write when their shared commit fails, and announces none', async () => {
     const ref = await db.environment();
     await db.flags.create(PRINCIPAL, ref, { key: 'n', type: 'number', value: 0 });
