@@ -14,11 +14,9 @@ const WRITERS = 10;
 const BULK = 1000;
 
 /**
- * The statements of one `PATCH /api/v1/flags` value update, in one transaction, as the service sends them (as
- * PostgreSQL's log_statement shows them): the environment locked together with the caller's membership
- * (EnvironmentStore.findForMember), the flag read (FlagStore.find), then one statement writing the flag's row,
- * raising the version by one and recording the change (FlagChangeStore.recordNextVersion). Parameters are bound
- * the same way (extended protocol, unnamed statements).
+ * The statements of one `PATCH /api/v1/flags` value update, in one transaction, as the service sends them:
+ * the environment locked together with the caller's membership, the flag read, its row written, and the version
+ * raised by one together with the change record (one statement). Parameters are bound the same way (extended protocol, unnamed statements).
  */
 async function bareWrite(
   client: pg.Client,
@@ -28,23 +26,24 @@ async function bareWrite(
 ) {
   await client.query('START TRANSACTION');
   try {
-    const env = await client.query<{ id: string; version: number }>(
-      `SELECT env.id, env.app_id, env.name, env.version, env.created_at, member.role AS member_role, member_app.plan AS app_plan
-         FROM environments env INNER JOIN app_members member ON member.app_id = env.app_id AND member.user_id = $3 INNER JOIN apps member_app ON member_app.id = env.app_id
-        WHERE env.app_id = $1 AND env.name = $2 FOR UPDATE OF env`,
-      [ids.appId, ids.env, ids.userId],
+    const env = await client.query<{ env_id: string; env_version: number }>(
+      `SELECT "env"."id" AS "env_id", "env"."app_id" AS "env_app_id", "env"."name" AS "env_name", "env"."version" AS "env_version", "env"."created_at" AS "env_created_at", "member"."role" AS "member_role", "member"."app_id" AS "member_app_id", "member"."user_id" AS "member_user_id", "member_app"."plan" AS "app_plan", "member_app"."id" AS "member_app_id" FROM "environments" "env" INNER JOIN "app_members" "member" ON "member"."app_id" = "env"."app_id" AND "member"."user_id" = $1  INNER JOIN "apps" "member_app" ON "member_app"."id" = "env"."app_id" WHERE "env"."app_id" = $2 AND "env"."name" = $3 FOR UPDATE OF env`,
+      [ids.userId, ids.appId, ids.env],
     );
-    const environmentId = env.rows[0].id;
-    const flag = await client.query<{ id: string; type: string; value: unknown }>(
-      `SELECT id, environment_id AS "environmentId", key, type, value, client_enabled AS "clientEnabled", description, rollout,
-  created_at AS "createdAt", updated_at AS "updatedAt" FROM flags WHERE environment_id = $1 AND key = $2`,
+    const environmentId = env.rows[0].env_id;
+    const flag = await client.query<{ Flag_id: string; Flag_type: string; Flag_value: unknown }>(
+      `SELECT "Flag"."id" AS "Flag_id", "Flag"."environment_id" AS "Flag_environment_id", "Flag"."key" AS "Flag_key", "Flag"."type" AS "Flag_type", "Flag"."value" AS "Flag_value", "Flag"."client_enabled" AS "Flag_client_enabled", "Flag"."description" AS "Flag_description", "Flag"."rollout" AS "Flag_rollout", "Flag"."created_at" AS "Flag_created_at", "Flag"."updated_at" AS "Flag_updated_at" FROM "flags" "Flag" WHERE (("Flag"."environment_id" = $1) AND ("Flag"."key" = $2)) LIMIT 1`,
       [environmentId, key],
     );
     const row = flag.rows[0];
     await client.query(
-      `WITH saved AS (UPDATE flags AS f SET type = v.type, value = v.value, client_enabled = v.client_enabled, description = v.description, rollout = v.rollout, updated_at = now()
-     FROM json_to_recordset($10::json) AS v(id varchar, type varchar, value json, client_enabled boolean, description text, rollout json)
-    WHERE f.id = v.id RETURNING f.id), bumped AS (UPDATE environments SET version = version + 1 WHERE id = $2 RETURNING version)
+      `UPDATE flags AS f SET type = v.type, value = v.value, client_enabled = v.client_enabled, description = v.description, rollout = v.rollout, updated_at = now()
+         FROM json_to_recordset($1::json) AS v(id varchar, type varchar, value json, client_enabled boolean, description text, rollout json)
+        WHERE f.id = v.id`,
+      [JSON.stringify([{ id: row.Flag_id, type: row.Flag_type, value, client_enabled: false, description: null, rollout: null }])],
+    );
+    await client.query(
+      `WITH bumped AS (UPDATE environments SET version = version + 1 WHERE id = $2 RETURNING version)
        INSERT INTO flag_changes (id, environment_id, version, action, diffs, actor_user_id, actor_token_id, actor_app_key_id, change_description, rolled_back_to)
        SELECT $1, $2, bumped.version, $3, $4::json, $5, $6, $7, $8, $9 FROM bumped
        RETURNING version`,
@@ -52,13 +51,12 @@ async function bareWrite(
         `chg_bench${Math.random().toString(36).slice(2, 14)}`,
         environmentId,
         'update',
-        JSON.stringify([{ key, before: { type: 'number', value: row.value }, after: { type: 'number', value } }]),
+        JSON.stringify([{ key, before: { type: 'number', value: row.Flag_value }, after: { type: 'number', value } }]),
         ids.userId,
         ids.tokenId,
         null,
         null,
         null,
-        JSON.stringify([{ id: row.id, type: row.type, value, client_enabled: false, description: null, rollout: null }]),
       ],
     );
     await client.query('COMMIT');
@@ -241,7 +239,7 @@ export async function benchWrites(opts: BenchOptions): Promise<Section[]> {
           'One service process on a fresh database (quotas on and counted, burst limits off), written to over HTTP by one client, then by ' +
           `${WRITERS} concurrent clients (autocannon) on one environment. The baseline is a bare node-postgres client running, as one ` +
           'transaction, the statements the service runs for the same write (the environment row locked with the membership check, ' +
-          'the flag read, then one statement writing the flag, raising the version and recording the change), interleaved with the service in chunks of 50 so both ' +
+          'the flag read, its update, the version bump, the change record), interleaved with the service in chunks of 50 so both ' +
           'see the same machine. Concurrent writers of one environment serialise on its row lock (versions stay gap-free, checked after the run).',
         rows,
       },

@@ -5,7 +5,7 @@ export { AuditLog } from './audit-log';
 export type { AuditAction } from './audit-event.entity';
 export type { App } from './app.entity';
 export { appView } from './app.view';
-export { membershipSql, type MembershipSql, withMembership } from './membership-query';
+export { withMembership } from './membership-query';
 export { eventActor } from './event-actor';
 export { AppDto, AppNameDto } from './dto/app.dto';
 export { MembershipCache, type CachedAccess, MEMBERSHIP_TTL_MS } from './membership-cache';

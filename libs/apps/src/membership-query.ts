@@ -28,33 +28,3 @@ export function withMembership<T extends ObjectLiteral>(
     .addSelect('member.role', 'member_role')
     .addSelect('member_app.plan', 'app_plan');
 }
-
-/** What membershipSql adds to a statement: its joins, its select list entries and their parameters. */
-export interface MembershipSql {
-  /** `INNER JOIN …` clauses, to follow the FROM item holding `appIdColumn`. */
-  joins: string;
-  /** `… AS member_role, … AS app_plan`, to add to the select list. */
-  columns: string;
-  params: unknown[];
-}
-
-/**
- * withMembership for plain SQL statements (the write path prepares its statement once instead of building a
- * query per call): the same joins and the same two columns, `member_role` and `app_plan`. Parameters are
- * numbered from `$firstParam`; the statement passes `params` in that place.
- */
-export function membershipSql(appIdColumn: string, principal: Principal, firstParam: number): MembershipSql {
-  const p = `$${firstParam}`;
-  if (principal.kind === 'appKey') {
-    return {
-      joins: `INNER JOIN apps member_app ON member_app.id = ${appIdColumn} AND member_app.id = ${p}`,
-      columns: `'${APP_KEY_ROLE}' AS member_role, member_app.plan AS app_plan`,
-      params: [principal.appId],
-    };
-  }
-  return {
-    joins: `INNER JOIN app_members member ON member.app_id = ${appIdColumn} AND member.user_id = ${p} INNER JOIN apps member_app ON member_app.id = ${appIdColumn}`,
-    columns: 'member.role AS member_role, member_app.plan AS app_plan',
-    params: [principal.userId],
-  };
-}

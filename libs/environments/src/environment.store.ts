@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type App, type AppRole, membershipSql } from '@superflag/apps';
+import { type App, type AppRole, withMembership } from '@superflag/apps';
 import type { Principal } from '@superflag/auth';
 import { type Transaction, Transactions, uniquely } from '@superflag/core';
 import { In } from 'typeorm';
@@ -69,34 +69,19 @@ export class EnvironmentStore {
     envRef: string,
     options: { tx?: Transaction; lock?: boolean } = {},
   ): Promise<MemberEnvironment | undefined> {
-    // Plain SQL, not a query builder: this runs once per write (and per uncached management request), and
-    // building the query anew each time cost more CPU than its round trip.
-    const member = membershipSql('env.app_id', principal, 3);
-    const rows: MemberEnvironmentRow[] = await this.transactions.manager(options.tx).query(
-      `SELECT env.id, env.app_id, env.name, env.version, env.created_at, ${member.columns}
-         FROM environments env ${member.joins}
-        WHERE env.app_id = $1 AND ${ENV_ID.test(envRef) ? '(env.id = $2 OR env.name = $2)' : 'env.name = $2'}${options.lock ? ' FOR UPDATE OF env' : ''}`,
-      [appId, envRef, ...member.params],
-    );
-    const row = rows.find((r) => r.id === envRef) ?? rows[0];
-    if (!row) return undefined;
-    const environment = Object.assign(new Environment(), {
-      id: row.id,
-      appId: row.app_id,
-      name: row.name,
-      version: row.version,
-      createdAt: row.created_at instanceof Date ? row.created_at : new Date(row.created_at),
-    });
+    const qb = this.transactions
+      .manager(options.tx)
+      .createQueryBuilder(Environment, 'env')
+      .where('env.app_id = :appId', { appId })
+      .andWhere(ENV_ID.test(envRef) ? '(env.id = :envRef OR env.name = :envRef)' : 'env.name = :envRef', { envRef });
+    withMembership(qb, 'env.app_id', principal);
+    if (options.lock) qb.setLock('pessimistic_write', undefined, ['env']);
+    const { entities, raw } = await qb.getRawAndEntities();
+    const environment = entities.find((e) => e.id === envRef) ?? entities[0];
+    if (!environment) return undefined;
+    const row = (raw as Array<{ env_id: string; member_role: AppRole; app_plan: MemberEnvironment['plan'] }>).find(
+      (r) => r.env_id === environment.id,
+    )!;
     return { environment, role: row.member_role, plan: row.app_plan };
   }
-}
-
-interface MemberEnvironmentRow {
-  id: string;
-  app_id: string;
-  name: string;
-  version: number;
-  created_at: Date | string;
-  member_role: AppRole;
-  app_plan: App['plan'];
 }

@@ -3,8 +3,6 @@ import { type Transaction, Transactions } from '@superflag/core';
 import { LessThan, MoreThan } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { FlagChange } from './flag-change.entity';
-import type { Flag } from './flag.entity';
-import { flagValuesJson, saveValuesSql } from './flag.store';
 
 export type NewFlagChange = Omit<FlagChange, 'createdAt'>;
 
@@ -19,33 +17,28 @@ export class FlagChangeStore {
   }
 
   /**
-   * Raises the environment's version by exactly 1 and records the change under the new version, in one statement,
-   * which also writes the values of the flags in `save` (FlagWrite.save): one round trip, not three, inside the
-   * environment's row lock (which the caller holds: VersionedWrite), where every round trip is time other writers
-   * of the environment wait. The version and its change record are one fact, so the version column is written
-   * here rather than by the environments store. Returns the new version.
+   * Raises the environment's version by exactly 1 and records the change under the new version, in one statement:
+   * one round trip, not two, inside the environment's row lock (which the caller holds: VersionedWrite), where
+   * every round trip is time other writers of the environment wait. The version and its change record are one
+   * fact, so the version column is written here rather than by the environments store. Returns the new version.
    */
-  async recordNextVersion(tx: Transaction, change: Omit<NewFlagChange, 'version'>, save: readonly Flag[] = []): Promise<number> {
-    const params: unknown[] = [
-      change.id,
-      change.environmentId,
-      change.action,
-      JSON.stringify(change.diffs),
-      change.actorUserId,
-      change.actorTokenId,
-      change.actorAppKeyId,
-      change.changeDescription,
-      change.rolledBackTo,
-    ];
-    // A data-modifying WITH runs to completion whether or not the rest of the statement reads it.
-    const saved = save.length > 0 ? `saved AS (${saveValuesSql('$10')}), ` : '';
-    if (save.length > 0) params.push(flagValuesJson(save));
+  async recordNextVersion(tx: Transaction, change: Omit<NewFlagChange, 'version'>): Promise<number> {
     const rows: Array<{ version: number }> = await this.transactions.manager(tx).query(
-      `WITH ${saved}bumped AS (UPDATE environments SET version = version + 1 WHERE id = $2 RETURNING version)
+      `WITH bumped AS (UPDATE environments SET version = version + 1 WHERE id = $2 RETURNING version)
        INSERT INTO flag_changes (id, environment_id, version, action, diffs, actor_user_id, actor_token_id, actor_app_key_id, change_description, rolled_back_to)
        SELECT $1, $2, bumped.version, $3, $4::json, $5, $6, $7, $8, $9 FROM bumped
        RETURNING version`,
-      params,
+      [
+        change.id,
+        change.environmentId,
+        change.action,
+        JSON.stringify(change.diffs),
+        change.actorUserId,
+        change.actorTokenId,
+        change.actorAppKeyId,
+        change.changeDescription,
+        change.rolledBackTo,
+      ],
     );
     if (rows.length !== 1) throw new Error(`Environment ${change.environmentId} vanished under its lock`);
     return rows[0].version;

@@ -16,28 +16,6 @@ export type NewFlag = Pick<Flag, 'id' | 'environmentId' | 'key' | 'type' | 'valu
 const FLAG_COLUMNS = `id, environment_id AS "environmentId", key, type, value, client_enabled AS "clientEnabled", description, rollout,
   created_at AS "createdAt", updated_at AS "updatedAt"`;
 
-/**
- * The UPDATE that writes loaded flags' type/value/clientEnabled/description/rollout, from `param` (their
- * flagValuesJson). json_to_recordset keeps each json field's text, so its key order (json columns, not jsonb:
- * values come back as they were written). Returns each written flag's id.
- */
-export const saveValuesSql = (param: string) =>
-  `UPDATE flags AS f SET type = v.type, value = v.value, client_enabled = v.client_enabled, description = v.description, rollout = v.rollout, updated_at = now()
-     FROM json_to_recordset(${param}::json) AS v(id varchar, type varchar, value json, client_enabled boolean, description text, rollout json)
-    WHERE f.id = v.id RETURNING f.id`;
-
-export const flagValuesJson = (flags: readonly Flag[]): string =>
-  JSON.stringify(
-    flags.map((f) => ({
-      id: f.id,
-      type: f.type,
-      value: f.value,
-      client_enabled: f.clientEnabled,
-      description: f.description,
-      rollout: f.rollout ?? null,
-    })),
-  );
-
 /** The flags of an environment. Without a transaction handle, reads run outside any transaction. */
 @Injectable()
 export class FlagStore {
@@ -78,12 +56,28 @@ export class FlagStore {
   }
 
   /**
-   * Writes type/value/clientEnabled/description/rollout of loaded flags in one statement. A versioned write
-   * hands its flags to VersionedWrite instead (FlagWrite.save), which writes them in its version statement.
+   * Writes type/value/clientEnabled/description/rollout of loaded flags in one statement. json_to_recordset keeps
+   * each json field's text, so its key order (json columns, not jsonb: values come back as they were written).
    */
   async saveValues(tx: Transaction, flags: readonly Flag[]): Promise<void> {
     if (flags.length === 0) return;
-    await this.transactions.manager(tx).query(saveValuesSql('$1'), [flagValuesJson(flags)]);
+    await this.transactions.manager(tx).query(
+      `UPDATE flags AS f SET type = v.type, value = v.value, client_enabled = v.client_enabled, description = v.description, rollout = v.rollout, updated_at = now()
+         FROM json_to_recordset($1::json) AS v(id varchar, type varchar, value json, client_enabled boolean, description text, rollout json)
+        WHERE f.id = v.id`,
+      [
+        JSON.stringify(
+          flags.map((f) => ({
+            id: f.id,
+            type: f.type,
+            value: f.value,
+            client_enabled: f.clientEnabled,
+            description: f.description,
+            rollout: f.rollout ?? null,
+          })),
+        ),
+      ],
+    );
   }
 
   /** Its overrides go with it (ON DELETE CASCADE). */

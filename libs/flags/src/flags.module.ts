@@ -14,7 +14,6 @@ import { HistoryService } from './history.service';
 import { TargetsController } from './targets.controller';
 import { TargetsService } from './targets.service';
 import { VersionedWrite } from './versioned-write';
-import { WriteBatchStore } from './write-batch.store';
 
 /**
  * Typed flags per environment, versioned writes and their change history. Every committed write is announced
@@ -23,7 +22,7 @@ import { WriteBatchStore } from './write-batch.store';
 @Module({
   imports: [TypeOrmModule.forFeature([Flag, FlagChange, FlagTarget]), EnvironmentsModule],
   controllers: [FlagsController, ChangesController, TargetsController],
-  providers: [FlagStore, FlagTargetStore, FlagChangeStore, VersionedWrite, WriteBatchStore, FlagsService, TargetsService, HistoryService],
+  providers: [FlagStore, FlagTargetStore, FlagChangeStore, VersionedWrite, FlagsService, TargetsService, HistoryService],
   exports: [FlagsService, TargetsService],
 })
 export class FlagsModule {}

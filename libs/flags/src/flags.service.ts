@@ -104,34 +104,28 @@ export class FlagsService {
     ) {
       throw badRequest('Nothing to update: give value, clientEnabled, description, rollout or type');
     }
-    const { version, result } = await this.versioned.runSaving(
-      principal,
-      ref,
-      'update',
-      input,
-      async (tx, env, reads) => {
-        const flag = await reads.find(input.key);
-        if (!flag) throw notFound('Flag');
-        const before = stateOf(flag);
-        const type = (input.type as FlagType | undefined) ?? flag.type;
-        if (type !== flag.type && input.value === undefined) {
-          throw badRequest('type can only change together with a value of the new type');
-        }
-        if (input.value !== undefined) flag.value = assertFlagValue(type, input.value);
-        if (input.rollout !== undefined) flag.rollout = assertRollout(type, input.rollout);
-        else if (flag.rollout && !isValidFlagValue(type, flag.rollout.value)) {
-          throw badRequest('The rollout value does not fit the new type: give a new rollout (or null) too');
-        }
-        if (type !== flag.type && (await this.targets.ofFlag(tx, flag.id)).some((t) => !isValidFlagValue(type, t.value))) {
-          throw badRequest('The flag has targets with values of the old type: remove them before changing the type');
-        }
-        flag.type = type;
-        if (input.clientEnabled !== undefined) flag.clientEnabled = input.clientEnabled;
-        if (input.description !== undefined) flag.description = input.description;
-        return { diffs: [{ key: flag.key, before, after: stateOf(flag) }], result: flag, save: [flag] };
-      },
-      [input.key],
-    );
+    const { version, result } = await this.versioned.run(principal, ref, 'update', input, async (tx, env) => {
+      const flag = await this.flags.find(tx, env.id, input.key);
+      if (!flag) throw notFound('Flag');
+      const before = stateOf(flag);
+      const type = (input.type as FlagType | undefined) ?? flag.type;
+      if (type !== flag.type && input.value === undefined) {
+        throw badRequest('type can only change together with a value of the new type');
+      }
+      if (input.value !== undefined) flag.value = assertFlagValue(type, input.value);
+      if (input.rollout !== undefined) flag.rollout = assertRollout(type, input.rollout);
+      else if (flag.rollout && !isValidFlagValue(type, flag.rollout.value)) {
+        throw badRequest('The rollout value does not fit the new type: give a new rollout (or null) too');
+      }
+      if (type !== flag.type && (await this.targets.ofFlag(tx, flag.id)).some((t) => !isValidFlagValue(type, t.value))) {
+        throw badRequest('The flag has targets with values of the old type: remove them before changing the type');
+      }
+      flag.type = type;
+      if (input.clientEnabled !== undefined) flag.clientEnabled = input.clientEnabled;
+      if (input.description !== undefined) flag.description = input.description;
+      await this.flags.saveValues(tx, [flag]);
+      return { diffs: [{ key: flag.key, before, after: stateOf(flag) }], result: flag };
+    });
     return { version, flag: result };
   }
 
@@ -167,7 +161,7 @@ export class FlagsService {
     const keys = Object.keys(values);
     if (keys.length === 0) throw badRequest('flags must contain at least one flag');
     if (keys.length > MAX_BULK_FLAGS) throw badRequest(`flags may contain at most ${MAX_BULK_FLAGS} flags`);
-    const { version, result } = await this.versioned.runSaving(principal, ref, 'bulk', options, async (tx, env) => {
+    const { version, result } = await this.versioned.run(principal, ref, 'bulk', options, async (tx, env) => {
       const existing = await this.flags.findByKeys(tx, env.id, keys);
       const diffs: FlagDiff[] = [];
       for (const key of keys) {
@@ -177,7 +171,8 @@ export class FlagsService {
         flag.value = assertFlagValue(flag.type, values[key], key);
         diffs.push({ key, before, after: stateOf(flag) });
       }
-      return { diffs, result: keys.length, save: [...existing.values()] };
+      await this.flags.saveValues(tx, [...existing.values()]);
+      return { diffs, result: keys.length };
     });
     return { version, updated: result };
   }

@@ -3,7 +3,7 @@ import { ApiBody, ApiExtraModels, ApiOperation, ApiSecurity, ApiTags } from '@ne
 import { ApiData, ApiErrors, badRequest, DirectRoute, Public } from '@superflag/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EvaluatedFlagDto, EvaluationDto, EvaluationRequestDto } from './dto/evaluation.dto';
-import { InvalidContextError, parseContext } from './evaluation';
+import { evaluate, InvalidContextError, parseContext } from './evaluation';
 import { type RuntimeCall, RuntimeAccess } from './runtime-access';
 
 @ApiTags('Runtime evaluation')
@@ -14,11 +14,7 @@ import { type RuntimeCall, RuntimeAccess } from './runtime-access';
 export class EvaluateController {
   constructor(private readonly access: RuntimeAccess) {}
 
-  /**
-   * Served by Fastify without Nest's pipeline (DirectRoute); synchronous whenever RuntimeAccess is. The body is the
-   * snapshot's answer template with the flags that have rules evaluated for the context (Snapshot.answers): the same
-   * bytes as `{data: {version, flags}}` serialised whole.
-   */
+  /** Served by Fastify without Nest's pipeline (DirectRoute); synchronous whenever RuntimeAccess is. */
   @Post()
   @DirectRoute()
   @HttpCode(200)
@@ -30,12 +26,12 @@ export class EvaluateController {
   @ApiErrors(400, 401, 429)
   evaluate(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
     const call = this.access.enter(request, reply);
-    if (call instanceof Promise) return call.then((c) => evaluateAll(c, body, reply));
-    return evaluateAll(call, body, reply);
+    if (call instanceof Promise) return call.then((c) => evaluateAll(c, body));
+    return evaluateAll(call, body);
   }
 }
 
-function evaluateAll({ key, snapshot }: RuntimeCall, body: unknown, reply: FastifyReply): string {
+function evaluateAll({ key, snapshot }: RuntimeCall, body: unknown) {
   let context;
   try {
     context = parseContext((body as { context?: unknown } | undefined)?.context);
@@ -43,7 +39,7 @@ function evaluateAll({ key, snapshot }: RuntimeCall, body: unknown, reply: Fasti
     if (err instanceof InvalidContextError) throw badRequest(err.message);
     throw err;
   }
-  const json = snapshot.answers('evaluate', key.type).render(context);
-  reply.type('application/json; charset=utf-8');
-  return json;
+  const flags: Record<string, unknown> = {};
+  for (const flag of snapshot.flagsFor(key.type)) flags[flag.key] = evaluate(flag, context);
+  return { data: { version: snapshot.version, flags } };
 }

@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { FlagValue } from '@superflag/flags';
 import type { RuntimeFlag } from './environment-read-model';
 
@@ -22,11 +22,10 @@ export interface Evaluation {
  * The rollout bucket of a targeting key for a flag, in [0, 100): the first 4 bytes of
  * sha256(`${flagKey}:${targetingKey}`) (UTF-8) read as a big-endian unsigned integer, divided by 2^32, times 100.
  * A key is in a rollout of P % when its bucket < P, so the same key gets the same answer on every replica and
- * across restarts, and raising P only adds keys. SDKs can reproduce it exactly. One-shot `hash` rather than a Hash
- * object: the same digest (pinned in eval-buckets.spec) without an object per rollout flag and request.
+ * across restarts, and raising P only adds keys. SDKs can reproduce it exactly.
  */
 export function bucketOf(flagKey: string, targetingKey: string): number {
-  const digest = hash('sha256', `${flagKey}:${targetingKey}`, 'buffer');
+  const digest = createHash('sha256').update(`${flagKey}:${targetingKey}`, 'utf8').digest();
   return (digest.readUInt32BE(0) / 0x1_0000_0000) * 100;
 }
 

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EnvironmentsService } from '@superflag/environments';
 import type { VerifiedKey } from '@superflag/keys';
-import { hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { ConfigSnapshots } from './config-snapshots';
-import type { EvaluationContext } from './evaluation';
+import { evaluate, type EvaluationContext } from './evaluation';
 import { versionOf } from './ofrep-events';
 import { OfrepStreamTokens } from './ofrep-stream-tokens';
 import type { Snapshot } from './snapshot';
@@ -28,11 +28,6 @@ export interface OfrepBulkAnswer {
  * The ETag ends in a digest of the answer itself (and the environment), and If-None-Match is compared on that
  * digest and the key type: a change elsewhere in the environment (a flag this key may not see, a target for
  * another user) is 304 for this client, though the version in front moved on.
- *
- * The digest is not of the whole body (6 KB for 50 flags) but of what makes it: a digest of the snapshot template's
- * context-independent text (made once per snapshot, with the environment), the entries evaluated for this context,
- * and the event streams. The answer is those parts put together, and which entries are evaluated is visible in it
- * (flags with rules never answer STATIC), so equal answers have equal digests and different answers different ones.
  */
 @Injectable()
 export class OfrepBulk {
@@ -50,14 +45,9 @@ export class OfrepBulk {
    * requests are bounded like any other by the quota and burst limits. Best effort: on failure the answer is what
    * this replica has, and its own stream announces the change once it hears of it.
    */
-  fresh(snapshot: Snapshot, flagConfigEtag: unknown): Snapshot | Promise<Snapshot> {
-    // Without a newer flagConfigEtag (the steady state), at once: no promise.
+  async fresh(snapshot: Snapshot, flagConfigEtag: unknown): Promise<Snapshot> {
     const claimed = versionOf(flagConfigEtag);
     if (claimed === undefined || claimed <= snapshot.version) return snapshot;
-    return this.catchUp(snapshot);
-  }
-
-  private async catchUp(snapshot: Snapshot): Promise<Snapshot> {
     const environmentId = snapshot.environmentId;
     try {
       const current = (await this.environments.versionsOf([environmentId])).get(environmentId);
@@ -70,25 +60,21 @@ export class OfrepBulk {
     }
   }
 
-  /**
-   * `{"flags":[…],"eventStreams":[…]}`. `presented`: the pub_ key as the client sent it (its stream URL carries it);
-   * sdk_ keys get a stream token instead.
-   */
+  /** `presented`: the pub_ key as the client sent it (its stream URL carries it); sdk_ keys get a stream token instead. */
   answer(key: VerifiedKey, snapshot: Snapshot, context: EvaluationContext, presented: string | undefined): OfrepBulkAnswer {
-    const template = snapshot.answers('ofrep', key.type);
-    const evaluated: string[] = [];
-    const flags = template.render(context, evaluated);
+    const flags = snapshot.flagsFor(key.type).map((flag) => {
+      const result = evaluate(flag, context);
+      return { key: flag.key, value: result.value, reason: result.reason, variant: result.variant, metadata: {} };
+    });
     const credential =
       key.type === 'pub' && presented ? `key=${encodeURIComponent(presented)}` : `token=${encodeURIComponent(this.tokens.mint(key))}`;
     const eventStreams = [
       { type: 'sse', endpoint: { requestUri: `${OFREP_STREAM_PATH}?${credential}` }, inactivityDelaySec: INACTIVITY_DELAY_S },
     ];
-    const rest = `,"eventStreams":${JSON.stringify(eventStreams)}}`;
-    // Versions count per environment: the environment is in the constant part's digest so that two environments'
-    // equal answers differ. Each part on its own line (JSON text holds no raw newline): the parts can be told apart.
-    const parts = `${template.constantDigest(snapshot.environmentId)}\n${evaluated.join('\n')}\n${rest}`;
-    const digest = hash('sha256', parts, 'base64url').slice(0, 16);
-    return { json: flags + rest, etag: `"${snapshot.version}-${key.type}-${digest}"` };
+    const json = JSON.stringify({ flags, eventStreams });
+    // Versions count per environment: the environment is in the digest so that two environments' equal answers differ.
+    const digest = createHash('sha256').update(snapshot.environmentId).update('\n').update(json).digest('base64url').slice(0, 16);
+    return { json, etag: `"${snapshot.version}-${key.type}-${digest}"` };
   }
 
   /** Whether an If-None-Match header holds a tag of this answer (`*` included): same key type and digest, any version. */

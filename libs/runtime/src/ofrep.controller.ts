@@ -14,7 +14,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiErrors, DirectRoute, DomainError, Public } from '@superflag/core';
-import type { KeyType, VerifiedKey } from '@superflag/keys';
+import type { KeyType } from '@superflag/keys';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConfigStreams } from './config-streams';
 import { EvaluationRequestDto, OfrepErrorDto, OfrepSuccessDto } from './dto/evaluation.dto';
@@ -24,7 +24,6 @@ import { OfrepBulk } from './ofrep-bulk';
 import { OFREP_STREAM } from './ofrep-events';
 import { OfrepStreamTokens } from './ofrep-stream-tokens';
 import { type RuntimeCall, RuntimeAccess } from './runtime-access';
-import type { Snapshot } from './snapshot';
 
 /**
  * Browsers call OFREP with pub_ keys from any origin. Errors before the key is known carry the grant too, so a
@@ -119,57 +118,19 @@ export class OfrepController {
   @ApiNotModifiedResponse({ description: 'The answer is the one the ETag given in If-None-Match names' })
   @ApiResponse({ status: 400, type: OfrepErrorDto, description: 'INVALID_CONTEXT' })
   @ApiErrors(401, 429)
-  bulk(
+  async bulk(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @Body() body: unknown,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Query('flagConfigEtag') flagConfigEtag: unknown,
-  ): string | undefined | Promise<string | undefined> {
-    // The steady state is synchronous (no promise): the key, quota and snapshot in memory, no newer flagConfigEtag.
-    let call: RuntimeCall | Promise<RuntimeCall>;
-    try {
-      call = this.access.enter(request, reply);
-    } catch (err) {
-      reply.headers(CORS);
-      throw err;
-    }
-    if (call instanceof Promise) {
-      reply.headers(CORS);
-      return call.then(({ key, snapshot }) => {
-        grantFor(key.type, reply);
-        return this.bulkAnswer(key, snapshot, request, reply, body, ifNoneMatch, flagConfigEtag);
-      });
-    }
-    // Known at once: the grant is only written for pub_ keys (no header set then removed for sdk_ keys).
-    if (call.key.type === 'pub') reply.headers(CORS);
-    return this.bulkAnswer(call.key, call.snapshot, request, reply, body, ifNoneMatch, flagConfigEtag);
-  }
-
-  private bulkAnswer(
-    key: VerifiedKey,
-    snapshot: Snapshot,
-    request: FastifyRequest,
-    reply: FastifyReply,
-    body: unknown,
-    ifNoneMatch: string | undefined,
-    flagConfigEtag: unknown,
-  ): string | undefined | Promise<string | undefined> {
+  ): Promise<string | undefined> {
+    reply.headers(CORS);
+    const { key, snapshot } = await this.access.enter(request, reply);
+    grantFor(key.type, reply);
     const context = contextOf(body);
-    const fresh = this.ofrep.fresh(snapshot, flagConfigEtag);
-    if (fresh instanceof Promise) return fresh.then((s) => this.bulkReply(key, s, context, request, reply, ifNoneMatch));
-    return this.bulkReply(key, fresh, context, request, reply, ifNoneMatch);
-  }
-
-  private bulkReply(
-    key: VerifiedKey,
-    snapshot: Snapshot,
-    context: EvaluationContext,
-    request: FastifyRequest,
-    reply: FastifyReply,
-    ifNoneMatch: string | undefined,
-  ): string | undefined {
-    const { json, etag } = this.ofrep.answer(key, snapshot, context, key.type === 'pub' ? presentedKey(request) : undefined);
+    const fresh = await this.ofrep.fresh(snapshot, flagConfigEtag);
+    const { json, etag } = this.ofrep.answer(key, fresh, context, presentedKey(request));
     reply.headers({ etag, 'cache-control': 'no-cache' });
     if (this.ofrep.notModified(ifNoneMatch, etag)) {
       reply.status(304);

@@ -2,7 +2,6 @@ import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { type FlagType, type FlagValue, runtimeEtag } from '@superflag/flags';
 import type { KeyType } from '@superflag/keys';
 import { NO_TARGETS, type RuntimeFlag } from './environment-read-model';
-import { AnswerTemplate } from './eval-answers';
 
 /** Payloads below this are sent as is: compressing them costs more than it saves. */
 const COMPRESS_MIN_BYTES = 1024;
@@ -62,15 +61,15 @@ export class Snapshot {
   readonly bytes: number;
   /**
    * The flags, in key order, as parallel arrays: a cached environment that is only read (GET /config) keeps no
-   * object per flag. Flags with overrides or a rollout keep theirs (`ruled`); evaluation builds its answer templates
-   * on its first call and keeps them (see answers).
+   * object per flag. Flags with overrides or a rollout keep theirs (`ruled`); evaluation builds the full list on
+   * its first call and keeps it (see flagsFor).
    */
   private readonly keys: string[];
   private readonly values: FlagValue[];
   private readonly types: FlagType[];
   private readonly client: Uint8Array;
   private readonly ruled?: Map<number, RuntimeFlag>;
-  private templates?: Partial<Record<`${'evaluate' | 'ofrep'}-${KeyType}`, AnswerTemplate>>;
+  private evaluated?: { sdk: RuntimeFlag[]; pub: RuntimeFlag[] };
 
   constructor(
     readonly environmentId: string,
@@ -105,35 +104,13 @@ export class Snapshot {
     return type === 'pub' ? this.pub : this.sdk;
   }
 
-  /** The flags a key of `type` may evaluate, in key order (made on each call: evaluation keeps templates instead). */
-  flagsFor(type: KeyType): RuntimeFlag[] {
-    const flags: RuntimeFlag[] = [];
-    for (let i = 0; i < this.keys.length; i++) if (type === 'sdk' || this.client[i] === 1) flags.push(this.flagAt(i));
-    return flags;
-  }
-
-  /**
-   * The evaluation answer (POST /api/v1/evaluate, or OFREP bulk's flags) of a key type, its context-independent
-   * parts serialised on the first call and kept with the snapshot. Not in `bytes`, which the cache reads when it adds
-   * and when it evicts the snapshot: see evaluationBytes.
-   */
-  answers(kind: 'evaluate' | 'ofrep', type: KeyType): AnswerTemplate {
-    const templates = (this.templates ??= {});
-    const name = `${kind}-${type}` as const;
-    let template = templates[name];
-    if (!template) {
-      const flags = this.flagsFor(type);
-      template = kind === 'evaluate' ? AnswerTemplate.evaluate(this.version, flags) : AnswerTemplate.ofrep(flags);
-      templates[name] = template;
+  /** The flags a key of `type` may evaluate, in key order (built on the first evaluation of this snapshot, then kept). */
+  flagsFor(type: KeyType): readonly RuntimeFlag[] {
+    if (!this.evaluated) {
+      const sdk = this.keys.map((_, i) => this.flagAt(i));
+      this.evaluated = { sdk, pub: sdk.filter((f) => f.clientEnabled) };
     }
-    return template;
-  }
-
-  /** Estimated memory of the answer templates made so far (none until the first evaluation). */
-  get evaluationBytes(): number {
-    let bytes = 0;
-    for (const template of Object.values(this.templates ?? {})) bytes += template.bytes;
-    return bytes;
+    return this.evaluated[type];
   }
 
   /** A flag a key of `type` may see (pub keys: clientEnabled flags only). */
@@ -144,7 +121,7 @@ export class Snapshot {
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
       const k = keys[mid];
-      if (k === key) return type === 'sdk' || this.client[mid] === 1 ? this.flagAt(mid) : undefined;
+      if (k === key) return type === 'sdk' || this.client[mid] === 1 ? (this.evaluated?.sdk[mid] ?? this.flagAt(mid)) : undefined;
       if (k < key) lo = mid + 1;
       else hi = mid - 1;
     }
@@ -187,8 +164,8 @@ const TARGET_OVERHEAD = 96;
 /**
  * What a snapshot holds: each view's JSON body and, made lazily on use, its SSE event (the same text again) and at
  * most as much again in gzip/brotli forms, so 3× the bodies; the flags' keys and values; the objects of
- * flags with rules and their overrides. Evaluation's answer templates, made on first use, are not counted (see
- * Snapshot.evaluationBytes). Made once per load, never on a read.
+ * flags with rules and their overrides. Evaluation's per-flag objects, made on first use, are not counted. Made once
+ * per load, never on a read.
  */
 function estimateBytes(snapshot: Snapshot, flags: readonly RuntimeFlag[]): number {
   let bytes = SNAPSHOT_OVERHEAD + 3 * (snapshot.sdk.body.length + snapshot.pub.body.length);

@@ -15,9 +15,6 @@ export interface Webhook {
 
 export type NewWebhook = Omit<Webhook, 'createdAt'>;
 
-/** Which events a webhook receives: what the relay needs to know of it. */
-export type WebhookSubscription = Pick<Webhook, 'id' | 'events'>;
-
 interface WebhookRow {
   id: string;
   app_id: string;
@@ -80,23 +77,18 @@ export class WebhookStore {
     return returnedRows(result).length > 0;
   }
 
-  /** Every webhook of the app with the events it receives (null: every event), oldest first: WebhookSubscriptions. */
-  async subscriptions(appId: string): Promise<WebhookSubscription[]> {
-    const rows = await this.transactions
-      .manager()
-      .query(`SELECT id, events FROM webhooks WHERE app_id = $1 ORDER BY created_at, id`, [appId]);
-    return returnedRows<WebhookSubscription>(rows);
-  }
-
   /**
-   * The name of `environmentId` when it is an environment of the app. Read from the environments table
-   * (libs/environments), whose public id the event carries: the bus's flag.changed has no name and no exported
-   * service maps an id to one without a caller to authorise.
+   * The ids of the app's webhooks that receive `type`, and the name of `environmentId` when one is given. The
+   * name is read from the environments table (libs/environments), whose public id the event carries: the bus's
+   * flag.changed has no name and no exported service maps an id to one without a caller to authorise.
    */
-  async environmentName(appId: string, environmentId: string): Promise<string | null> {
-    const rows = await this.transactions
-      .manager()
-      .query(`SELECT name FROM environments WHERE id = $1 AND app_id = $2`, [environmentId, appId]);
-    return returnedRows<{ name: string }>(rows)[0]?.name ?? null;
+  async subscribers(appId: string, type: string, environmentId?: string): Promise<{ ids: string[]; environmentName: string | null }> {
+    const rows = await this.transactions.manager().query(
+      `SELECT w.id, (SELECT e.name FROM environments e WHERE e.id = $3 AND e.app_id = $1) AS environment_name
+         FROM webhooks w WHERE w.app_id = $1 AND (w.events IS NULL OR $2 = ANY(w.events))`,
+      [appId, type, environmentId ?? null],
+    );
+    const found = returnedRows<{ id: string; environment_name: string | null }>(rows);
+    return { ids: found.map((r) => r.id), environmentName: found[0]?.environment_name ?? null };
   }
 }

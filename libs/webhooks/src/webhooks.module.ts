@@ -5,7 +5,6 @@ import { DeliveryStore } from './delivery.store';
 import { UrlPolicy } from './url-policy';
 import { WebhookRelay } from './webhook-relay';
 import { WebhookSecrets } from './webhook-secrets';
-import { WebhookSubscriptions } from './webhook-subscriptions';
 import { WebhookStore } from './webhook.store';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
@@ -18,7 +17,7 @@ import { WebhooksService } from './webhooks.service';
 @Module({
   imports: [AppsModule],
   controllers: [WebhooksController],
-  providers: [WebhooksService, WebhookStore, DeliveryStore, WebhookSecrets, WebhookSubscriptions, UrlPolicy, DeliveryWorker, WebhookRelay],
+  providers: [WebhooksService, WebhookStore, DeliveryStore, WebhookSecrets, UrlPolicy, DeliveryWorker, WebhookRelay],
   exports: [WebhooksService],
 })
 export class WebhooksModule {}

@@ -19,7 +19,6 @@ import { newSigningSecret } from './secret-box';
 import { UrlPolicy } from './url-policy';
 import { eventData, TEST_EVENT, WEBHOOK_EVENTS, type WebhookEventType, webhookPayload } from './webhook-events';
 import { WebhookSecrets } from './webhook-secrets';
-import { WebhookSubscriptions } from './webhook-subscriptions';
 import { type Webhook, WebhookStore } from './webhook.store';
 
 export const DELIVERIES_PAGE_DEFAULT = 50;
@@ -61,14 +60,13 @@ export class WebhooksService {
     private readonly urls: UrlPolicy,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-    private readonly subscriptions: WebhookSubscriptions,
   ) {}
 
   async create(principal: Principal, appId: string, input: { url: string; events?: string[] }): Promise<CreatedWebhook> {
     await this.apps.authorize(principal, appId, 'manage');
     const events = validEvents(input.events);
     const url = await this.urls.check(input.url);
-    const created = await this.transactions.run(async (tx) => {
+    return this.transactions.run(async (tx) => {
       // The app's row is locked: parallel creations cannot overshoot the limit.
       await this.apps.authorizeLocked(principal, appId, 'manage', tx);
       if ((await this.webhooks.count(appId, tx)) >= this.config.LIMIT_WEBHOOKS_PER_APP) {
@@ -80,9 +78,6 @@ export class WebhooksService {
       const webhook = await this.webhooks.insert({ id, appId, url, events, secretEncrypted: this.secrets.seal(secret, id), createdBy }, tx);
       return { webhook, secret };
     });
-    // Answered once every replica knows: the next event, wherever it happens, reaches the new webhook.
-    await this.subscriptions.changed(appId);
-    return created;
   }
 
   async list(principal: Principal, appId: string): Promise<Webhook[]> {
@@ -93,7 +88,6 @@ export class WebhooksService {
   async delete(principal: Principal, appId: string, webhookId: string): Promise<void> {
     await this.apps.authorize(principal, appId, 'manage');
     if (!WEBHOOK_ID.test(webhookId) || !(await this.webhooks.delete(appId, webhookId))) throw notFound('Webhook');
-    await this.subscriptions.changed(appId);
   }
 
   /** One page of a webhook's deliveries, newest first (always paged: the list grows with every event). */
@@ -118,11 +112,9 @@ export class WebhooksService {
    */
   async enqueueEvent(event: DomainEvent): Promise<Delivery[]> {
     const appId = event.payload.appId;
-    // Asked of this replica's memory: most apps have no webhook, and their events cost no statement.
-    const ids = await this.subscriptions.receiving(appId, event.name);
+    const environmentId = event.name === 'flag.changed' ? event.payload.environmentId : undefined;
+    const { ids, environmentName } = await this.webhooks.subscribers(appId, event.name, environmentId);
     if (ids.length === 0) return [];
-    const environmentName =
-      event.name === 'flag.changed' ? await this.subscriptions.environmentName(appId, event.payload.environmentId) : null;
     return this.enqueue(appId, event.name, eventData(event, { environmentName }), ids);
   }
 

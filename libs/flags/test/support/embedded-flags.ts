@@ -22,7 +22,6 @@ import { FlagsService } from '../../src/flags.service';
 import { HistoryService } from '../../src/history.service';
 import { TargetsService } from '../../src/targets.service';
 import { VersionedWrite } from '../../src/versioned-write';
-import { WriteBatchStore } from '../../src/write-batch.store';
 
 export const PRINCIPAL: Principal = { kind: 'user', userId: 'usr_unit', tokenId: 'tok_unit', scopes: new Set() };
 
@@ -76,7 +75,7 @@ export async function embeddedFlags(limits: { LIMIT_FLAGS_PER_ENV?: number; LIMI
   const flagStore = new FlagStore(transactions);
   const targetStore = new FlagTargetStore(transactions);
   const changeStore = new FlagChangeStore(transactions);
-  const versioned = new VersionedWrite(transactions, environments, changeStore, events, ids, new WriteBatchStore(transactions), flagStore);
+  const versioned = new VersionedWrite(transactions, environments, changeStore, events, ids);
   let n = 0;
   return {
     /** The limits the services read on every write: lower one to stand in for a limit lowered since. */
@@ -85,8 +84,6 @@ export async function embeddedFlags(limits: { LIMIT_FLAGS_PER_ENV?: number; LIMI
     transactions,
     events,
     versioned,
-    /** The environments the services resolve through (tests count the calls). */
-    environments,
     changes: changeStore,
     flags: new FlagsService(flagStore, targetStore, versioned, transactions, environments, ids, config),
     targets: new TargetsService(flagStore, targetStore, versioned, environments, config, transactions),
