@@ -133,19 +133,21 @@ describe('config reads answered ahead of Fastify (FastLane)', () => {
   it('records the requests it answers in /metrics under the route pattern', async () => {
     const sdk = await s.key('production', 'sdk');
     const url = `${await s.url()}/api/v1/config`;
-    const count = async () => {
+    const metric = async (prefix: string) => {
       const text = (await s.http().get('/metrics').expect(200)).text;
-      const line = text
-        .split('\n')
-        .find((l) => l.startsWith('superflag_http_requests_total{method="GET",route="/api/v1/config",status="200"}'));
+      const line = text.split('\n').find((l) => l.startsWith(prefix));
       return Number(line?.split(' ').pop() ?? 0);
     };
+    const count = () => metric('superflag_http_requests_total{method="GET",route="/api/v1/config",status="200"}');
     await get(url, sdk.auth, agent);
     const before = await count();
+    const laneBefore = await metric('superflag_fast_lane_served_total ');
     const served = lane().served;
     for (let i = 0; i < 5; i++) await get(url, sdk.auth, agent);
     expect(lane().served).toBe(served + 5);
     expect(await count()).toBe(before + 5);
+    expect(await metric('superflag_fast_lane_served_total ')).toBe(laneBefore + 5);
+    expect(await metric('superflag_fast_lane_declined_total ')).toBe(lane().declined);
   });
 });
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { AppsService } from '@superflag/apps';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { AppConfig, Clock, CLUSTER_BUS, type ClusterBus, RATE_LIMIT_STORE, tooManyRequests } from '@superflag/core';
-import { granted, leaseSize, monthOf, nextMonthStart, type Plan } from './quota-math';
+import { BASE_LEASE, granted, leaseSize, monthOf, nextLeaseWant, nextMonthStart, type Plan } from './quota-math';
 import { counterId, counterKey, type QuotaStore, servedKey } from './quota-store';
 import type { UsageStore } from './usage.store';
 
@@ -74,6 +74,14 @@ interface Counter {
   /** Restored without PostgreSQL's count (it was down): done again once it answers. */
   durablePending: boolean;
   inflight?: Promise<boolean>;
+  /** `inflight`, or false once it has taken STORE_TIMEOUT_MS: what every request waiting for it awaits (one timer). */
+  deadline?: Promise<boolean>;
+  /** The lease size this replica wants, from how fast it serves the environment (nextLeaseWant). */
+  wanted: number;
+  /** When the last lease was asked for (epoch ms; 0: never). */
+  leasedAt: number;
+  /** The next lease is reserved once `leased` falls below this (half the last lease): early enough that a renewal answers first. */
+  renewBelow: number;
   /** Rewritten by every admitted request: the hot path allocates no decision. */
   decision: QuotaDecision;
 }
@@ -84,8 +92,8 @@ function timeout(ms: number): Promise<false> {
 
 /**
  * Monthly request quotas per environment, shared by every replica through one counter per environment and
- * month. Replicas reserve leases of up to 100 requests from the counter (smaller near the limit, 1 at the
- * very end) and serve from them without I/O, so the config hot path rarely waits for Redis and replicas
+ * month. Replicas reserve leases from the counter, sized by how fast they serve (100 requests to start, up to
+ * MAX_LEASE; smaller near the limit, 1 at the very end), renew them once half is spent, and serve from them without I/O, so the config hot path rarely waits for Redis and replicas
  * together never admit more than the limit. When the store is down or slow the request is served anyway
  * (fail open) and counted locally until the store answers again.
  *
@@ -219,7 +227,7 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
   /** Serves one request from the counter's lease (leased > 0), reserving the next lease early when it runs low. */
   private fromLease(counter: Counter, limit: number, now: Date): QuotaDecision {
     counter.leased--;
-    if (counter.leased < leaseSize(limit - counter.knownTotal) / 4 && !counter.inflight) void this.reserve(counter, limit, now);
+    if (counter.leased < counter.renewBelow && !counter.inflight) void this.reserve(counter, limit, now);
     return this.admit(counter, limit, now);
   }
 
@@ -334,7 +342,7 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
     for (let attempt = 0; attempt < 4; attempt++) {
       // Spent, and known to be spent a moment ago: refuse without asking the store again.
       if (counter.knownTotal >= limit && this.clock.now().getTime() - counter.knownAt < HOUSEKEEPING_MS && counter.unsynced === 0) break;
-      const answered = await Promise.race([this.reserve(counter, limit, now), timeout(STORE_TIMEOUT_MS)]);
+      const answered = await this.reserveWithin(counter, limit, now);
       if (counter.leased > 0) {
         counter.leased--;
         return { ...this.admit(counter, limit, now) };
@@ -367,11 +375,25 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
     counter.inflight = (counter.needsRestore ? this.restore(counter, now) : this.lease(counter, limit, now)).finally(() => {
       counter.inflight = undefined;
     });
+    counter.deadline = Promise.race([counter.inflight, timeout(STORE_TIMEOUT_MS)]);
     return counter.inflight;
   }
 
+  /**
+   * `reserve`, given up on STORE_TIMEOUT_MS after the store call started: the requests waiting for one call
+   * share its timer, and once it is late every request until it answers is served at once and counted locally.
+   */
+  private reserveWithin(counter: Counter, limit: number, now: Date): Promise<boolean> {
+    void this.reserve(counter, limit, now);
+    return counter.deadline!;
+  }
+
   private lease(counter: Counter, limit: number, now: Date): Promise<boolean> {
-    const block = leaseSize(limit - counter.knownTotal);
+    const askedAt = this.clock.now().getTime();
+    if (counter.leasedAt > 0) counter.wanted = nextLeaseWant(counter.wanted, askedAt - counter.leasedAt);
+    counter.leasedAt = askedAt;
+    const block = leaseSize(limit - counter.knownTotal, counter.wanted);
+    counter.renewBelow = block / 2;
     const flushed = counter.unsynced;
     counter.unsynced = 0;
     return this.store.reserve(counter.id, block + flushed, nextMonthStart(now), counter.registered).then(
@@ -539,6 +561,9 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
         knownServed: 0,
         unsynced: 0,
         lastUsed: 0,
+        wanted: BASE_LEASE,
+        leasedAt: 0,
+        renewBelow: BASE_LEASE / 4,
         registered: false,
         needsRestore: true,
         durablePending: false,

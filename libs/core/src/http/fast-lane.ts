@@ -49,7 +49,14 @@ export class FastLane {
     private readonly drain: HttpDrain,
     private readonly metrics: MetricsService,
     @Optional() @Inject(RequestLog) private readonly log: RequestLog | null,
-  ) {}
+  ) {
+    metrics.counter('superflag_fast_lane_served_total', 'Requests answered by the fast lane, before Fastify', () => this.served);
+    metrics.counter(
+      'superflag_fast_lane_declined_total',
+      'Requests of fast-lane routes the lane could not decide at once (unknown key, quota lease to renew, refusal…): served by the Fastify route',
+      () => this.declined,
+    );
+  }
 
   /** `path` is a route Fastify also serves (its pattern, without parameters): the lane's requests are counted as that route's. */
   register(path: string, handler: FastHandler): void {
