@@ -156,7 +156,7 @@ export async function createFlags(server: Server, token: string, appId: string, 
 }
 
 /** What the evaluation rows evaluate: 5 overrides (3 for the user, 2 for the company) and a 50 % rollout, all on bool flags. */
-async function addTargeting(server: Server, token: string, appId: string, envId: string, keys: string[]): Promise<void> {
+export async function addTargeting(server: Server, token: string, appId: string, envId: string, keys: string[]): Promise<void> {
   const bools = keys.filter((_, i) => i % 3 === 0);
   await call(server.url, 'PATCH', `/api/apps/${appId}/flags/specific-targets/${envId}`, token, {
     updates: [
@@ -172,7 +172,7 @@ async function addTargeting(server: Server, token: string, appId: string, envId:
   });
 }
 
-const CONTEXT = JSON.stringify({ context: { targetingKey: 'user-42', companyId: 'acme-corp', plan: 'pro' } });
+export const CONTEXT = JSON.stringify({ context: { targetingKey: 'user-42', companyId: 'acme-corp', plan: 'pro' } });
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
 async function bytesOf(target: Target): Promise<{ body: Buffer; etag: string | null }> {

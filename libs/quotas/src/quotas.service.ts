@@ -251,6 +251,15 @@ export class QuotasService implements OnModuleInit, OnApplicationShutdown {
     return this.fromLease(counter, this.limitFor(plan), now);
   }
 
+  /** Whether consumeLeased would admit a request of the environment now (a lease covers it); counts nothing. */
+  hasLease(environmentId: string): boolean {
+    if (!this.config.QUOTAS_ENABLED) return true;
+    const nowMs = this.clock.now().getTime();
+    if (nowMs < this.period.startMs || nowMs >= this.period.endMs) return false;
+    const counter = this.current.get(environmentId);
+    return counter !== undefined && counter.month === this.period.month && counter.leased > 0;
+  }
+
   /**
    * Requests served this month per environment: the larger of the store's count and PostgreSQL's (each plus
    * this replica's counts not yet added to it), and never less than reported before. This replica's own

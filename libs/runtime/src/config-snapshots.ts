@@ -19,6 +19,8 @@ interface Entry {
   retry?: NodeJS.Timeout;
   /** The read counter at its last read: least recently used first when the cache is past its budget. */
   used: number;
+  /** The snapshot's bytes as last added to `bytes` (0 while it has none). */
+  counted: number;
 }
 
 /** Safety net for missed change events (Redis blip): cached versions are compared with the database this often. */
@@ -143,6 +145,7 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
     if (entry?.snapshot && entry.snapshot.version >= entry.wanted) {
       this.hits++;
       entry.used = ++this.reads;
+      if (entry.snapshot.bytes !== entry.counted) this.recount(entry, entry.snapshot);
       return entry.snapshot;
     }
     return this.afterMiss(environmentId, entry);
@@ -160,6 +163,7 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
     if (!entry) return;
     this.hits++;
     entry.used = ++this.reads;
+    if (entry.snapshot && entry.snapshot.bytes !== entry.counted) this.recount(entry, entry.snapshot);
   }
 
   invalidate(environmentId: string, version: number): void {
@@ -199,7 +203,7 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
   private reload(environmentId: string): Promise<Snapshot | null> {
     let entry = this.entries.get(environmentId);
     if (!entry) {
-      entry = { wanted: 0, backoff: new Backoff(), used: ++this.reads };
+      entry = { wanted: 0, backoff: new Backoff(), used: ++this.reads, counted: 0 };
       this.entries.set(environmentId, entry);
     }
     if (entry.loading) return entry.loading;
@@ -274,13 +278,21 @@ export class ConfigSnapshots implements OnModuleInit, OnApplicationShutdown {
 
   /** Only entries in the map count towards `bytes`: one removed while its load was in flight is no longer counted. */
   private store(environmentId: string, entry: Entry, snapshot: Snapshot): void {
-    if (this.entries.get(environmentId) === entry) this.bytes += snapshot.bytes - (entry.snapshot?.bytes ?? 0);
     entry.snapshot = snapshot;
+    if (this.entries.get(environmentId) === entry) this.recount(entry, snapshot);
+  }
+
+  /** Brings `bytes` up to date with what the entry's snapshot holds now (it grows as evaluation answers are made). */
+  private recount(entry: Entry, snapshot: Snapshot): void {
+    const now = snapshot.bytes;
+    this.bytes += now - entry.counted;
+    entry.counted = now;
   }
 
   private remove(environmentId: string, entry: Entry): void {
     this.entries.delete(environmentId);
-    this.bytes -= entry.snapshot?.bytes ?? 0;
+    this.bytes -= entry.counted;
+    entry.counted = 0;
   }
 
   /**

@@ -3,8 +3,11 @@ import { ApiBody, ApiExtraModels, ApiOperation, ApiSecurity, ApiTags } from '@ne
 import { ApiData, ApiErrors, badRequest, DirectRoute, Public } from '@superflag/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EvaluatedFlagDto, EvaluationDto, EvaluationRequestDto } from './dto/evaluation.dto';
-import { evaluate, InvalidContextError, parseContext } from './evaluation';
+import { type EvaluationContext, InvalidContextError, parseContext } from './evaluation';
 import { type RuntimeCall, RuntimeAccess } from './runtime-access';
+
+export const EVALUATE_PATH = '/api/v1/evaluate';
+export const EVALUATE_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 @ApiTags('Runtime evaluation')
 @ApiSecurity('key')
@@ -26,20 +29,24 @@ export class EvaluateController {
   @ApiErrors(400, 401, 429)
   evaluate(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
     const call = this.access.enter(request, reply);
-    if (call instanceof Promise) return call.then((c) => evaluateAll(c, body));
-    return evaluateAll(call, body);
+    if (call instanceof Promise) return call.then((c) => evaluateAll(c, body, reply));
+    return evaluateAll(call, body, reply);
   }
 }
 
-function evaluateAll({ key, snapshot }: RuntimeCall, body: unknown) {
-  let context;
+/** The evaluation context of an evaluate request's body; a 400 `{"error"}` when it is not a valid one. */
+export function evaluateContextOf(body: unknown): EvaluationContext {
   try {
-    context = parseContext((body as { context?: unknown } | undefined)?.context);
+    return parseContext((body as { context?: unknown } | undefined)?.context);
   } catch (err) {
     if (err instanceof InvalidContextError) throw badRequest(err.message);
     throw err;
   }
-  const flags: Record<string, unknown> = {};
-  for (const flag of snapshot.flagsFor(key.type)) flags[flag.key] = evaluate(flag, context);
-  return { data: { version: snapshot.version, flags } };
+}
+
+/** `{"data":{"version","flags":{<key>:{value,reason,variant}}}}`, from the snapshot's answer template (serialised once per snapshot). */
+function evaluateAll({ key, snapshot }: RuntimeCall, body: unknown, reply: FastifyReply): string {
+  const context = evaluateContextOf(body);
+  reply.type(EVALUATE_CONTENT_TYPE);
+  return snapshot.evaluateAnswer(key.type).for(context);
 }

@@ -2,11 +2,27 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EnvironmentsService } from '@superflag/environments';
 import type { VerifiedKey } from '@superflag/keys';
 import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { ConfigSnapshots } from './config-snapshots';
-import { evaluate, type EvaluationContext } from './evaluation';
+import type { EvaluationContext } from './evaluation';
 import { versionOf } from './ofrep-events';
 import { OfrepStreamTokens } from './ofrep-stream-tokens';
 import type { Snapshot } from './snapshot';
+
+/**
+ * Browsers call OFREP with pub_ keys from any origin. Errors before the key is known carry the grant too, so a
+ * page sees a 401 as a 401 (not as a failed fetch); once the key is known to be an sdk_ (server) key, the grant is
+ * withdrawn. Retry-After is exposed for the provider's 429 handling.
+ */
+export const OFREP_CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'ETag, Retry-After' } as const;
+
+const BEARER = /^Bearer\s+(\S+)\s*$/;
+
+/** The key as the client sent it in a header (the stream URL of a pub_ key carries it). */
+export function presentedKeyOf(headers: IncomingHttpHeaders): string | undefined {
+  const header = headers['x-api-key'];
+  return BEARER.exec(headers.authorization ?? '')?.[1] ?? (typeof header === 'string' ? header.trim() : undefined);
+}
 
 /** Where OFREP clients open their event stream (relative to their OFREP base URL's origin). */
 export const OFREP_STREAM_PATH = '/ofrep/v1/stream';
@@ -62,18 +78,19 @@ export class OfrepBulk {
 
   /** `presented`: the pub_ key as the client sent it (its stream URL carries it); sdk_ keys get a stream token instead. */
   answer(key: VerifiedKey, snapshot: Snapshot, context: EvaluationContext, presented: string | undefined): OfrepBulkAnswer {
-    const flags = snapshot.flagsFor(key.type).map((flag) => {
-      const result = evaluate(flag, context);
-      return { key: flag.key, value: result.value, reason: result.reason, variant: result.variant, metadata: {} };
-    });
     const credential =
       key.type === 'pub' && presented ? `key=${encodeURIComponent(presented)}` : `token=${encodeURIComponent(this.tokens.mint(key))}`;
     const eventStreams = [
       { type: 'sse', endpoint: { requestUri: `${OFREP_STREAM_PATH}?${credential}` }, inactivityDelaySec: INACTIVITY_DELAY_S },
     ];
-    const json = JSON.stringify({ flags, eventStreams });
-    // Versions count per environment: the environment is in the digest so that two environments' equal answers differ.
-    const digest = createHash('sha256').update(snapshot.environmentId).update('\n').update(json).digest('base64url').slice(0, 16);
+    // JSON.stringify({ flags, eventStreams }), with the flags from the snapshot's template (serialised once per snapshot).
+    // The digest covers the environment, the template's text, each context-dependent flag's text and the event streams:
+    // equal answers of one template get equal tags, and any difference in the answer changes the tag.
+    const hash = createHash('sha256').update(snapshot.environmentId).update('\n');
+    const flags = snapshot.ofrepFlags(key.type).forHashed(context, hash);
+    const streams = JSON.stringify(eventStreams);
+    const json = `{"flags":${flags},"eventStreams":${streams}}`;
+    const digest = hash.update('\n').update(streams).digest('base64url').slice(0, 16);
     return { json, etag: `"${snapshot.version}-${key.type}-${digest}"` };
   }
 

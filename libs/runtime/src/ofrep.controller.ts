@@ -20,24 +20,18 @@ import { ConfigStreams } from './config-streams';
 import { EvaluationRequestDto, OfrepErrorDto, OfrepSuccessDto } from './dto/evaluation.dto';
 import { OfrepBulkResponseDto } from './dto/ofrep.dto';
 import { evaluate, type EvaluationContext, InvalidContextError, parseContext } from './evaluation';
-import { OfrepBulk } from './ofrep-bulk';
+import { OFREP_CORS, OfrepBulk, presentedKeyOf } from './ofrep-bulk';
 import { OFREP_STREAM } from './ofrep-events';
 import { OfrepStreamTokens } from './ofrep-stream-tokens';
 import { type RuntimeCall, RuntimeAccess } from './runtime-access';
 
-/**
- * Browsers call OFREP with pub_ keys from any origin. Errors before the key is known carry the grant too, so a
- * page sees a 401 as a 401 (not as a failed fetch); once the key is known to be an sdk_ (server) key, the grant is
- * withdrawn. Retry-After is exposed for the provider's 429 handling.
- */
-const CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'ETag, Retry-After' };
+const CORS = OFREP_CORS;
 const PREFLIGHT = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, POST, OPTIONS',
   'access-control-allow-headers': 'Authorization, X-API-Key, If-None-Match, Content-Type, Last-Event-ID, Cache-Control',
   'access-control-max-age': '86400',
 };
-const BEARER = /^Bearer\s+(\S+)\s*$/;
 
 /** OFREP errors carry `errorCode` / `errorDetails` (and `key` for one flag) besides our usual `error`. */
 function ofrepError(status: number, errorCode: string, errorDetails: string, key?: string): DomainError {
@@ -59,10 +53,8 @@ function grantFor(type: KeyType, reply: FastifyReply): void {
   reply.removeHeader('access-control-expose-headers');
 }
 
-/** The key as the client sent it in a header (the stream URL of a pub_ key carries it). */
 function presentedKey(request: FastifyRequest): string | undefined {
-  const header = request.headers['x-api-key'];
-  return BEARER.exec(request.headers.authorization ?? '')?.[1] ?? (typeof header === 'string' ? header.trim() : undefined);
+  return presentedKeyOf(request.headers);
 }
 
 /**

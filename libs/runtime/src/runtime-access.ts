@@ -77,6 +77,19 @@ export class RuntimeAccess {
     return { key, snapshot, quota };
   }
 
+  /**
+   * Whether enterNow would admit the request if it were made now: the same checks, nothing counted. For a lane that
+   * must decide before it reads the request's body (the body cannot be handed to Fastify once read... except put back).
+   */
+  readyNow(request: IncomingMessage): boolean {
+    if (this.quotas.keyBurstLimited) return false;
+    const key = this.auth.known(request);
+    if (!key || !this.snapshots.current(key.environmentId)) return false;
+    if (key.type === 'pub' && this.pubBurst.enabled && this.pubBurst.blocked(this.clientAddress(request), key.keyId) > 0) return false;
+    if (this.quotas.enabled && !this.quotas.knownPlanOf(key.appId)) return false;
+    return this.quotas.hasLease(key.environmentId);
+  }
+
   enter(request: FastifyRequest, reply: FastifyReply, options: { allowQueryKey?: boolean } = {}): RuntimeCall | Promise<RuntimeCall> {
     const key = this.auth.authenticate(request, options);
     if (key instanceof Promise) return key.then((k) => this.afterKey(k, request, reply));

@@ -4,6 +4,7 @@ import { KeysModule } from '@superflag/keys';
 import { QuotasModule } from '@superflag/quotas';
 import { ConfigController } from './config.controller';
 import { ConfigFastLane } from './config-fast-lane';
+import { EvaluationFastLane } from './evaluation-fast-lane';
 import { ConfigSnapshots } from './config-snapshots';
 import { ConfigStreams } from './config-streams';
 import { EnvironmentReadModel } from './environment-read-model';
@@ -30,6 +31,7 @@ import { SnapshotEvents } from './snapshot-events';
     RuntimeKeyAuth,
     RuntimeAccess,
     ConfigFastLane,
+    EvaluationFastLane,
     OfrepBulk,
     OfrepStreamTokens,
   ],

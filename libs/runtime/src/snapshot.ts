@@ -2,6 +2,7 @@ import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { type FlagType, type FlagValue, runtimeEtag } from '@superflag/flags';
 import type { KeyType } from '@superflag/keys';
 import { NO_TARGETS, type RuntimeFlag } from './environment-read-model';
+import { EvaluateAnswer, OfrepFlagsAnswer } from './evaluation-answers';
 
 /** Payloads below this are sent as is: compressing them costs more than it saves. */
 const COMPRESS_MIN_BYTES = 1024;
@@ -57,8 +58,10 @@ export class Representation {
 export class Snapshot {
   readonly pub: Representation;
   readonly sdk: Representation;
-  /** Estimated memory held by this snapshot (what the cache budget counts), computed once. */
-  readonly bytes: number;
+  /** Estimated memory of the snapshot as built (views, flags, rules). */
+  private readonly baseBytes: number;
+  /** Estimated memory of the evaluation answers made since (see answers()). */
+  private answerBytes = 0;
   /**
    * The flags, in key order, as parallel arrays: a cached environment that is only read (GET /config) keeps no
    * object per flag. Flags with overrides or a rollout keep theirs (`ruled`); evaluation builds the full list on
@@ -70,6 +73,8 @@ export class Snapshot {
   private readonly client: Uint8Array;
   private readonly ruled?: Map<number, RuntimeFlag>;
   private evaluated?: { sdk: RuntimeFlag[]; pub: RuntimeFlag[] };
+  private evaluateAnswers?: { sdk?: EvaluateAnswer; pub?: EvaluateAnswer };
+  private ofrepAnswers?: { sdk?: OfrepFlagsAnswer; pub?: OfrepFlagsAnswer };
 
   constructor(
     readonly environmentId: string,
@@ -97,7 +102,37 @@ export class Snapshot {
       'pub',
       sorted.filter((f) => f.clientEnabled),
     );
-    this.bytes = estimateBytes(this, sorted);
+    this.baseBytes = estimateBytes(this, sorted);
+  }
+
+  /**
+   * Estimated memory held by this snapshot: what the cache budget counts. It grows when an evaluation answer is first
+   * made for a key type (ConfigSnapshots takes the growth into account on the next read).
+   */
+  get bytes(): number {
+    return this.baseBytes + this.answerBytes;
+  }
+
+  /** `POST /api/v1/evaluate`'s answer template for a key type, made on its first use and kept with the snapshot. */
+  evaluateAnswer(type: KeyType): EvaluateAnswer {
+    const answers = (this.evaluateAnswers ??= {});
+    let answer = answers[type];
+    if (!answer) {
+      answer = answers[type] = new EvaluateAnswer(this.version, this.flagsFor(type));
+      this.answerBytes += ANSWER_OVERHEAD + 2 * answer.size;
+    }
+    return answer;
+  }
+
+  /** The OFREP bulk answer's `flags` template for a key type, made on its first use and kept with the snapshot. */
+  ofrepFlags(type: KeyType): OfrepFlagsAnswer {
+    const answers = (this.ofrepAnswers ??= {});
+    let answer = answers[type];
+    if (!answer) {
+      answer = answers[type] = new OfrepFlagsAnswer(this.flagsFor(type));
+      this.answerBytes += ANSWER_OVERHEAD + 2 * answer.size;
+    }
+    return answer;
   }
 
   for(type: KeyType): Representation {
@@ -160,6 +195,8 @@ const FLAG_OVERHEAD = 64;
 /** A flag with overrides or a rollout keeps its object and maps. */
 const RULED_FLAG_OVERHEAD = 400;
 const TARGET_OVERHEAD = 96;
+/** An evaluation answer template (its arrays and strings' headers), besides its text (2 bytes a character, counted apart). */
+const ANSWER_OVERHEAD = 256;
 
 /**
  * What a snapshot holds: each view's JSON body and, made lazily on use, its SSE event (the same text again) and at

@@ -13,6 +13,21 @@ import { HttpDrain } from '../shutdown/http-drain';
  */
 export type FastHandler = (request: IncomingMessage, response: ServerResponse, requestId: string) => number;
 
+/**
+ * A POST route's lane handler. `ready` is asked when the request's headers arrive, before its body is read, and
+ * counts nothing: false sends the request to Fastify untouched. Otherwise the lane reads the JSON body (up to
+ * POST_BODY_MAX bytes) and calls `answer`, which answers completely and synchronously (the status written) or
+ * declines (0, nothing written or counted): the lane then puts the body back and Fastify serves the request as if
+ * the lane had never seen it (parse errors and every refusal are the route's).
+ */
+export interface FastPostHandler {
+  ready(request: IncomingMessage): boolean;
+  answer(request: IncomingMessage, response: ServerResponse, requestId: string, body: Buffer): number;
+}
+
+/** The largest POST body the lane reads itself; larger ones go to Fastify (whose bodyLimit applies). */
+export const POST_BODY_MAX = 16 * 1024;
+
 interface Lane {
   route: string;
   handler: FastHandler;
@@ -40,6 +55,7 @@ interface Lane {
 export class FastLane {
   private readonly logger = new Logger('FastLane');
   private readonly lanes = new Map<string, Lane>();
+  private readonly posts = new Map<string, { route: string; handler: FastPostHandler; logFields: string }>();
   /** Requests answered by the lane (the rest of the registered routes' requests went to Fastify). */
   served = 0;
   declined = 0;
@@ -64,16 +80,101 @@ export class FastLane {
     this.lanes.set(path, { route: path, handler, logFields: RequestLog.fields('GET', path, path) });
   }
 
+  /** A POST route (exact path, no query string) whose steady-state requests the lane answers (see FastPostHandler). */
+  registerPost(path: string, handler: FastPostHandler): void {
+    if (this.posts.has(path)) throw new Error(`FastLane: POST ${path} is registered twice`);
+    this.posts.set(path, { route: path, handler, logFields: RequestLog.fields('POST', path, path) });
+  }
+
   /** Puts the lane in front of the server's request listeners (Fastify's); the server's own settings stay as they are. */
   install(server: Server): void {
-    if (!this.config.FAST_LANE || this.lanes.size === 0) return;
+    if (!this.config.FAST_LANE || (this.lanes.size === 0 && this.posts.size === 0)) return;
     const listeners = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
     if (listeners.length !== 1) throw new Error(`FastLane: expected one request listener, found ${listeners.length}`);
     const [next] = listeners;
     server.removeListener('request', next);
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-      if (request.method !== 'GET' || !this.serve(request, response)) next(request, response);
+      const method = request.method;
+      if (method === 'GET') {
+        if (!this.serve(request, response)) next(request, response);
+      } else if (method !== 'POST' || !this.take(request, response, next)) next(request, response);
     });
+  }
+
+  /** Takes a POST whose handler is ready for it and reads its body; false: Fastify's, untouched. */
+  private take(request: IncomingMessage, response: ServerResponse, next: (req: IncomingMessage, res: ServerResponse) => void): boolean {
+    const lane = this.posts.get(request.url ?? '');
+    if (!lane || this.drain.draining) return false;
+    const headers = request.headers;
+    const type = headers['content-type'];
+    const length = Number(headers['content-length']);
+    if (
+      !(length > 0 && length <= POST_BODY_MAX) ||
+      headers['transfer-encoding'] !== undefined ||
+      headers['content-encoding'] !== undefined ||
+      (type !== 'application/json' && type !== 'application/json; charset=utf-8')
+    )
+      return false;
+    if (!lane.handler.ready(request)) {
+      this.declined++;
+      return false;
+    }
+    const startedAt = performance.now();
+    let body: Buffer | undefined;
+    let chunks: Buffer[] | undefined;
+    let received = 0;
+    const stop = () => {
+      request.removeListener('data', onData);
+      request.removeListener('error', stop);
+    };
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (body === undefined) body = chunk;
+      else (chunks ??= [body]).push(chunk);
+      if (received < length) return;
+      stop();
+      const whole = chunks ? Buffer.concat(chunks, received) : body;
+      this.answer(lane, request, response, next, whole, startedAt);
+    };
+    request.on('data', onData);
+    // The client went away before its body arrived: nothing was answered or counted.
+    request.on('error', stop);
+    return true;
+  }
+
+  private answer(
+    lane: { route: string; handler: FastPostHandler; logFields: string },
+    request: IncomingMessage,
+    response: ServerResponse,
+    next: (req: IncomingMessage, res: ServerResponse) => void,
+    body: Buffer,
+    startedAt: number,
+  ): void {
+    const requestId = requestIdOf(request);
+    let status = 0;
+    try {
+      // A drain that began while the body was arriving: Fastify answers, with `Connection: close`.
+      if (!this.drain.draining) status = lane.handler.answer(request, response, requestId, body);
+    } catch (err) {
+      this.logger.error(`${lane.route}: ${(err as Error).stack ?? String(err)}`);
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      status = 0;
+    }
+    if (status === 0) {
+      // Back as it came: Fastify's body parser resumes the stream and reads the body from the start.
+      this.declined++;
+      request.pause();
+      request.unshift(body);
+      next(request, response);
+      return;
+    }
+    this.served++;
+    const ms = performance.now() - startedAt;
+    this.metrics.observeRequest('POST', lane.route, status, ms / 1000);
+    this.log?.lineWith(`"${requestId}"`, lane.logFields, request.headers, status, ms);
   }
 
   private serve(request: IncomingMessage, response: ServerResponse): boolean {
