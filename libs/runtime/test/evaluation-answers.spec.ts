@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { NO_TARGETS, type RuntimeFlag } from '../src/environment-read-model';
 import { evaluate, type EvaluationContext } from '../src/evaluation';
@@ -68,5 +69,37 @@ describe('evaluation answer templates', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('OFREP answer digests', () => {
+  const flagsOf = (users: Array<[string, boolean]>): RuntimeFlag[] => [
+    { key: 'a', type: 'bool', value: false, clientEnabled: true, rollout: null, users: NO_TARGETS, companies: NO_TARGETS },
+    { key: 'b', type: 'bool', value: false, clientEnabled: true, rollout: null, users: new Map(users), companies: NO_TARGETS },
+  ];
+  const digest = (answer: OfrepFlagsAnswer, context: EvaluationContext) => {
+    const hash = createHash('sha256');
+    const text = answer.forHashed(context, hash);
+    return { text, digest: hash.digest('hex') };
+  };
+
+  it('gives equal answers of two snapshots the same digest, and different answers different ones', () => {
+    // A target for someone else: the answer for user-1 is the same text, so the same digest (a 304 for its client).
+    const before = new OfrepFlagsAnswer(flagsOf([['user-2', true]]));
+    const after = new OfrepFlagsAnswer(
+      flagsOf([
+        ['user-2', true],
+        ['user-3', true],
+      ]),
+    );
+    const one = digest(before, { targetingKey: 'user-1' });
+    expect(one.text).toBe(before.for({ targetingKey: 'user-1' }));
+    expect(digest(after, { targetingKey: 'user-1' })).toEqual(one);
+    // user-2's answer differs from user-1's: so does its digest.
+    expect(digest(after, { targetingKey: 'user-2' }).digest).not.toBe(one.digest);
+    // The flag's first target changes everyone's reason (STATIC → DEFAULT): a different text, a different digest.
+    const staticOnly = new OfrepFlagsAnswer(flagsOf([]));
+    expect(digest(staticOnly, { targetingKey: 'user-1' }).text).not.toBe(one.text);
+    expect(digest(staticOnly, { targetingKey: 'user-1' }).digest).not.toBe(one.digest);
   });
 });

@@ -37,7 +37,7 @@ interface Lane {
 
 /**
  * The runtime's steady state, ahead of Fastify. Node's HTTP server hands each request to this lane first; a GET of a
- * registered path (exactly, without query string) goes to its handler, which answers it there and then when
+ * registered path (exactly, without query string) goes to its handler (a POST: see FastPostHandler), which answers it there and then when
  * everything it needs is in memory (the key verified before, the plan, a quota lease, the snapshot) and declines
  * otherwise, so that the request takes Fastify's route, whose controller does the same checks with I/O where needed.
  * Every other request goes to Fastify untouched.
