@@ -97,6 +97,7 @@ export class VersionedWrite {
       this.announce(write, committed);
       return;
     }
+    if (await this.runCombined(batch)) return;
     const outcomes: Array<{ committed: Committed<unknown> } | { error: unknown }> = [];
     try {
       await this.transactions.run(async (tx) => {
@@ -123,10 +124,47 @@ export class VersionedWrite {
     });
   }
 
-  /** One write inside a transaction that holds (or takes here) the environment's row lock. */
-  private async apply<T>(tx: Transaction, write: QueuedWrite<T>): Promise<Committed<T>> {
+  /**
+   * The steady state of a combined batch: every write applied in one transaction without savepoints, the lock taken
+   * and each caller's access checked once. When a write fails, everything is rolled back and undefined returned: the
+   * batch is then applied again write by write behind savepoints, so each failure stays its own. A failure of the
+   * commit itself is every write's (it may have been applied: never applied twice). True when every write was
+   * answered (announced, or rejected with the commit's error).
+   */
+  private async runCombined(batch: Array<QueuedWrite<unknown>>): Promise<boolean> {
+    const committed: Array<Committed<unknown>> = [];
+    let failed = false;
+    try {
+      await this.transactions.run(async (tx) => {
+        const access = new Map<string, Environment>();
+        try {
+          for (const write of batch) committed.push(await this.apply(tx, write, access));
+        } catch (err) {
+          failed = true;
+          throw err;
+        }
+      });
+    } catch (err) {
+      if (failed) return false;
+      for (const write of batch) write.reject(err);
+      return true;
+    }
+    batch.forEach((write, i) => this.announce(write, committed[i]));
+    return true;
+  }
+
+  /**
+   * One write inside a transaction that holds (or takes here) the environment's row lock. `access`: the environment as
+   * each caller of the transaction's earlier writes was allowed to write it (by user or app key), kept at the current version.
+   */
+  private async apply<T>(tx: Transaction, write: QueuedWrite<T>, access?: Map<string, Environment>): Promise<Committed<T>> {
     const { principal, ref, options } = write;
-    const env = await this.environments.resolve(principal, ref.appId, ref.env, 'write', { tx, lock: true });
+    const caller = principal.kind === 'user' ? `user:${principal.userId}` : `appKey:${principal.appKeyId}`;
+    let env = access?.get(caller);
+    if (!env) {
+      env = await this.environments.resolve(principal, ref.appId, ref.env, 'write', { tx, lock: true });
+      access?.set(caller, env);
+    }
     if (options.expectedVersion !== undefined && options.expectedVersion !== env.version) {
       throw new DomainError(412, 'Version conflict', { currentVersion: env.version });
     }
@@ -145,6 +183,7 @@ export class VersionedWrite {
       rolledBackTo: rolledBackTo ?? null,
     });
     env.version = version;
+    if (access) for (const known of access.values()) known.version = version;
     return { env, version, diffs, result };
   }
 

@@ -182,6 +182,30 @@ describe('VersionedWrite on the embedded database', () => {
     expect(recorded.map((r) => r.version)).toEqual([1, 2, 3, 4]);
   });
 
+  it('applies a combined batch in which every write succeeds without savepoints, checking each caller once', async () => {
+    const ref = await db.environment();
+    await db.flags.create(PRINCIPAL, ref, { key: 'n', type: 'number', value: 0 });
+    log = [];
+    heard = [];
+    const savepoint = jest.spyOn(db.transactions, 'savepoint');
+    const resolve = jest.spyOn(db.environments, 'resolve');
+    try {
+      const versions = await Promise.all([1, 2, 3, 4, 5, 6].map((value) => db.flags.update(PRINCIPAL, ref, { key: 'n', value })));
+      expect(versions.map((v) => v.version)).toEqual([2, 3, 4, 5, 6, 7]);
+      expect(savepoint).not.toHaveBeenCalled();
+      // The first write's own transaction, then one for the five combined (one caller: one check).
+      expect(resolve).toHaveBeenCalledTimes(2);
+    } finally {
+      savepoint.mockRestore();
+      resolve.mockRestore();
+    }
+    expect(log).toEqual(['commit', 'event', 'commit', 'event', 'event', 'event', 'event', 'event']);
+    expect(heard.map((e) => e.version)).toEqual([2, 3, 4, 5, 6, 7]);
+    expect((await db.flags.get(PRINCIPAL, ref, 'n')).flag.value).toBe(6);
+    const recorded = await rows(`SELECT version FROM flag_changes WHERE environment_id = $1 ORDER BY version`, [ref.env]);
+    expect(recorded.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
   it('fails every combined write when their shared commit fails, and announces none', async () => {
     const ref = await db.environment();
     await db.flags.create(PRINCIPAL, ref, { key: 'n', type: 'number', value: 0 });

@@ -84,6 +84,7 @@ export async function embeddedFlags(limits: { LIMIT_FLAGS_PER_ENV?: number; LIMI
     transactions,
     events,
     versioned,
+    environments,
     changes: changeStore,
     flags: new FlagsService(flagStore, targetStore, versioned, transactions, environments, ids, config),
     targets: new TargetsService(flagStore, targetStore, versioned, environments, config, transactions),
