@@ -45,8 +45,8 @@ export function evaluateContextOf(body: unknown): EvaluationContext {
 }
 
 /** `{"data":{"version","flags":{<key>:{value,reason,variant}}}}`, from the snapshot's answer template (serialised once per snapshot). */
-function evaluateAll({ key, snapshot }: RuntimeCall, body: unknown, reply: FastifyReply): string {
+function evaluateAll({ key, snapshot }: RuntimeCall, body: unknown, reply: FastifyReply): Buffer {
   const context = evaluateContextOf(body);
   reply.type(EVALUATE_CONTENT_TYPE);
-  return snapshot.evaluateAnswer(key.type).for(context);
+  return snapshot.evaluateAnswer(key.type).answer(context);
 }

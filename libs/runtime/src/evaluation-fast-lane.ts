@@ -70,11 +70,11 @@ export class EvaluationFastLane implements OnModuleInit {
     if (!context) return 0;
     const call = this.access.enterNow(request);
     if (!call) return 0;
-    const json = call.snapshot.evaluateAnswer(call.key.type).for(context);
+    const answer = call.snapshot.evaluateAnswer(call.key.type).answer(context);
     const out = headersOf(call, requestId);
-    out.push('content-type', EVALUATE_CONTENT_TYPE, 'content-length', String(Buffer.byteLength(json)));
+    out.push('content-type', EVALUATE_CONTENT_TYPE, 'content-length', String(answer.length));
     response.writeHead(200, out);
-    response.end(json);
+    response.end(answer);
     return 200;
   }
 
@@ -83,7 +83,7 @@ export class EvaluationFastLane implements OnModuleInit {
     if (!context) return 0;
     const call = this.access.enterNow(request);
     if (!call) return 0;
-    const { json, etag } = this.ofrep.answer(call.key, call.snapshot, context, presentedKeyOf(request.headers));
+    const { flags, streams, etag } = this.ofrep.answer(call.key, call.snapshot, context, presentedKeyOf(request.headers));
     const out = headersOf(call, requestId);
     if (call.key.type === 'pub')
       out.push(
@@ -98,9 +98,12 @@ export class EvaluationFastLane implements OnModuleInit {
       response.end();
       return 304;
     }
-    out.push('content-type', EVALUATE_CONTENT_TYPE, 'content-length', String(Buffer.byteLength(json)));
+    out.push('content-type', EVALUATE_CONTENT_TYPE, 'content-length', String(flags.length + streams.length));
     response.writeHead(200, out);
-    response.end(json);
+    // The head and both parts in one writev (end() uncorks): the flags' bytes are shared by every request given the same answer.
+    response.cork();
+    response.write(flags);
+    response.end(streams);
     return 200;
   }
 }

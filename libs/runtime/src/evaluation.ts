@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { FlagValue } from '@superflag/flags';
 import type { RuntimeFlag } from './environment-read-model';
 
@@ -25,7 +25,7 @@ export interface Evaluation {
  * across restarts, and raising P only adds keys. SDKs can reproduce it exactly.
  */
 export function bucketOf(flagKey: string, targetingKey: string): number {
-  const digest = createHash('sha256').update(`${flagKey}:${targetingKey}`, 'utf8').digest();
+  const digest = hash('sha256', `${flagKey}:${targetingKey}`, 'buffer');
   return (digest.readUInt32BE(0) / 0x1_0000_0000) * 100;
 }
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EnvironmentsService } from '@superflag/environments';
 import type { VerifiedKey } from '@superflag/keys';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ConfigSnapshots } from './config-snapshots';
 import type { EvaluationContext } from './evaluation';
@@ -30,10 +30,17 @@ export const OFREP_STREAM_PATH = '/ofrep/v1/stream';
 export const INACTIVITY_DELAY_S = 120;
 
 export interface OfrepBulkAnswer {
-  /** The body, serialised. */
-  json: string;
+  /** The body's start, up to and with `"eventStreams":` (see OfrepFlagsAnswer), shared by every request given the same flags. */
+  flags: Buffer;
+  /** The rest of the body: the key's event streams and the closing brace. */
+  streams: Buffer;
   /** `"<version>-<key type>-<digest of the body>"`. */
   etag: string;
+}
+
+/** The whole body of an answer, in one buffer. */
+export function bodyOf(answer: OfrepBulkAnswer): Buffer {
+  return Buffer.concat([answer.flags, answer.streams], answer.flags.length + answer.streams.length);
 }
 
 /**
@@ -76,22 +83,35 @@ export class OfrepBulk {
     }
   }
 
+  /**
+   * Each key's event streams, as text and as the bytes that end its answers, for the credential they were made
+   * with (a stream token lasts a window: see OfrepStreamTokens).
+   */
+  private readonly streams = new WeakMap<VerifiedKey, { credential: string; text: string; bytes: Buffer }>();
+
   /** `presented`: the pub_ key as the client sent it (its stream URL carries it); sdk_ keys get a stream token instead. */
   answer(key: VerifiedKey, snapshot: Snapshot, context: EvaluationContext, presented: string | undefined): OfrepBulkAnswer {
+    const streams = this.streamsOf(key, presented);
+    // JSON.stringify({ flags, eventStreams }), with the flags from the snapshot's template (serialised once per snapshot).
+    // The digest covers the environment, the flags' bytes (through their digest) and the event streams: equal answers
+    // of one environment get equal tags, and any difference in the answer changes the tag.
+    const flags = snapshot.ofrepFlags(key.type).answer(context);
+    const digest = hash('sha256', `${snapshot.environmentId}\n${flags.digest}\n${streams.text}`, 'base64url').slice(0, 16);
+    return { flags: flags.body, streams: streams.bytes, etag: `"${snapshot.version}-${key.type}-${digest}"` };
+  }
+
+  private streamsOf(key: VerifiedKey, presented: string | undefined): { text: string; bytes: Buffer } {
     const credential =
       key.type === 'pub' && presented ? `key=${encodeURIComponent(presented)}` : `token=${encodeURIComponent(this.tokens.mint(key))}`;
+    const known = this.streams.get(key);
+    if (known?.credential === credential) return known;
     const eventStreams = [
       { type: 'sse', endpoint: { requestUri: `${OFREP_STREAM_PATH}?${credential}` }, inactivityDelaySec: INACTIVITY_DELAY_S },
     ];
-    // JSON.stringify({ flags, eventStreams }), with the flags from the snapshot's template (serialised once per snapshot).
-    // The digest covers the environment, the template's text, each context-dependent flag's text and the event streams:
-    // equal answers of one template get equal tags, and any difference in the answer changes the tag.
-    const hash = createHash('sha256').update(snapshot.environmentId).update('\n');
-    const flags = snapshot.ofrepFlags(key.type).forHashed(context, hash);
-    const streams = JSON.stringify(eventStreams);
-    const json = `{"flags":${flags},"eventStreams":${streams}}`;
-    const digest = hash.update('\n').update(streams).digest('base64url').slice(0, 16);
-    return { json, etag: `"${snapshot.version}-${key.type}-${digest}"` };
+    const text = JSON.stringify(eventStreams);
+    const made = { credential, text, bytes: Buffer.from(`${text}}`, 'utf8') };
+    this.streams.set(key, made);
+    return made;
   }
 
   /** Whether an If-None-Match header holds a tag of this answer (`*` included): same key type and digest, any version. */

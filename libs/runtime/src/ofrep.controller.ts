@@ -20,7 +20,7 @@ import { ConfigStreams } from './config-streams';
 import { EvaluationRequestDto, OfrepErrorDto, OfrepSuccessDto } from './dto/evaluation.dto';
 import { OfrepBulkResponseDto } from './dto/ofrep.dto';
 import { evaluate, type EvaluationContext, InvalidContextError, parseContext } from './evaluation';
-import { OFREP_CORS, OfrepBulk, presentedKeyOf } from './ofrep-bulk';
+import { bodyOf, OFREP_CORS, OfrepBulk, presentedKeyOf } from './ofrep-bulk';
 import { OFREP_STREAM } from './ofrep-events';
 import { OfrepStreamTokens } from './ofrep-stream-tokens';
 import { type RuntimeCall, RuntimeAccess } from './runtime-access';
@@ -116,20 +116,21 @@ export class OfrepController {
     @Body() body: unknown,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Query('flagConfigEtag') flagConfigEtag: unknown,
-  ): Promise<string | undefined> {
+  ): Promise<Buffer | undefined> {
     reply.headers(CORS);
     const { key, snapshot } = await this.access.enter(request, reply);
     grantFor(key.type, reply);
     const context = contextOf(body);
     const fresh = await this.ofrep.fresh(snapshot, flagConfigEtag);
-    const { json, etag } = this.ofrep.answer(key, fresh, context, presentedKey(request));
+    const answer = this.ofrep.answer(key, fresh, context, presentedKey(request));
+    const { etag } = answer;
     reply.headers({ etag, 'cache-control': 'no-cache' });
     if (this.ofrep.notModified(ifNoneMatch, etag)) {
       reply.status(304);
       return undefined;
     }
     reply.type('application/json; charset=utf-8');
-    return json;
+    return bodyOf(answer);
   }
 
   @Post('evaluate/flags/:key')

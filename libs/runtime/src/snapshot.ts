@@ -119,7 +119,7 @@ export class Snapshot {
     let answer = answers[type];
     if (!answer) {
       answer = answers[type] = new EvaluateAnswer(this.version, this.flagsFor(type));
-      this.answerBytes += ANSWER_OVERHEAD + 2 * answer.size;
+      this.answerBytes += ANSWER_OVERHEAD + answer.size;
     }
     return answer;
   }
@@ -130,7 +130,7 @@ export class Snapshot {
     let answer = answers[type];
     if (!answer) {
       answer = answers[type] = new OfrepFlagsAnswer(this.flagsFor(type));
-      this.answerBytes += ANSWER_OVERHEAD + 2 * answer.size;
+      this.answerBytes += ANSWER_OVERHEAD + answer.size;
     }
     return answer;
   }
@@ -195,7 +195,7 @@ const FLAG_OVERHEAD = 64;
 /** A flag with overrides or a rollout keeps its object and maps. */
 const RULED_FLAG_OVERHEAD = 400;
 const TARGET_OVERHEAD = 96;
-/** An evaluation answer template (its arrays and strings' headers), besides its text (2 bytes a character, counted apart). */
+/** An evaluation answer template (its arrays, buffers' and strings' headers), besides its bytes (counted apart). */
 const ANSWER_OVERHEAD = 256;
 
 /**

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { NO_TARGETS, type RuntimeFlag } from '../src/environment-read-model';
 import { evaluate, type EvaluationContext } from '../src/evaluation';
@@ -50,7 +49,8 @@ describe('evaluation answer templates', () => {
           const flags: RuntimeFlag[] = specs
             .map((s) => ({
               key: s.key,
-              type: 'string' as const,
+              // bool flags get their overrides' texts made with the template (any other value is serialised per request)
+              type: typeof s.value === 'boolean' ? ('bool' as const) : ('string' as const),
               value: s.value,
               clientEnabled: s.clientEnabled,
               rollout: s.rollout,
@@ -60,11 +60,17 @@ describe('evaluation answer templates', () => {
             .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
           const evaluateAnswer = new EvaluateAnswer(version, flags);
           const ofrep = new OfrepFlagsAnswer(flags);
-          // The same template answers every context: rendered twice, for two contexts.
-          for (const c of [context, {}]) {
+          // The same template answers every context: rendered for two contexts, then the first again (the answer kept
+          // from one request must not leak into another's, nor a stale one come back).
+          const digests = new Map<string, string>();
+          for (const c of [context, {}, context, { companyId: 'c1' }]) {
             expect(evaluateAnswer.for(c)).toBe(evaluateByObjects(version, flags, c));
-            expect(ofrep.for(c)).toBe(ofrepByObjects(flags, c));
+            expect(ofrep.flags(c)).toBe(ofrepByObjects(flags, c));
+            const { body, digest } = ofrep.answer(c);
+            digests.set(body.toString('utf8'), digest);
           }
+          // Equal bytes, equal digests; different bytes, different digests.
+          expect(new Set(digests.values()).size).toBe(digests.size);
         },
       ),
       { numRuns: 300 },
@@ -78,9 +84,8 @@ describe('OFREP answer digests', () => {
     { key: 'b', type: 'bool', value: false, clientEnabled: true, rollout: null, users: new Map(users), companies: NO_TARGETS },
   ];
   const digest = (answer: OfrepFlagsAnswer, context: EvaluationContext) => {
-    const hash = createHash('sha256');
-    const text = answer.forHashed(context, hash);
-    return { text, digest: hash.digest('hex') };
+    const { body, digest } = answer.answer(context);
+    return { text: body.toString('utf8'), digest };
   };
 
   it('gives equal answers of two snapshots the same digest, and different answers different ones', () => {
@@ -93,7 +98,7 @@ describe('OFREP answer digests', () => {
       ]),
     );
     const one = digest(before, { targetingKey: 'user-1' });
-    expect(one.text).toBe(before.for({ targetingKey: 'user-1' }));
+    expect(one.text).toBe(`{"flags":${before.flags({ targetingKey: 'user-1' })},"eventStreams":`);
     expect(digest(after, { targetingKey: 'user-1' })).toEqual(one);
     // user-2's answer differs from user-1's: so does its digest.
     expect(digest(after, { targetingKey: 'user-2' }).digest).not.toBe(one.digest);
@@ -101,5 +106,36 @@ describe('OFREP answer digests', () => {
     const staticOnly = new OfrepFlagsAnswer(flagsOf([]));
     expect(digest(staticOnly, { targetingKey: 'user-1' }).text).not.toBe(one.text);
     expect(digest(staticOnly, { targetingKey: 'user-1' }).digest).not.toBe(one.digest);
+  });
+});
+
+describe('the answer a template keeps', () => {
+  const flags: RuntimeFlag[] = [
+    {
+      key: 'a',
+      type: 'bool',
+      value: false,
+      clientEnabled: true,
+      rollout: { percentage: 50, value: true },
+      users: NO_TARGETS,
+      companies: NO_TARGETS,
+    },
+    { key: 'b', type: 'bool', value: false, clientEnabled: true, rollout: null, users: new Map([['user-1', true]]), companies: NO_TARGETS },
+    { key: 'c', type: 'string', value: 'x', clientEnabled: true, rollout: null, users: new Map([['user-1', 'y']]), companies: NO_TARGETS },
+  ];
+
+  it('is given again, bytes and digest, to a request whose flags evaluate the same, and never to another', () => {
+    const ofrep = new OfrepFlagsAnswer(flags);
+    const first = ofrep.answer({ targetingKey: 'user-1' });
+    expect(ofrep.answer({ targetingKey: 'user-1' })).toBe(first);
+    const other = ofrep.answer({ targetingKey: 'user-2' });
+    expect(other).not.toBe(first);
+    expect(other.body.equals(first.body)).toBe(false);
+    expect(other.digest).not.toBe(first.digest);
+    // Back to user-1: equal bytes and digest again, though made anew (only the last answer is kept).
+    const again = ofrep.answer({ targetingKey: 'user-1' });
+    expect(again.body.equals(first.body)).toBe(true);
+    expect(again.digest).toBe(first.digest);
+    expect(again.body.toString('utf8')).toBe(`{"flags":${ofrepByObjects(flags, { targetingKey: 'user-1' })},"eventStreams":`);
   });
 });
