@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type Transaction, Transactions } from '@superflag/core';
 import { LessThan, MoreThan } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { DeferredWrites } from './deferred-writes';
 import { FlagChange } from './flag-change.entity';
 
 export type NewFlagChange = Omit<FlagChange, 'createdAt'>;
@@ -23,6 +24,9 @@ export class FlagChangeStore {
    * fact, so the version column is written here rather than by the environments store. Returns the new version.
    */
   async recordNextVersion(tx: Transaction, change: Omit<NewFlagChange, 'version'>): Promise<number> {
+    // A deferred batch numbers its changes itself (it holds the lock at a known version) and writes them at its flush.
+    const deferred = DeferredWrites.of(tx);
+    if (deferred?.writes(change.environmentId)) return deferred.record(change);
     const rows: Array<{ version: number }> = await this.transactions.manager(tx).query(
       `WITH bumped AS (UPDATE environments SET version = version + 1 WHERE id = $2 RETURNING version)
        INSERT INTO flag_changes (id, environment_id, version, action, diffs, actor_user_id, actor_token_id, actor_app_key_id, change_description, rolled_back_to)

@@ -104,28 +104,35 @@ export class FlagsService {
     ) {
       throw badRequest('Nothing to update: give value, clientEnabled, description, rollout or type');
     }
-    const { version, result } = await this.versioned.run(principal, ref, 'update', input, async (tx, env) => {
-      const flag = await this.flags.find(tx, env.id, input.key);
-      if (!flag) throw notFound('Flag');
-      const before = stateOf(flag);
-      const type = (input.type as FlagType | undefined) ?? flag.type;
-      if (type !== flag.type && input.value === undefined) {
-        throw badRequest('type can only change together with a value of the new type');
-      }
-      if (input.value !== undefined) flag.value = assertFlagValue(type, input.value);
-      if (input.rollout !== undefined) flag.rollout = assertRollout(type, input.rollout);
-      else if (flag.rollout && !isValidFlagValue(type, flag.rollout.value)) {
-        throw badRequest('The rollout value does not fit the new type: give a new rollout (or null) too');
-      }
-      if (type !== flag.type && (await this.targets.ofFlag(tx, flag.id)).some((t) => !isValidFlagValue(type, t.value))) {
-        throw badRequest('The flag has targets with values of the old type: remove them before changing the type');
-      }
-      flag.type = type;
-      if (input.clientEnabled !== undefined) flag.clientEnabled = input.clientEnabled;
-      if (input.description !== undefined) flag.description = input.description;
-      await this.flags.saveValues(tx, [flag]);
-      return { diffs: [{ key: flag.key, before, after: stateOf(flag) }], result: flag };
-    });
+    const { version, result } = await this.versioned.run(
+      principal,
+      ref,
+      'update',
+      input,
+      async (tx, env) => {
+        const flag = await this.flags.find(tx, env.id, input.key);
+        if (!flag) throw notFound('Flag');
+        const before = stateOf(flag);
+        const type = (input.type as FlagType | undefined) ?? flag.type;
+        if (type !== flag.type && input.value === undefined) {
+          throw badRequest('type can only change together with a value of the new type');
+        }
+        if (input.value !== undefined) flag.value = assertFlagValue(type, input.value);
+        if (input.rollout !== undefined) flag.rollout = assertRollout(type, input.rollout);
+        else if (flag.rollout && !isValidFlagValue(type, flag.rollout.value)) {
+          throw badRequest('The rollout value does not fit the new type: give a new rollout (or null) too');
+        }
+        if (type !== flag.type && (await this.targets.ofFlag(tx, flag.id)).some((t) => !isValidFlagValue(type, t.value))) {
+          throw badRequest('The flag has targets with values of the old type: remove them before changing the type');
+        }
+        flag.type = type;
+        if (input.clientEnabled !== undefined) flag.clientEnabled = input.clientEnabled;
+        if (input.description !== undefined) flag.description = input.description;
+        await this.flags.saveValues(tx, [flag]);
+        return { diffs: [{ key: flag.key, before, after: stateOf(flag) }], result: flag };
+      },
+      [input.key],
+    );
     return { version, flag: result };
   }
 

@@ -3,8 +3,10 @@ import { eventActor } from '@superflag/apps';
 import { actorOf, type Principal } from '@superflag/auth';
 import { DomainError, DomainEvents, IdGenerator, type Transaction, Transactions } from '@superflag/core';
 import { type Environment, EnvironmentsService } from '@superflag/environments';
+import { DeferredWrites } from './deferred-writes';
 import type { ChangeAction, ChangeDiff } from './flag-change.entity';
 import { FlagChangeStore } from './flag-change.store';
+import { FlagStore } from './flag.store';
 
 /** An environment of an app, named (`production`) or by id. */
 export interface EnvRef {
@@ -39,6 +41,7 @@ export class VersionedWrite {
     private readonly transactions: Transactions,
     private readonly environments: EnvironmentsService,
     private readonly changes: FlagChangeStore,
+    private readonly flags: FlagStore,
     private readonly events: DomainEvents,
     private readonly ids: IdGenerator,
   ) {}
@@ -61,9 +64,10 @@ export class VersionedWrite {
     action: ChangeAction,
     options: WriteOptions,
     apply: (tx: Transaction, env: Environment) => Promise<FlagWrite<T>>,
+    keys?: readonly string[],
   ): Promise<{ version: number; result: T }> {
     return new Promise((resolve, reject) => {
-      const write: QueuedWrite<T> = { principal, ref, action, options, apply, resolve, reject };
+      const write: QueuedWrite<T> = { principal, ref, action, options, apply, keys, resolve, reject };
       const key = `${ref.appId}\u0000${ref.env}`;
       const queue = this.queues.get(key);
       if (queue) {
@@ -134,14 +138,20 @@ export class VersionedWrite {
   private async runCombined(batch: Array<QueuedWrite<unknown>>): Promise<boolean> {
     const committed: Array<Committed<unknown>> = [];
     let failed = false;
+    // A batch of flag updates that name their keys defers its statements (DeferredWrites): one read, one write.
+    const defer = batch.every((w) => w.action === 'update' && w.keys !== undefined);
     try {
       await this.transactions.run(async (tx) => {
         const access = new Map<string, Environment>();
+        if (defer) DeferredWrites.begin(tx, [...new Set(batch.flatMap((w) => w.keys!))]);
         try {
           for (const write of batch) committed.push(await this.apply(tx, write, access));
+          await this.flags.flush(tx);
         } catch (err) {
           failed = true;
           throw err;
+        } finally {
+          DeferredWrites.end(tx);
         }
       });
     } catch (err) {
@@ -163,6 +173,9 @@ export class VersionedWrite {
     let env = access?.get(caller);
     if (!env) {
       env = await this.environments.resolve(principal, ref.appId, ref.env, 'write', { tx, lock: true });
+      // In a deferred batch, the table's version lags the batch's own: the batch's is the current one.
+      const deferred = DeferredWrites.of(tx);
+      if (deferred) env.version = deferred.lockedAt(env.id, env.version);
       access?.set(caller, env);
     }
     if (options.expectedVersion !== undefined && options.expectedVersion !== env.version) {
@@ -211,6 +224,8 @@ interface QueuedWrite<T> {
   action: ChangeAction;
   options: WriteOptions;
   apply: (tx: Transaction, env: Environment) => Promise<FlagWrite<T>>;
+  /** The flag keys the write may read, when it says (a deferred batch reads them all at once). */
+  keys?: readonly string[];
   resolve: (value: { version: number; result: T }) => void;
   reject: (reason: unknown) => void;
 }

@@ -206,6 +206,102 @@ describe('VersionedWrite on the embedded database', () => {
     expect(recorded.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
+  it('reads the flags of a combined batch of updates once and writes them, the version and the changes in one statement', async () => {
+    const ref = await db.environment();
+    for (const key of ['a', 'b', 'c']) await db.flags.create(PRINCIPAL, ref, { key, type: 'number', value: 0 });
+    const statements: string[] = [];
+    const query = db.dataSource.driver.createQueryRunner.bind(db.dataSource.driver);
+    const spy = jest.spyOn(db.dataSource.driver, 'createQueryRunner').mockImplementation((...args) => {
+      const runner = query(...args);
+      const run = runner.query.bind(runner);
+      runner.query = ((sql: string, ...rest: unknown[]) => {
+        statements.push(sql.trim().split(/\s+/).slice(0, 3).join(' '));
+        return (run as (...a: unknown[]) => unknown)(sql, ...rest);
+      }) as typeof runner.query;
+      return runner;
+    });
+    let results: Array<{ version: number; flag: { key: string; value: unknown } }>;
+    try {
+      const writes: Array<[string, number]> = [
+        ['a', 1],
+        ['b', 2],
+        ['a', 3],
+        ['c', 4],
+        ['b', 5],
+      ];
+      results = await Promise.all(writes.map(([key, value]) => db.flags.update(PRINCIPAL, ref, { key, value })));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(results.map((r) => r.version)).toEqual([4, 5, 6, 7, 8]);
+    expect(results.map((r) => [r.flag.key, r.flag.value])).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['a', 3],
+      ['c', 4],
+      ['b', 5],
+    ]);
+    // The first write alone (lock, read, write, version); then the four combined: lock, one read, one write.
+    const combined = statements.slice(statements.lastIndexOf('START TRANSACTION'));
+    expect(combined).toHaveLength(5);
+    expect(combined[2]).toMatch(/^SELECT id, environment_id/);
+    expect(combined[3]).toMatch(/^WITH saved AS/);
+    expect(combined[4]).toBe('COMMIT');
+    // Each change record chains on the one before it, per key, under its own version.
+    const recorded = await rows(`SELECT version, diffs FROM flag_changes WHERE environment_id = $1 AND version > 3 ORDER BY version`, [
+      ref.env,
+    ]);
+    expect(
+      recorded.map((r) => [
+        r.version,
+        (r.diffs as Array<{ key: string; before: { value: unknown }; after: { value: unknown } }>).map((d) => [
+          d.key,
+          d.before.value,
+          d.after.value,
+        ]),
+      ]),
+    ).toEqual([
+      [4, [['a', 0, 1]]],
+      [5, [['b', 0, 2]]],
+      [6, [['a', 1, 3]]],
+      [7, [['c', 0, 4]]],
+      [8, [['b', 2, 5]]],
+    ]);
+    const values = await rows(`SELECT key, value FROM flags WHERE environment_id = $1 ORDER BY key`, [ref.env]);
+    expect(values.map((r) => [r.key, r.value])).toEqual([
+      ['a', 3],
+      ['b', 5],
+      ['c', 4],
+    ]);
+    expect(await db.version(ref.env)).toBe(8);
+  });
+
+  it('keeps a failed update of a deferred batch its own: the others commit with consecutive versions, it changes nothing', async () => {
+    const ref = await db.environment();
+    for (const key of ['a', 'b']) await db.flags.create(PRINCIPAL, ref, { key, type: 'number', value: 0 });
+    heard = [];
+    const settled = await Promise.allSettled([
+      db.flags.update(PRINCIPAL, ref, { key: 'a', value: 1 }),
+      db.flags.update(PRINCIPAL, ref, { key: 'b', value: 2 }),
+      db.flags.update(PRINCIPAL, ref, { key: 'a', value: 'not a number' }),
+      db.flags.update(PRINCIPAL, ref, { key: 'missing', value: 3 }),
+      db.flags.update(PRINCIPAL, ref, { key: 'a', value: 4, expectedVersion: 4 }),
+      db.flags.update(PRINCIPAL, ref, { key: 'b', value: 5, expectedVersion: 99 }),
+    ]);
+    expect(settled.map((r) => (r.status === 'fulfilled' ? r.value.version : (r.reason as DomainError).status))).toEqual([
+      3, 4, 400, 404, 5, 412,
+    ]);
+    expect(heard.map((e) => e.version)).toEqual([3, 4, 5]);
+    const values = await rows(`SELECT key, value FROM flags WHERE environment_id = $1 ORDER BY key`, [ref.env]);
+    expect(values.map((r) => [r.key, r.value])).toEqual([
+      ['a', 4],
+      ['b', 2],
+    ]);
+    const recorded = await rows(`SELECT version FROM flag_changes WHERE environment_id = $1 ORDER BY version`, [ref.env]);
+    expect(recorded.map((r) => r.version)).toEqual([1, 2, 3, 4, 5]);
+    expect(await db.version(ref.env)).toBe(5);
+  });
+
   it('fails every combined write when their shared commit fails, and announces none', async () => {
     const ref = await db.environment();
     await db.flags.create(PRINCIPAL, ref, { key: 'n', type: 'number', value: 0 });

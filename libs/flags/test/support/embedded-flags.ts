@@ -75,7 +75,7 @@ export async function embeddedFlags(limits: { LIMIT_FLAGS_PER_ENV?: number; LIMI
   const flagStore = new FlagStore(transactions);
   const targetStore = new FlagTargetStore(transactions);
   const changeStore = new FlagChangeStore(transactions);
-  const versioned = new VersionedWrite(transactions, environments, changeStore, events, ids);
+  const versioned = new VersionedWrite(transactions, environments, changeStore, flagStore, events, ids);
   let n = 0;
   return {
     /** The limits the services read on every write: lower one to stand in for a limit lowered since. */
