@@ -14,6 +14,19 @@ export interface MemberEnvironment {
   plan: App['plan'];
 }
 
+type ShapeParameter = 'appId' | 'envRef' | 'memberUserId' | 'memberAppId';
+
+/** A row of findForMember's statement: the environment's columns as TypeORM aliases them, the role and the plan. */
+interface MemberRow {
+  env_id: string;
+  env_app_id: string;
+  env_name: string;
+  env_version: number;
+  env_created_at: Date;
+  member_role: AppRole;
+  app_plan: App['plan'];
+}
+
 /** Persistence of environments: every query of the `environments` table. */
 @Injectable()
 export class EnvironmentStore {
@@ -69,19 +82,56 @@ export class EnvironmentStore {
     envRef: string,
     options: { tx?: Transaction; lock?: boolean } = {},
   ): Promise<MemberEnvironment | undefined> {
-    const qb = this.transactions
-      .manager(options.tx)
-      .createQueryBuilder(Environment, 'env')
-      .where('env.app_id = :appId', { appId })
-      .andWhere(ENV_ID.test(envRef) ? '(env.id = :envRef OR env.name = :envRef)' : 'env.name = :envRef', { envRef });
-    withMembership(qb, 'env.app_id', principal);
-    if (options.lock) qb.setLock('pessimistic_write', undefined, ['env']);
-    const { entities, raw } = await qb.getRawAndEntities();
-    const environment = entities.find((e) => e.id === envRef) ?? entities[0];
-    if (!environment) return undefined;
-    const row = (raw as Array<{ env_id: string; member_role: AppRole; app_plan: MemberEnvironment['plan'] }>).find(
-      (r) => r.env_id === environment.id,
-    )!;
+    const byId = ENV_ID.test(envRef);
+    const shape = this.shapeOf(principal.kind, byId, options.lock === true);
+    const values: Record<ShapeParameter, string> = {
+      appId,
+      envRef,
+      memberUserId: principal.kind === 'appKey' ? '' : principal.userId,
+      memberAppId: principal.kind === 'appKey' ? principal.appId : '',
+    };
+    const raw: MemberRow[] = await this.transactions.manager(options.tx).query(
+      shape.sql,
+      shape.parameters.map((name) => values[name]),
+    );
+    const row = raw.find((r) => r.env_id === envRef) ?? raw[0];
+    if (!row) return undefined;
+    const environment = Object.assign(new Environment(), {
+      id: row.env_id,
+      appId: row.env_app_id,
+      name: row.env_name,
+      version: row.env_version,
+      createdAt: row.env_created_at,
+    });
     return { environment, role: row.member_role, plan: row.app_plan };
   }
+
+  /**
+   * findForMember's statement for one kind of caller, kind of reference and lock: built by TypeORM's query builder
+   * once and kept (the builder costs more CPU than the round trip on the write path), with the order of its
+   * parameters, found by building it with placeholder values.
+   */
+  private shapeOf(kind: Principal['kind'], byId: boolean, lock: boolean): { sql: string; parameters: ShapeParameter[] } {
+    const name = `${kind}:${byId}:${lock}`;
+    let shape = this.shapes.get(name);
+    if (shape) return shape;
+    const placeholder = (parameter: ShapeParameter) => `\u0000${parameter}`;
+    const qb = this.transactions
+      .manager()
+      .createQueryBuilder(Environment, 'env')
+      .where('env.app_id = :appId', { appId: placeholder('appId') })
+      .andWhere(byId ? '(env.id = :envRef OR env.name = :envRef)' : 'env.name = :envRef', { envRef: placeholder('envRef') });
+    const principal =
+      kind === 'appKey'
+        ? ({ kind, appId: placeholder('memberAppId') } as Principal)
+        : ({ kind, userId: placeholder('memberUserId') } as Principal);
+    withMembership(qb, 'env.app_id', principal);
+    if (lock) qb.setLock('pessimistic_write', undefined, ['env']);
+    const [sql, parameters] = qb.getQueryAndParameters();
+    shape = { sql, parameters: parameters.map((p) => String(p).slice(1) as ShapeParameter) };
+    this.shapes.set(name, shape);
+    return shape;
+  }
+
+  private readonly shapes = new Map<string, { sql: string; parameters: ShapeParameter[] }>();
 }

@@ -5,6 +5,7 @@ import { hash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ConfigSnapshots } from './config-snapshots';
 import type { EvaluationContext } from './evaluation';
+import type { Answer } from './evaluation-answers';
 import { versionOf } from './ofrep-events';
 import { OfrepStreamTokens } from './ofrep-stream-tokens';
 import type { Snapshot } from './snapshot';
@@ -96,9 +97,17 @@ export class OfrepBulk {
     // The digest covers the environment, the flags' bytes (through their digest) and the event streams: equal answers
     // of one environment get equal tags, and any difference in the answer changes the tag.
     const flags = snapshot.ofrepFlags(key.type).answer(context);
+    // The tag last made from this answer, for the streams it was made with: a client polling gets it without a hash.
+    const known = this.tags.get(flags);
+    if (known?.streams === streams.text) return { flags: flags.body, streams: streams.bytes, etag: known.etag };
     const digest = hash('sha256', `${snapshot.environmentId}\n${flags.digest}\n${streams.text}`, 'base64url').slice(0, 16);
-    return { flags: flags.body, streams: streams.bytes, etag: `"${snapshot.version}-${key.type}-${digest}"` };
+    const etag = `"${snapshot.version}-${key.type}-${digest}"`;
+    this.tags.set(flags, { streams: streams.text, etag });
+    return { flags: flags.body, streams: streams.bytes, etag };
   }
+
+  /** The ETag last made from each answer (kept as long as the answer is, see Template), with the streams it covers. */
+  private readonly tags = new WeakMap<Answer, { streams: string; etag: string }>();
 
   private streamsOf(key: VerifiedKey, presented: string | undefined): { text: string; bytes: Buffer } {
     const credential =
