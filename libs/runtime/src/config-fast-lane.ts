@@ -3,7 +3,7 @@ import { FastLane, REQUEST_ID_HEADER } from '@superflag/core';
 import { etagMatches } from '@superflag/flags';
 import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http';
 import { CONFIG_CACHE_CONTROL, CONFIG_CONTENT_TYPE, CONFIG_VARY, CORS_FOR_PUB } from './config-headers';
-import { RuntimeAccess } from './runtime-access';
+import { pushRateLimitHeaders, RuntimeAccess } from './runtime-access';
 
 export const CONFIG_PATH = '/api/v1/config';
 
@@ -49,16 +49,7 @@ export class ConfigFastLane implements OnModuleInit {
         'access-control-expose-headers',
         CORS_FOR_PUB['access-control-expose-headers'],
       );
-    const quota = call.quota;
-    if (quota && quota.limit !== null)
-      out.push(
-        'x-ratelimit-limit',
-        String(quota.limit),
-        'x-ratelimit-remaining',
-        String(quota.remaining),
-        'x-ratelimit-reset',
-        quota.resetHeader,
-      );
+    pushRateLimitHeaders(out, call.quota);
     const ifNoneMatch = headers['if-none-match'];
     if (ifNoneMatch !== undefined && (ifNoneMatch === view.etag || etagMatches(ifNoneMatch, view.etag))) {
       response.writeHead(304, out);

@@ -4,7 +4,7 @@ import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:h
 import { EVALUATE_CONTENT_TYPE, EVALUATE_PATH } from './evaluate.controller';
 import { type EvaluationContext, parseContext } from './evaluation';
 import { OFREP_CORS, OfrepBulk, presentedKeyOf } from './ofrep-bulk';
-import { type ImmediateCall, RuntimeAccess } from './runtime-access';
+import { type ImmediateCall, pushRateLimitHeaders, RuntimeAccess } from './runtime-access';
 
 export const OFREP_BULK_PATH = '/ofrep/v1/evaluate/flags';
 
@@ -30,16 +30,7 @@ export function contextOfBody(body: Buffer): EvaluationContext | undefined {
 /** The headers every runtime answer of the lane starts with: the request id and the quota's X-RateLimit-*. */
 function headersOf(call: ImmediateCall, requestId: string): OutgoingHttpHeader[] {
   const out: OutgoingHttpHeader[] = [REQUEST_ID_HEADER, requestId];
-  const quota = call.quota;
-  if (quota && quota.limit !== null)
-    out.push(
-      'x-ratelimit-limit',
-      String(quota.limit),
-      'x-ratelimit-remaining',
-      String(quota.remaining),
-      'x-ratelimit-reset',
-      quota.resetHeader,
-    );
+  pushRateLimitHeaders(out, call.quota);
   return out;
 }
 

@@ -3,7 +3,7 @@ import { AppConfig, clientAddressOf, notAuthenticated, tooManyRequests, WindowLi
 import type { VerifiedKey } from '@superflag/keys';
 import { applyQuotaDecision, type Plan, type QuotaDecision, QuotasService } from '@superflag/quotas';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeader } from 'node:http';
 import { ConfigSnapshots } from './config-snapshots';
 import { RuntimeKeyAuth } from './key-auth';
 import type { Snapshot } from './snapshot';
@@ -15,6 +15,19 @@ const PUB_WINDOWS_MAX = 200_000;
 export interface RuntimeCall {
   key: VerifiedKey;
   snapshot: Snapshot;
+}
+
+/** The quota's X-RateLimit-* headers of an admitted request, appended to a raw header list (none when quotas are off or unlimited). */
+export function pushRateLimitHeaders(out: OutgoingHttpHeader[], quota: QuotaDecision | null): void {
+  if (quota && quota.limit !== null)
+    out.push(
+      'x-ratelimit-limit',
+      String(quota.limit),
+      'x-ratelimit-remaining',
+      String(quota.remaining),
+      'x-ratelimit-reset',
+      quota.resetHeader,
+    );
 }
 
 /** A request admitted without waiting (enterNow): its key, snapshot, and quota decision (null: quotas off). */
