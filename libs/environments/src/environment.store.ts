@@ -30,6 +30,9 @@ interface MemberRow {
 /** Persistence of environments: every query of the `environments` table. */
 @Injectable()
 export class EnvironmentStore {
+  /** findForMember's statements, by shape (see shapeOf). */
+  private readonly shapes = new Map<string, { sql: string; parameters: ShapeParameter[] }>();
+
   constructor(private readonly transactions: Transactions) {}
 
   /** The app's environments: the defaults in their order, then the others as they were added. */
@@ -132,6 +135,4 @@ export class EnvironmentStore {
     this.shapes.set(name, shape);
     return shape;
   }
-
-  private readonly shapes = new Map<string, { sql: string; parameters: ShapeParameter[] }>();
 }

@@ -23,10 +23,8 @@ export class DeferredWrites {
   }
 
   /** Starts deferring the writes of `tx`; `keys`: every flag key the batch's writes may read (read at once on the first miss). */
-  static begin(tx: Transaction, keys: readonly string[]): DeferredWrites {
-    const deferred = new DeferredWrites(keys);
-    DeferredWrites.open.set(tx, deferred);
-    return deferred;
+  static begin(tx: Transaction, keys: readonly string[]): void {
+    DeferredWrites.open.set(tx, new DeferredWrites(keys));
   }
 
   /** Stops deferring (the batch's transaction ends either way). */
@@ -62,8 +60,8 @@ export class DeferredWrites {
   }
 
   /**
-   * The flag as the batch left it, a copy (a write that fails after changing its copy leaves the others' view as it
-   * was); undefined when the batch has not read it, after `load` (one statement for every key of the batch) has run.
+   * The flag as the batch left it, as a copy (a write that fails after changing its copy leaves the others' view as it
+   * was), or null when it does not exist. The first read loads every key of the batch with `load` (one statement).
    */
   async find(key: string, load: (keys: string[]) => Promise<Map<string, Flag>>): Promise<Flag | null> {
     if (!this.flags.has(key) && !this.loaded) {

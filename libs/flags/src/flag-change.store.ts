@@ -7,6 +7,10 @@ import { FlagChange } from './flag-change.entity';
 
 export type NewFlagChange = Omit<FlagChange, 'createdAt'>;
 
+/** The columns a change record is inserted with (created_at takes its default). */
+export const CHANGE_COLUMNS =
+  '(id, environment_id, version, action, diffs, actor_user_id, actor_token_id, actor_app_key_id, change_description, rolled_back_to)';
+
 /** The change history of environments' flags: one record per version. */
 @Injectable()
 export class FlagChangeStore {
@@ -29,7 +33,7 @@ export class FlagChangeStore {
     if (deferred?.writes(change.environmentId)) return deferred.record(change);
     const rows: Array<{ version: number }> = await this.transactions.manager(tx).query(
       `WITH bumped AS (UPDATE environments SET version = version + 1 WHERE id = $2 RETURNING version)
-       INSERT INTO flag_changes (id, environment_id, version, action, diffs, actor_user_id, actor_token_id, actor_app_key_id, change_description, rolled_back_to)
+       INSERT INTO flag_changes ${CHANGE_COLUMNS}
        SELECT $1, $2, bumped.version, $3, $4::json, $5, $6, $7, $8, $9 FROM bumped
        RETURNING version`,
       [

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type Transaction, Transactions, uniquely } from '@superflag/core';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { DeferredWrites } from './deferred-writes';
-import type { NewFlagChange } from './flag-change.store';
+import { CHANGE_COLUMNS, type NewFlagChange } from './flag-change.store';
 import { Flag } from './flag.entity';
 
 /** What a new flag row holds besides its id and environment. */
@@ -17,6 +17,14 @@ export type NewFlag = Pick<Flag, 'id' | 'environmentId' | 'key' | 'type' | 'valu
  */
 const FLAG_COLUMNS = `id, environment_id AS "environmentId", key, type, value, client_enabled AS "clientEnabled", description, rollout,
   created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+/**
+ * Writes the rows of `$1` (a json array of rowOf) to their flags. json_to_recordset keeps each json field's text, so
+ * its key order (json columns, not jsonb: values come back as they were written).
+ */
+const SAVE_VALUES = `UPDATE flags AS f SET type = v.type, value = v.value, client_enabled = v.client_enabled, description = v.description, rollout = v.rollout, updated_at = now()
+  FROM json_to_recordset($1::json) AS v(id varchar, type varchar, value json, client_enabled boolean, description text, rollout json)
+ WHERE f.id = v.id`;
 
 /** The flags of an environment. Without a transaction handle, reads run outside any transaction. */
 @Injectable()
@@ -72,11 +80,9 @@ export class FlagStore {
     const { environmentId, version, flags, changes } = deferred.take();
     const rows: unknown[] = await this.transactions.manager(tx).query(
       `WITH saved AS (
-         UPDATE flags AS f SET type = v.type, value = v.value, client_enabled = v.client_enabled, description = v.description, rollout = v.rollout, updated_at = now()
-           FROM json_to_recordset($1::json) AS v(id varchar, type varchar, value json, client_enabled boolean, description text, rollout json)
-          WHERE f.id = v.id AND f.environment_id = $2
+         ${SAVE_VALUES} AND f.environment_id = $2
        ), bumped AS (UPDATE environments SET version = $3 WHERE id = $2 RETURNING version)
-       INSERT INTO flag_changes (id, environment_id, version, action, diffs, actor_user_id, actor_token_id, actor_app_key_id, change_description, rolled_back_to)
+       INSERT INTO flag_changes ${CHANGE_COLUMNS}
        SELECT c.id, $2, c.version, c.action, c.diffs, c.actor_user_id, c.actor_token_id, c.actor_app_key_id, c.change_description, c.rolled_back_to
          FROM bumped, json_to_recordset($4::json) AS c(id varchar, version integer, action varchar, diffs json, actor_user_id varchar,
               actor_token_id varchar, actor_app_key_id varchar, change_description text, rolled_back_to integer)
@@ -93,21 +99,13 @@ export class FlagStore {
     await uniquely('Flag already exists', () => this.transactions.manager(tx).insert(Flag, flag as QueryDeepPartialEntity<Flag>));
   }
 
-  /**
-   * Writes type/value/clientEnabled/description/rollout of loaded flags in one statement. json_to_recordset keeps
-   * each json field's text, so its key order (json columns, not jsonb: values come back as they were written).
-   */
+  /** Writes type/value/clientEnabled/description/rollout of loaded flags in one statement (SAVE_VALUES). */
   async saveValues(tx: Transaction, flags: readonly Flag[]): Promise<void> {
     if (flags.length === 0) return;
     const deferred = DeferredWrites.of(tx);
     if (deferred && flags.every((f) => deferred.writes(f.environmentId))) return deferred.save(flags);
     await this.flush(tx);
-    await this.transactions.manager(tx).query(
-      `UPDATE flags AS f SET type = v.type, value = v.value, client_enabled = v.client_enabled, description = v.description, rollout = v.rollout, updated_at = now()
-         FROM json_to_recordset($1::json) AS v(id varchar, type varchar, value json, client_enabled boolean, description text, rollout json)
-        WHERE f.id = v.id`,
-      [JSON.stringify(flags.map(rowOf))],
-    );
+    await this.transactions.manager(tx).query(SAVE_VALUES, [JSON.stringify(flags.map(rowOf))]);
   }
 
   /** Its overrides go with it (ON DELETE CASCADE). */
