@@ -6,6 +6,7 @@ import {
   ErrorFilter,
   FastLane,
   fastifyTrustProxy,
+  keepTickObjectShape,
   QuietFrameworkLogger,
   RequestValidationPipe,
   requestIdOf,
@@ -70,6 +71,8 @@ function levelOf(logger: LogLevel[] | false | undefined): LevelWithSilent | unde
  * handling is main's (exitGracefullyOnSignals); here app.close() runs the same drain and teardown.
  */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  // Before the database opens: the embedded engine's start-up would otherwise leave nextTick on V8's slow path.
+  keepTickObjectShape();
   // maxParamLength: Fastify's default (100) answered 414 for a valid 128-character flag key; 512 leaves room
   // for the longest key percent-encoded (a key is ASCII: at most 3 characters per character on the wire).
   const adapter = new FastifyAdapter({

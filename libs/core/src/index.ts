@@ -31,3 +31,4 @@ export * from './shutdown/graceful-shutdown';
 export * from './events/domain-events';
 export * from './database/constraint-violation';
 export * from './database/transactions';
+export * from './process/tick-shape';
