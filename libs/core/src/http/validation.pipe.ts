@@ -10,6 +10,36 @@ const MAX_BODY_DEPTH = MAX_JSON_DEPTH + 4;
 
 type Ctor = abstract new (...args: never[]) => unknown;
 
+/** What documentedNullProblem reads of one documented DTO field. */
+interface DocumentedField {
+  name: string;
+  /** Optional, and null not documented: null is refused. */
+  nullRefused: boolean;
+  /** The DTO of a nested object (or of each item of a nested array), when the field has one. */
+  nested: Ctor | undefined;
+}
+
+/** Each DTO's documented fields, read from its metadata once (decorators have run by the time a request comes). */
+const documentedFields = new WeakMap<Ctor, DocumentedField[]>();
+
+function fieldsOf(metatype: Ctor): DocumentedField[] {
+  let fields = documentedFields.get(metatype);
+  if (fields) return fields;
+  const names: string[] = Reflect.getMetadata(API_PROPERTY_NAMES, metatype.prototype) ?? [];
+  fields = names.map((n) => {
+    const name = n.slice(1);
+    const doc = Reflect.getMetadata(API_PROPERTIES, metatype.prototype, name) as
+      { nullable?: boolean; required?: boolean; type?: unknown } | undefined;
+    const nested =
+      typeof doc?.type === 'function' && Reflect.hasMetadata(API_PROPERTY_NAMES, (doc.type as Ctor).prototype)
+        ? (doc.type as Ctor)
+        : undefined;
+    return { name, nullRefused: doc?.required === false && !doc.nullable, nested };
+  });
+  documentedFields.set(metatype, fields);
+  return fields;
+}
+
 /**
  * The first optional field of `body` (a DTO's input, nested DTOs included) that is null although its documentation
  * does not say `nullable`. class-validator's @IsOptional lets null through, and a service that reads "not undefined" as
@@ -18,22 +48,15 @@ type Ctor = abstract new (...args: never[]) => unknown;
  * refused, never silently treated as absent. Unknown fields are left to the whitelist.
  */
 function documentedNullProblem(body: Record<string, unknown>, metatype: Ctor, path: string): string | null {
-  const names: string[] = Reflect.getMetadata(API_PROPERTY_NAMES, metatype.prototype) ?? [];
-  for (const name of names.map((n) => n.slice(1))) {
+  for (const { name, nullRefused, nested } of fieldsOf(metatype)) {
     const value = body[name];
     if (value === undefined) continue;
-    const doc = Reflect.getMetadata(API_PROPERTIES, metatype.prototype, name) as
-      { nullable?: boolean; required?: boolean; type?: unknown } | undefined;
     const where = path ? `${path}.${name}` : name;
     if (value === null) {
       // A required field's own rules refuse null (with its own message, e.g. "Invalid value for flag type bool").
-      if (doc?.required === false && !doc.nullable) return `${where} must not be null`;
+      if (nullRefused) return `${where} must not be null`;
       continue;
     }
-    const nested =
-      typeof doc?.type === 'function' && Reflect.hasMetadata(API_PROPERTY_NAMES, (doc.type as Ctor).prototype)
-        ? (doc.type as Ctor)
-        : undefined;
     if (!nested || typeof value !== 'object') continue;
     const items = Array.isArray(value) ? value.map((v, i) => [v, `${where}.${i}`] as const) : [[value, where] as const];
     for (const [item, at] of items) {
@@ -68,6 +91,14 @@ function flatten(errors: ValidationError[], parent = ''): string[] {
 }
 
 /**
+ * What the pipe accepted, by the request's own object (its parsed body or query) and the argument (type and field):
+ * the quota guard validates a request's arguments before the global pipe sees them (a request the pipe refuses is
+ * not counted), and the pipe then hands the same result on instead of validating twice. Refusals are not kept:
+ * the pipe validates again and throws its 400. Held weakly, so an entry goes with its request.
+ */
+const accepted = new WeakMap<object, Map<string, { metatype: ArgumentMetadata['metatype']; value: unknown }>>();
+
+/**
  * Request validation for every DTO: unknown fields and wrong types are 400s naming the field
  * (`{"error":"name must be a string","details":[...]}`); a body that is not a JSON object is refused outright.
  * Before the DTO rules, every body, query and path parameter is checked for what PostgreSQL cannot store
@@ -93,6 +124,20 @@ export class RequestValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // Only a DTO's input is kept: other values pass through the pipe unchanged, at no cost worth keeping.
+    const kept = typeof value === 'object' && value !== null && typeof metadata.metatype === 'function' && metadata.metatype !== Object;
+    if (!kept) return this.check(value, metadata);
+    const argument = `${metadata.type}:${metadata.data ?? ''}`;
+    let byArgument = accepted.get(value);
+    const earlier = byArgument?.get(argument);
+    if (earlier && earlier.metatype === metadata.metatype) return earlier.value;
+    const result = await this.check(value, metadata);
+    if (!byArgument) accepted.set(value, (byArgument = new Map()));
+    byArgument.set(argument, { metatype: metadata.metatype, value: result });
+    return result;
+  }
+
+  private async check(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && metadata.metatype && metadata.metatype !== Object) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw badRequest('Request body must be a JSON object');
