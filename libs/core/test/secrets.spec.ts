@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import crypto from 'node:crypto';
 import { constantTimeEqual, hashPassword, hashSecret, verifyPassword } from '../src/hashing';
 import { IdGenerator, newSecret, randomBase62 } from '../src/ids';
 
@@ -20,6 +21,23 @@ describe('ids and secrets', () => {
       seen.add(s);
     }
     expect(seen.size).toBe(2000);
+  });
+
+  it('draws from the CSPRNG in 4 KB blocks, not once per id (a call per id cost 3-4 µs on every write)', () => {
+    const fill = jest.spyOn(crypto, 'randomFillSync');
+    const bytes = jest.spyOn(crypto, 'randomBytes');
+    try {
+      const ids = new IdGenerator();
+      const made = new Set(Array.from({ length: 1000 }, () => ids.next('chg')));
+      expect(made.size).toBe(1000);
+      // 16,000 characters take about 16,500 bytes (those >= 248 are drawn again): 4 or 5 blocks.
+      expect(fill.mock.calls.length).toBeGreaterThanOrEqual(4);
+      expect(fill.mock.calls.length).toBeLessThanOrEqual(5);
+      expect(bytes).not.toHaveBeenCalled();
+    } finally {
+      fill.mockRestore();
+      bytes.mockRestore();
+    }
   });
 
   it('draws base62 characters uniformly (no modulo bias)', () => {
