@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { WebhooksService } from '@superflag/webhooks';
 import { DataSource } from 'typeorm';
 import { replicasPerSuite, sharedServices, startApp, type TestApp } from './support/app';
 import { aFlag, anApp, aUser, type TestAppRecord, type TestUser, unique } from './support/factories';
@@ -237,6 +238,38 @@ describe('Webhooks', () => {
           updatedAt: expect.any(String),
         },
       ]);
+    });
+
+    // A combined write announces up to 50 flag.changed after one commit: each looked its subscribers up with its own
+    // query, one per write after the commit, competing with the next writes for the pool.
+    it('delivers every change of concurrent writes combined in one transaction, looking the subscribers up once per batch', async () => {
+      const { user, app } = await s.newUserWithApp();
+      const hook = await aHook(app, user, { events: ['flag.changed'] });
+      const flag = await aFlag(s, user, app, 'production', { type: 'number', value: 0 });
+      await arrivals(hook.path, 1);
+      const store = (s.get(WebhooksService) as unknown as { webhooks: { subscribers: (...args: unknown[]) => Promise<unknown> } }).webhooks;
+      const lookups = jest.spyOn(store, 'subscribers');
+      try {
+        const writes = 10;
+        const answers = await Promise.all(
+          Array.from({ length: writes }, (_, i) =>
+            s
+              .http()
+              .patch('/api/v1/flags')
+              .set(user.auth)
+              .send({ appId: app.id, env: 'production', key: flag.key, value: i + 1 })
+              .expect(200),
+          ),
+        );
+        const got = await arrivals(hook.path, writes + 1);
+        const versions = got.slice(1).map((g) => (g.verified as { data: { version: number } }).data.version);
+        expect(versions.sort((a, b) => a - b)).toEqual(answers.map((r) => r.body.data.version as number).sort((a, b) => a - b));
+        expect(new Set(versions).size).toBe(writes);
+        expect(lookups.mock.calls.length).toBeGreaterThan(0);
+        expect(lookups.mock.calls.length).toBeLessThan(writes);
+      } finally {
+        lookups.mockRestore();
+      }
     });
 
     it('resolves a host name through the guarded lookup and delivers to it (localhost, allowed here)', async () => {

@@ -49,8 +49,19 @@ export function validEvents(events: readonly string[] | undefined): string[] | n
  * refused) and the deliveries they get. Deliveries are enqueued here, from the domain events, and sent by the
  * DeliveryWorker of any replica.
  */
+/** What the subscriber lookup of one event finds: the webhooks that receive it and its environment's name. */
+type Subscribers = Awaited<ReturnType<WebhookStore['subscribers']>>;
+
 @Injectable()
 export class WebhooksService {
+  /**
+   * Subscriber lookups about to start, by app, event and environment. The events that one combined write announces
+   * together (up to 50 flag.changed in a row, each after the same commit) share one query instead of one each. A
+   * lookup leaves this map when its query starts, so every event that shares it was announced before the query
+   * ran: none misses a webhook that existed when it was announced.
+   */
+  private readonly lookups = new Map<string, Promise<Subscribers>>();
+
   constructor(
     private readonly apps: AppsService,
     private readonly webhooks: WebhookStore,
@@ -113,9 +124,22 @@ export class WebhooksService {
   async enqueueEvent(event: DomainEvent): Promise<Delivery[]> {
     const appId = event.payload.appId;
     const environmentId = event.name === 'flag.changed' ? event.payload.environmentId : undefined;
-    const { ids, environmentName } = await this.webhooks.subscribers(appId, event.name, environmentId);
+    const { ids, environmentName } = await this.subscribersOf(appId, event.name, environmentId);
     if (ids.length === 0) return [];
     return this.enqueue(appId, event.name, eventData(event, { environmentName }), ids);
+  }
+
+  private subscribersOf(appId: string, type: string, environmentId: string | undefined): Promise<Subscribers> {
+    const key = `${appId}\u0000${type}\u0000${environmentId ?? ''}`;
+    const waiting = this.lookups.get(key);
+    if (waiting) return waiting;
+    // Started after the current turn's other events have joined it.
+    const lookup = Promise.resolve().then(() => {
+      this.lookups.delete(key);
+      return this.webhooks.subscribers(appId, type, environmentId);
+    });
+    this.lookups.set(key, lookup);
+    return lookup;
   }
 
   private enqueue(appId: string, type: WebhookEventType, data: Record<string, unknown>, webhookIds: string[]): Promise<Delivery[]> {
