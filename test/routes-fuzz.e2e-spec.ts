@@ -224,8 +224,33 @@ async function newThrowaway() {
   throwaway = { user: u, app: await s.newApp(u) };
 }
 
-/** After a 2xx, put back what other requests aim at (a rollback or delete may have removed the flags). */
+/**
+ * After a 2xx, the app's owner and its viewer as they started. Once a role change has made the viewer an owner too,
+ * the owner may remove or demote itself (a 2xx), and every later request of the run would then be refused: the
+ * member, an owner by then, puts the owner back first, then the owner puts the member back as a viewer.
+ */
+async function healMembers(): Promise<void> {
+  const members = () => s.http().get(`/api/v1/apps/${s.appId}/members`).set(s.user.auth);
+  const roleOf = (list: Array<{ userId: string; role: string }>, id: string) => list.find((m) => m.userId === id)?.role;
+  let res = await members();
+  if (res.status !== 200) {
+    const mine = (await s.http().get(`/api/v1/apps/${s.appId}/members`).set(member.auth).expect(200)).body.data;
+    if (roleOf(mine, s.user.id) === undefined)
+      await s.http().post(`/api/v1/apps/${s.appId}/members`).set(member.auth).send({ email: s.user.email, role: 'owner' }).expect(201);
+    else await s.http().patch(`/api/v1/apps/${s.appId}/members/${s.user.id}`).set(member.auth).send({ role: 'owner' }).expect(200);
+    res = await members();
+  }
+  const list = res.body.data as Array<{ userId: string; role: string }>;
+  const role = roleOf(list, member.id);
+  if (role === undefined)
+    await s.http().post(`/api/v1/apps/${s.appId}/members`).set(s.user.auth).send({ email: member.email, role: 'viewer' }).expect(201);
+  else if (role !== 'viewer')
+    await s.http().patch(`/api/v1/apps/${s.appId}/members/${member.id}`).set(s.user.auth).send({ role: 'viewer' }).expect(200);
+}
+
+/** After a 2xx, put back what other requests aim at (a rollback or delete may have removed the flags, a member change the owner). */
 async function heal(): Promise<void> {
+  await healMembers();
   for (const [key, type, value] of [
     ['known', 'number', 1],
     ['known-json', 'json', { b: 1, a: [1] }],
