@@ -149,7 +149,7 @@ function report(
       `from commit ${info.commit || 'unknown'}${info.dirty ? ' with local changes' : ''}, in ${(info.seconds / 60).toFixed(1)} min. ` +
       (opts.quick
         ? 'Quick mode: 1 run, short loads, small scales: a laptop check, not a record.'
-        : `Each measurement was repeated ${opts.runs} times (${opts.seconds} s per load); a result is the median, with min–max in parentheses, ` +
+        : `Each measurement was repeated ${opts.runs} times (${opts.seconds} s per load; the read rows: 5 pairs of 3 s loads); a result is the median, with min–max in parentheses, ` +
           'and a ratio is computed per run against the baseline measured in the same run.'),
     '',
     '## Machine',
