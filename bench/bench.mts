@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { failedSection, formatNumber, renderLine, renderSection, spread, type BenchOptions, type Section } from './report.mts';
+import { READ_PAIRS, READ_SECONDS } from './reads.mts';
 import { DIST, machineInfo, MAIN } from './support.mts';
 
 interface Scenario {
@@ -149,7 +150,7 @@ function report(
       `from commit ${info.commit || 'unknown'}${info.dirty ? ' with local changes' : ''}, in ${(info.seconds / 60).toFixed(1)} min. ` +
       (opts.quick
         ? 'Quick mode: 1 run, short loads, small scales: a laptop check, not a record.'
-        : `Each measurement was repeated ${opts.runs} times (${opts.seconds} s per load; the read rows: 5 pairs of 3 s loads); a result is the median, with min–max in parentheses, ` +
+        : `Each measurement was repeated ${opts.runs} times (${opts.seconds} s per load; the read rows: ${READ_PAIRS} pairs of ${READ_SECONDS} s loads); a result is the median, with min–max in parentheses, ` +
           'and a ratio is computed per run against the baseline measured in the same run.'),
     '',
     '## Machine',

@@ -275,13 +275,15 @@ async function backend(kind: 'embedded' | 'postgres', opts: BenchOptions, second
 
 /** Pairs per read row in a full run: more than the other scenarios' 3 runs, because a read pair is the noisiest measurement here. */
 export const READ_PAIRS = 5;
+/** Seconds per read load in a full run. */
+export const READ_SECONDS = 3;
 
 export async function benchReads(opts: BenchOptions): Promise<Section[]> {
   // Seven paired rows on two backends, 5 pairs of 3 s loads each in a full run (about 4 minutes). The machine's speed
   // drifts in phases of seconds to minutes: bare Fastify's own CPU per request moved between 14 and 29 µs between
   // consecutive 4 s loads, and the service's by as much, so one pair's ratio can move by 0.3 either way. More, shorter
   // pairs give the median more samples of the same drift; each pair is still back to back, in alternating order.
-  const seconds = Math.min(opts.seconds, 3);
+  const seconds = Math.min(opts.seconds, READ_SECONDS);
   const pairs: BenchOptions = opts.quick ? opts : { ...opts, runs: Math.max(opts.runs, READ_PAIRS) };
   return [await backend('embedded', pairs, seconds, 4101), await backend('postgres', pairs, seconds, 4102)];
 }

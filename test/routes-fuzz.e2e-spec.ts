@@ -230,15 +230,15 @@ async function newThrowaway() {
  * member, an owner by then, puts the owner back first, then the owner puts the member back as a viewer.
  */
 async function healMembers(): Promise<void> {
-  const members = () => s.http().get(`/api/v1/apps/${s.appId}/members`).set(s.user.auth);
+  const members = (auth: Record<string, string>) => s.http().get(`/api/v1/apps/${s.appId}/members`).set(auth);
   const roleOf = (list: Array<{ userId: string; role: string }>, id: string) => list.find((m) => m.userId === id)?.role;
-  let res = await members();
+  let res = await members(s.user.auth);
   if (res.status !== 200) {
-    const mine = (await s.http().get(`/api/v1/apps/${s.appId}/members`).set(member.auth).expect(200)).body.data;
+    const mine = (await members(member.auth).expect(200)).body.data;
     if (roleOf(mine, s.user.id) === undefined)
       await s.http().post(`/api/v1/apps/${s.appId}/members`).set(member.auth).send({ email: s.user.email, role: 'owner' }).expect(201);
     else await s.http().patch(`/api/v1/apps/${s.appId}/members/${s.user.id}`).set(member.auth).send({ role: 'owner' }).expect(200);
-    res = await members();
+    res = await members(s.user.auth);
   }
   const list = res.body.data as Array<{ userId: string; role: string }>;
   const role = roleOf(list, member.id);

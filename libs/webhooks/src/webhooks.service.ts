@@ -44,14 +44,14 @@ export function validEvents(events: readonly string[] | undefined): string[] | n
   return WEBHOOK_EVENTS.filter((e) => events.includes(e));
 }
 
+/** What the subscriber lookup of one event finds: the webhooks that receive it and its environment's name. */
+type Subscribers = Awaited<ReturnType<WebhookStore['subscribers']>>;
+
 /**
  * Webhooks of an app (its owners manage them: the `manage` right; an app's mgmt_ key acts as an editor and is
  * refused) and the deliveries they get. Deliveries are enqueued here, from the domain events, and sent by the
  * DeliveryWorker of any replica.
  */
-/** What the subscriber lookup of one event finds: the webhooks that receive it and its environment's name. */
-type Subscribers = Awaited<ReturnType<WebhookStore['subscribers']>>;
-
 @Injectable()
 export class WebhooksService {
   /**
